@@ -1,0 +1,60 @@
+"""sphinx-postmortem: write blameless post-mortems as Sphinx documentation.
+
+Enable with ``extensions = ["sphinx_postmortem"]`` in ``conf.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from . import config, events, nodes
+from .directives.action_item import ActionItemDirective
+from .directives.incident import IncidentDirective
+from .directives.lesson import LessonDirective
+from .directives.rollups import ActionItemListDirective, IncidentListDirective, LessonListDirective
+from .directives.timeline import TimelineDirective
+from .domain import PostmortemDomain, PostmortemXRefRole, warn_missing_reference
+from .transforms import FillPlaceholders
+
+__version__ = "0.1.0"
+
+#: Bumped whenever the stored records change shape, so old environments are re-read.
+ENV_VERSION = 1
+
+DIRECTIVES = {
+    "incident": IncidentDirective,
+    "timeline": TimelineDirective,
+    "action-item": ActionItemDirective,
+    "lesson": LessonDirective,
+    "incident-list": IncidentListDirective,
+    "lesson-list": LessonListDirective,
+    "action-item-list": ActionItemListDirective,
+}
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the domain, directives, roles, settings and event handlers."""
+    config.register(app)
+    nodes.register(app)
+    app.add_domain(PostmortemDomain)
+    for name, directive in DIRECTIVES.items():
+        app.add_directive(name, directive)
+    for reftype in ("incident", "action-item"):
+        app.add_role(reftype, PostmortemXRefRole(reftype))
+    app.add_post_transform(FillPlaceholders)
+    app.add_message_catalog("sphinx_postmortem", str(Path(__file__).parent / "locale"))
+    app.connect("config-inited", config.check_config)
+    app.connect("builder-inited", events.add_static_path)
+    app.connect("doctree-read", events.check_page)
+    app.connect("env-get-updated", events.outdated_rollups)
+    app.connect("warn-missing-reference", warn_missing_reference)
+    app.connect("html-page-context", events.add_stylesheet)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,1 @@
+"""The directives of sphinx-postmortem, one module per directive family."""

@@ -1,0 +1,132 @@
+"""The ``action-item`` directive: owned, tracked follow-up work."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.config import Config
+from sphinx.locale import get_translation
+
+from ..errors import PostmortemError
+from ..model import ACTION_STATUSES, ActionRecord, is_overdue
+from ..nodes import overdue_marker
+from ..render import external_link, field_list, label
+from .base import PostmortemDirective
+from .incident import default_incident_id
+
+_ = get_translation("sphinx_postmortem")
+
+
+_UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
+
+
+def tracker_url(tracker: str, config: Config) -> str | None:
+    """The link for a tracker key or URL; None when there is nothing to link.
+
+    A full http(s) URL is used as it is; a key goes through
+    ``postmortem_tracker_url``. Raises :class:`PostmortemError` for any other
+    kind of URL (``javascript:``, ``data:``, ``ftp://``...).
+    """
+    lowered = tracker.strip().lower()
+    if "://" in lowered or lowered.startswith(_UNSAFE_SCHEMES):
+        parts = urlsplit(tracker.strip())
+        if parts.scheme.lower() in ("http", "https") and parts.netloc and " " not in tracker:
+            return tracker.strip()
+        raise PostmortemError(
+            f"tracker {tracker!r} is not an http(s) URL; it is shown as text, not linked"
+        )
+    if config.postmortem_tracker_url:
+        return config.postmortem_tracker_url.replace("{key}", quote(tracker, safe=""))
+    return None
+
+
+class ActionItemDirective(PostmortemDirective):
+    """``.. action-item:: What will be done`` with owner, type, priority, due date, status."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = {
+        name: directives.unchanged
+        for name in ("id", "owner", "type", "priority", "due", "status", "tracker")
+    }
+
+    def run(self) -> list[nodes.Node]:
+        docname = self.env.docname
+        config = self.config
+        title = " ".join(self.arguments[0].split())
+        incident = self.domain.incident(docname)
+        incident_id = incident["id"] if incident else default_incident_id(docname)
+        number = len(self.domain.actions(docname)) + 1
+        action_id = self.text_option("id") or f"{incident_id}-A{number}"
+        owner = self.text_option("owner")
+        if owner is None:
+            self.warn(f"{action_id} has no :owner:; every follow-up needs someone to own it")
+        tracker = self.text_option("tracker")
+        url = None
+        if tracker:
+            try:
+                url = tracker_url(tracker, config)
+            except PostmortemError as exc:
+                self.warn(str(exc))
+        target = self.anchor("action", action_id)
+        body = self.parse_body()
+        record = ActionRecord(
+            id=action_id,
+            title=title,
+            owner=owner,
+            type=self.choice_option("type", config.postmortem_action_types),
+            priority=self.choice_option("priority", config.postmortem_priorities),
+            due=self.date_option("due"),
+            status=self.choice_option("status", ACTION_STATUSES, "open") or "open",
+            tracker=tracker,
+            tracker_url=url,
+            body="\n\n".join(n.astext() for n in body),
+            docname=docname,
+            anchor=target["ids"][0],
+            lineno=self.lineno,
+        )
+        self.domain.note_action(record)
+        return [target, render_action(record, body)]
+
+
+def render_action(record: ActionRecord, body: list[nodes.Node]) -> nodes.container:
+    """The block of one action item: id and title, its fields, its body."""
+    container = nodes.container(
+        classes=["pm-action", f"pm-action-{record['status']}"]
+    )
+    heading = nodes.paragraph(classes=["pm-action-title"])
+    heading += nodes.literal(record["id"], record["id"], classes=["pm-action-id"])
+    heading += nodes.Text(" ")
+    heading += nodes.strong(record["title"], record["title"])
+    container += heading
+    due: list[nodes.Node] = []
+    if record["due"]:
+        due = [nodes.Text(record["due"]),
+               overdue_marker(due=record["due"], status=record["status"])]
+    tracker: object = record["tracker"] or ""
+    if record["tracker"] and record["tracker_url"]:
+        tracker = external_link(record["tracker_url"], record["tracker"])
+    container += field_list(
+        [
+            (_("Owner"), record["owner"] or ""),
+            (_("Type"), record["type"] or ""),
+            (_("Priority"), label(record["priority"], "priority") if record["priority"] else ""),
+            (_("Due"), due),
+            (_("Status"), label(record["status"], "action-status")),
+            (_("Tracker"), tracker),  # type: ignore[list-item]
+        ],
+        classes=["pm-action-fields"],
+    )
+    container.extend(body)
+    return container
+
+
+def build_overdue(node: overdue_marker, today: str) -> list[nodes.Node]:
+    """An "overdue" label when the item is overdue at ``today``, else nothing."""
+    probe = {"status": node["status"], "due": node["due"]}
+    if not is_overdue(probe, today):  # type: ignore[arg-type]
+        return []
+    return [nodes.Text(" "), label(_("overdue"), "overdue", "overdue")]

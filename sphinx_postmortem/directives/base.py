@@ -1,0 +1,71 @@
+"""What every directive of this extension shares: the domain, warnings, option parsing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import make_id
+
+from ..errors import PostmortemError, warn
+from ..options import choice, comma_list, iso_date
+
+if TYPE_CHECKING:
+    from ..domain import PostmortemDomain
+
+
+class PostmortemDirective(SphinxDirective):
+    """Base class: options are validated here and problems become warnings."""
+
+    @property
+    def domain(self) -> PostmortemDomain:
+        return cast("PostmortemDomain", self.env.get_domain("postmortem"))
+
+    def warn(self, message: str, subtype: str = "option") -> None:
+        warn(f"{self.name}: {message}", subtype, self.get_location())
+
+    def text_option(self, name: str) -> str | None:
+        """A free-text option, whitespace-normalised; None when absent or empty."""
+        value = " ".join(self.options.get(name, "").split())
+        return value or None
+
+    def list_option(self, name: str) -> list[str]:
+        return comma_list(self.options.get(name))
+
+    def choice_option(
+        self, name: str, allowed: Sequence[str], default: str | None = None
+    ) -> str | None:
+        """A value from ``allowed``; warns and falls back to ``default`` otherwise."""
+        value = self.text_option(name)
+        if value is None:
+            return default
+        try:
+            return choice(value, allowed, f":{name}:")
+        except PostmortemError as exc:
+            self.warn(str(exc))
+            return default
+
+    def date_option(self, name: str) -> str | None:
+        value = self.text_option(name)
+        if value is None:
+            return None
+        try:
+            return iso_date(value, f":{name}:")
+        except PostmortemError as exc:
+            self.warn(str(exc))
+            return None
+
+    def parse_body(self) -> list[nodes.Node]:
+        """Parse the directive content as ordinary body markup."""
+        holder = nodes.Element()
+        self.state.nested_parse(self.content, self.content_offset, holder)
+        return list(holder.children)
+
+    def anchor(self, prefix: str, name: str) -> nodes.target:
+        """A target node with a document-unique id, for links to this object."""
+        node_id = make_id(self.env, self.state.document, prefix, name)
+        target = nodes.target("", "", ids=[node_id])
+        self.state.document.note_explicit_target(target)
+        return target

@@ -1,0 +1,169 @@
+"""The ``incident`` directive (a post-mortem's header) and its metadata panel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.builders import Builder
+from sphinx.locale import get_translation
+
+from ..config import default_status
+from ..model import PROJECT_TYPE, IncidentRecord, is_open
+from ..nodes import incident_panel
+from ..render import field_list, label, link, metric_names
+from ..timeline_parser import format_duration
+from .base import PostmortemDirective
+
+if TYPE_CHECKING:
+    from ..domain import PostmortemDomain
+
+_ = get_translation("sphinx_postmortem")
+
+
+def default_incident_id(docname: str) -> str:
+    """The id of an incident that names none: its document name."""
+    return docname.replace("/", "-")
+
+
+class IncidentDirective(PostmortemDirective):
+    """``.. incident:: Title`` with the post-mortem's metadata as options."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = {
+        name: directives.unchanged
+        for name in ("id", "date", "severity", "status", "type", "authors", "services", "tags")
+    }
+
+    def run(self) -> list[nodes.Node]:
+        docname = self.env.docname
+        title = " ".join(self.arguments[0].split()) if self.arguments else self._section_title()
+        existing = self.domain.incident(docname)
+        if existing is not None:
+            self.warn(
+                f"a page has one incident; {existing['id']!r} is already declared on line "
+                f"{existing['lineno']}, so this one is ignored",
+                "duplicate_id",
+            )
+            return [self._container(title, self.parse_body(), panel=None)]
+
+        config = self.config
+        incident_id = self.text_option("id") or default_incident_id(docname)
+        kind = self.choice_option("type", config.postmortem_types, "incident") or "incident"
+        if kind not in config.postmortem_types:
+            kind = config.postmortem_types[0]
+        severity = self.choice_option("severity", config.postmortem_severities)
+        if severity is None and kind != PROJECT_TYPE and not self.text_option("severity"):
+            self.warn(
+                "missing :severity: (required unless :type: is project); allowed values: "
+                + ", ".join(config.postmortem_severities)
+            )
+        date = self.date_option("date")
+        if date is None and not self.text_option("date"):
+            self.warn("missing :date: (the ISO date of the incident, e.g. 2024-03-05)")
+        if not title:
+            self.warn("no title: give one as the directive argument or put the incident "
+                      "inside a titled section")
+            title = incident_id
+
+        target = self.anchor("incident", incident_id)
+        body = self.parse_body()
+        record = IncidentRecord(
+            id=incident_id,
+            title=title,
+            date=date,
+            severity=severity,
+            status=self.choice_option("status", config.postmortem_statuses, default_status(config))
+            or default_status(config),
+            type=kind,
+            authors=self.list_option("authors"),
+            services=self.list_option("services"),
+            tags=self.list_option("tags"),
+            summary="\n\n".join(n.astext() for n in body),
+            docname=docname,
+            anchor=target["ids"][0],
+            lineno=self.lineno,
+        )
+        self.domain.note_incident(record)
+        panel = incident_panel(docname=docname)
+        return [target, self._container(title, body, panel)]
+
+    def _section_title(self) -> str:
+        node: nodes.Node | None = self.state.parent
+        while node is not None:
+            if isinstance(node, nodes.section) and node.children:
+                first = node.children[0]
+                if isinstance(first, nodes.title):
+                    return " ".join(first.astext().split())
+            node = node.parent
+        return ""
+
+    def _container(
+        self, title: str, body: list[nodes.Node], panel: incident_panel | None
+    ) -> nodes.container:
+        container = nodes.container(classes=["pm-incident"])
+        heading = nodes.paragraph(classes=["pm-incident-title"])
+        heading += nodes.strong(title, title)
+        container += heading
+        if panel is not None:
+            container += panel
+        summary = nodes.container(classes=["pm-summary"])
+        summary.extend(body)
+        container += summary
+        return container
+
+
+def build_panel(
+    domain: PostmortemDomain, builder: Builder, fromdocname: str, docname: str
+) -> nodes.Node:
+    """The metadata panel of the incident on ``docname``, from the domain's records."""
+    incident = domain.incident(docname)
+    if incident is None:
+        return nodes.container()
+    fields: list[tuple[str, object]] = [
+        (_("ID"), nodes.literal(incident["id"], incident["id"])),
+        (_("Date"), incident["date"] or ""),
+        (_("Severity"), label(incident["severity"], "sev") if incident["severity"] else ""),
+        (_("Status"), label(incident["status"], "status")),
+        (_("Type"), incident["type"]),
+        (_("Authors"), ", ".join(incident["authors"])),
+        (_("Services"), ", ".join(incident["services"])),
+        (_("Tags"), ", ".join(incident["tags"])),
+    ]
+    if domain.timeline(docname):
+        metrics = domain.metrics(docname)
+        names = metric_names()
+        if metrics.impact_start:
+            fields.append((_("Impact start"), _format_moment(metrics.impact_start)))
+        if metrics.impact_duration is not None:
+            fields.append((names["impact_duration"], format_duration(metrics.impact_duration)))
+        for key, seconds in metrics.durations.items():
+            fields.append((names[key], format_duration(seconds)))
+    actions = domain.actions(docname)
+    if actions:
+        open_count = sum(1 for a in actions if is_open(a))
+        text = _("%(open)d open / %(total)d total") % {"open": open_count, "total": len(actions)}
+        fields.append(
+            (_("Action items"), link(builder, fromdocname, docname, actions[0]["anchor"], text))
+        )
+    lessons = domain.lessons(docname)
+    if lessons:
+        fields.append(
+            (_("Lessons"), link(builder, fromdocname, docname, lessons[0]["anchor"], str(len(lessons))))
+        )
+    panel = nodes.container(classes=["pm-panel"])
+    panel += field_list(fields, classes=["pm-panel-fields"])  # type: ignore[arg-type]
+    return panel
+
+
+def _format_moment(iso: str) -> str:
+    """``2024-03-05T14:02:00+00:00`` -> ``2024-03-05 14:02 UTC``."""
+    date, _sep, rest = iso.partition("T")
+    time, offset = rest[:8], rest[8:]
+    if time.endswith(":00"):
+        time = time[:5]
+    zone = "UTC" if offset in ("+00:00", "") else offset
+    return f"{date} {time} {zone}"

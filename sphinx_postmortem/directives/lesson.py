@@ -1,0 +1,61 @@
+"""The ``lesson`` directive: a lesson learned, labelled with its kind."""
+
+from __future__ import annotations
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+
+from ..model import LESSON_KINDS, LessonRecord
+from ..render import lesson_kind_names
+from .base import PostmortemDirective
+
+#: Shown for a lesson whose kind is missing or unknown.
+FALLBACK_KIND = "went-wrong"
+
+
+class LessonDirective(PostmortemDirective):
+    """``.. lesson:: Title`` with ``:kind:`` and ``:tags:``."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = {"kind": directives.unchanged, "tags": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        title = " ".join(self.arguments[0].split())
+        kind = self.choice_option("kind", LESSON_KINDS)
+        if kind is None:
+            if not self.text_option("kind"):
+                self.warn(f"missing :kind:; one of {', '.join(LESSON_KINDS)}")
+            kind = FALLBACK_KIND
+        target = self.anchor("lesson", title)
+        body = self.parse_body()
+        record = LessonRecord(
+            title=title,
+            kind=kind,
+            tags=self.list_option("tags"),
+            body="\n\n".join(n.astext() for n in body),
+            docname=self.env.docname,
+            anchor=target["ids"][0],
+            lineno=self.lineno,
+        )
+        self.domain.note_lesson(record)
+        return [target, render_lesson(record, body)]
+
+
+def render_lesson(record: LessonRecord, body: list[nodes.Node]) -> nodes.admonition:
+    """An admonition titled "<kind>: <title>", its tags, then its body."""
+    kind_name = lesson_kind_names()[record["kind"]]
+    heading = f"{kind_name}: {record['title']}"
+    admonition = nodes.admonition(classes=["pm-lesson", f"pm-lesson-{record['kind']}"])
+    admonition += nodes.title(heading, heading)
+    if record["tags"]:
+        tags = nodes.paragraph(classes=["pm-tags"])
+        for tag in record["tags"]:
+            tags += nodes.inline(tag, tag, classes=["pm-tag"])
+            tags += nodes.Text(" ")
+        admonition += tags
+    content = nodes.container(classes=["pm-lesson-body"], lesson_anchor=record["anchor"])
+    content.extend(body)
+    admonition += content
+    return admonition

@@ -1,0 +1,98 @@
+"""The ``timeline`` directive: timestamped events rendered as a table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.locale import get_translation
+
+from ..errors import warn
+from ..model import TimelineEntry
+from ..nodes import timeline_offset
+from ..render import label, milestone_names, table
+from ..timeline_parser import format_offset, parse_lines, resolve_zone
+from .base import PostmortemDirective
+
+if TYPE_CHECKING:
+    from ..domain import PostmortemDomain
+
+_ = get_translation("sphinx_postmortem")
+
+
+class TimelineDirective(PostmortemDirective):
+    """``.. timeline::`` whose content lines are ``HH:MM [milestone] what happened``."""
+
+    has_content = True
+    option_spec = {"timezone": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        docname = self.env.docname
+        zone = self.text_option("timezone") or self.config.postmortem_timezone
+        previous = self.domain.timeline(docname)
+        incident = self.domain.incident(docname)
+        try:
+            resolve_zone(zone)
+        except ValueError as exc:
+            self.warn(f":timezone: {exc}; using {self.config.postmortem_timezone}", "timeline")
+            zone = self.config.postmortem_timezone
+        result = parse_lines(
+            enumerate(self.content.data),
+            zone,
+            previous=previous[-1] if previous else None,
+            fallback_date=incident["date"] if incident else None,
+            seen_milestones=[e["milestone"] for e in previous if e["milestone"]],
+        )
+        for problem in result.problems:
+            warn(f"timeline: {problem.message}", "timeline", self._location(problem.lineno))
+        if not self.content:
+            self.warn("no entries", "timeline")
+        for entry in result.entries:
+            entry["lineno"] = self._source_line(entry["lineno"])
+        self.domain.note_timeline(docname, result.entries)
+        return [self._table(docname, result.entries)]
+
+    def _source_line(self, index: int) -> int:
+        return self.content.offset(index) + 1
+
+    def _location(self, index: int) -> str:
+        return f"{self.content.source(index)}:{self._source_line(index)}"
+
+    def _table(self, docname: str, entries: list[TimelineEntry]) -> nodes.Node:
+        names = milestone_names()
+        rows = []
+        shown_date = shown_zone = None
+        for entry in entries:
+            moment = dt.datetime.fromisoformat(entry["when"])
+            date, zone = moment.date().isoformat(), entry["zone"]
+            when = moment.strftime("%H:%M" if moment.second == 0 else "%H:%M:%S")
+            if date != shown_date:
+                when = f"{date} {when}"
+            if zone != shown_zone or date != shown_date:
+                when = f"{when} {zone}"
+            shown_date, shown_zone = date, zone
+            milestone = entry["milestone"]
+            description, _messages = self.state.inline_text(entry["text"], entry["lineno"])
+            rows.append(
+                [
+                    nodes.inline(when, when, classes=["pm-time"]),
+                    timeline_offset(docname=docname, when=entry["when"]),
+                    label(names[milestone], "milestone", milestone) if milestone else "",
+                    description,
+                ]
+            )
+        return table(
+            [_("Time"), _("Offset"), _("Milestone"), _("Event")],
+            rows,
+            classes=["pm-timeline"],
+            widths=[18, 8, 12, 62],
+        )
+
+
+def build_offset(domain: PostmortemDomain, node: timeline_offset) -> nodes.Node:
+    """The ``T+7m`` text of one timeline entry, relative to its page's impact start."""
+    start = domain.metrics(node["docname"]).impact_start
+    text = format_offset(node["when"], start)
+    return nodes.inline(text, text, classes=["pm-offset"])

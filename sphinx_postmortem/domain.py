@@ -1,0 +1,307 @@
+"""The ``postmortem`` domain: the one store of every post-mortem record.
+
+Records are kept per document (``docname -> records``), so clearing a
+document and merging what parallel readers collected are dictionary
+operations. Anything derived from all documents (which record wins a
+duplicate id, metrics) is computed on demand and cached on the domain
+object, never written back into the environment while writing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from docutils import nodes
+from docutils.nodes import Element
+from sphinx.addnodes import pending_xref
+from sphinx.builders import Builder
+from sphinx.domains import Domain, Index, IndexEntry, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.locale import get_translation
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from .errors import warn
+from .model import (
+    ActionRecord,
+    IncidentRecord,
+    LessonRecord,
+    TimelineEntry,
+    is_open,
+    newest_first,
+)
+from .rollups import IncidentView
+from .timeline_parser import Metrics, compute_metrics
+
+_ = get_translation("sphinx_postmortem")
+
+#: Keys of ``domain.data`` that hold ``docname -> records``.
+PER_DOC_KEYS = ("incidents", "timeline", "actions", "lessons", "rollups")
+
+
+class PostmortemXRefRole(XRefRole):
+    """``:incident:`ID``` and ``:action-item:`ID```, with or without the domain prefix."""
+
+    def __init__(self, reftype: str) -> None:
+        super().__init__(warn_dangling=True)
+        self.target_type = reftype
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        self.refdomain, self.reftype = "postmortem", self.target_type
+        self.classes = ["xref", "postmortem", f"postmortem-{self.target_type}"]
+        return self.create_xref_node()
+
+
+class IncidentIndex(Index):
+    """All incidents of the project, grouped by year, newest first."""
+
+    name = "incidents"
+    localname = _("Incident index")
+    shortname = _("incidents")
+
+    def generate(
+        self, docnames: Iterable[str] | None = None
+    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        domain: PostmortemDomain = self.domain  # type: ignore[assignment]
+        wanted = set(docnames) if docnames is not None else None
+        groups: dict[str, list[IndexEntry]] = {}
+        for incident in newest_first(domain.winning_incidents().values()):
+            if wanted is not None and incident["docname"] not in wanted:
+                continue
+            year = (incident["date"] or "")[:4] or _("Undated")
+            groups.setdefault(year, []).append(
+                IndexEntry(
+                    name=f"{incident['id']}: {incident['title']}",
+                    subtype=0,
+                    docname=incident["docname"],
+                    anchor=incident["anchor"],
+                    extra=incident["severity"] or incident["type"],
+                    qualifier=incident["date"] or "",
+                    descr=incident["status"],
+                )
+            )
+        return list(groups.items()), False
+
+
+class PostmortemDomain(Domain):
+    """Stores incidents, timelines, action items, lessons and roll-up locations."""
+
+    name = "postmortem"
+    label = "Post-mortem"
+    object_types = {
+        "incident": ObjType(_("incident"), "incident"),
+        "action-item": ObjType(_("action item"), "action-item"),
+    }
+    roles = {
+        "incident": PostmortemXRefRole("incident"),
+        "action-item": PostmortemXRefRole("action-item"),
+    }
+    indices = [IncidentIndex]
+    initial_data: dict[str, Any] = {
+        "incidents": {},  # docname -> IncidentRecord
+        "timeline": {},  # docname -> [TimelineEntry]
+        "actions": {},  # docname -> [ActionRecord]
+        "lessons": {},  # docname -> [LessonRecord]
+        "rollups": {},  # docname -> [roll-up directive names]
+        "rollup_state": {"digest": "", "overdue": []},
+    }
+    data_version = 1
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self._cache: dict[str, Any] = {}
+
+    # -- storing ------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self._cache.clear()
+
+    def note_incident(self, record: IncidentRecord) -> None:
+        self.data["incidents"][record["docname"]] = record
+        self._changed()
+
+    def note_timeline(self, docname: str, entries: list[TimelineEntry]) -> None:
+        self.data["timeline"].setdefault(docname, []).extend(entries)
+        self._changed()
+
+    def note_action(self, record: ActionRecord) -> None:
+        self.data["actions"].setdefault(record["docname"], []).append(record)
+        self._changed()
+
+    def note_lesson(self, record: LessonRecord) -> None:
+        self.data["lessons"].setdefault(record["docname"], []).append(record)
+        self._changed()
+
+    def note_rollup(self, docname: str, kind: str) -> None:
+        self.data["rollups"].setdefault(docname, []).append(kind)
+
+    def clear_doc(self, docname: str) -> None:
+        for key in PER_DOC_KEYS:
+            self.data[key].pop(docname, None)
+        self._changed()
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            for key in PER_DOC_KEYS:
+                if docname in otherdata[key]:
+                    self.data[key][docname] = otherdata[key][docname]
+        self._changed()
+
+    # -- reading ------------------------------------------------------------
+
+    def incident(self, docname: str) -> IncidentRecord | None:
+        """The incident of a page, if it has one."""
+        return self.data["incidents"].get(docname)
+
+    def timeline(self, docname: str) -> list[TimelineEntry]:
+        return self.data["timeline"].get(docname, [])
+
+    def actions(self, docname: str) -> list[ActionRecord]:
+        return self.data["actions"].get(docname, [])
+
+    def lessons(self, docname: str) -> list[LessonRecord]:
+        return self.data["lessons"].get(docname, [])
+
+    def metrics(self, docname: str) -> Metrics:
+        """Impact start and durations of a page, from all its timelines."""
+        cache = self._cache.setdefault("metrics", {})
+        if docname not in cache:
+            cache[docname] = compute_metrics(self.timeline(docname))
+        return cache[docname]
+
+    def incident_of(self, record: ActionRecord | LessonRecord) -> IncidentRecord | None:
+        """The incident an action item or lesson belongs to: its page's incident."""
+        return self.incident(record["docname"])
+
+    def incident_views(self) -> list[IncidentView]:
+        """Every incident with its metrics and counts, as roll-ups show it."""
+        if "views" not in self._cache:
+            views = []
+            for incident in self.all_incidents():
+                docname = incident["docname"]
+                metrics = self.metrics(docname)
+                durations = dict(metrics.durations)
+                if metrics.impact_duration is not None:
+                    durations["impact_duration"] = metrics.impact_duration
+                actions = self.actions(docname)
+                views.append(IncidentView(
+                    record=incident,
+                    metrics=durations,
+                    open_actions=sum(1 for a in actions if is_open(a)),
+                    total_actions=len(actions),
+                    lessons=len(self.lessons(docname)),
+                ))
+            self._cache["views"] = views
+        return self._cache["views"]
+
+    def all_incidents(self) -> list[IncidentRecord]:
+        """Every incident, in document order."""
+        return [self.data["incidents"][d] for d in sorted(self.data["incidents"])]
+
+    def all_actions(self) -> list[ActionRecord]:
+        return [a for d in sorted(self.data["actions"]) for a in self.data["actions"][d]]
+
+    def all_lessons(self) -> list[LessonRecord]:
+        return [le for d in sorted(self.data["lessons"]) for le in self.data["lessons"][d]]
+
+    def winning_incidents(self) -> dict[str, IncidentRecord]:
+        """Incident id -> record; for a duplicated id the first document (by name) wins."""
+        if "incidents" not in self._cache:
+            winners: dict[str, IncidentRecord] = {}
+            for incident in self.all_incidents():
+                winners.setdefault(incident["id"], incident)
+            self._cache["incidents"] = winners
+        return self._cache["incidents"]
+
+    def winning_actions(self) -> dict[str, ActionRecord]:
+        """Action item id -> record; for a duplicated id the first one wins."""
+        if "actions" not in self._cache:
+            winners: dict[str, ActionRecord] = {}
+            for action in self.all_actions():
+                winners.setdefault(action["id"], action)
+            self._cache["actions"] = winners
+        return self._cache["actions"]
+
+    # -- consistency ----------------------------------------------------------
+
+    def check_consistency(self) -> None:
+        """Warn about ids used more than once, over the merged data of all readers."""
+        self._report_duplicates("incident", self.all_incidents(), self.winning_incidents())
+        self._report_duplicates("action item", self.all_actions(), self.winning_actions())
+
+    @staticmethod
+    def _report_duplicates(
+        what: str, records: Iterable[dict[str, Any]], winners: dict[str, Any]
+    ) -> None:
+        for record in records:
+            first = winners[record["id"]]
+            if first is not record:
+                warn(
+                    f"duplicate {what} id {record['id']!r}, already used in "
+                    f"{first['docname']} (line {first['lineno']}); this one is ignored "
+                    "for links",
+                    "duplicate_id",
+                    (record["docname"], record["lineno"]),
+                )
+
+    # -- cross-references -----------------------------------------------------
+
+    def _target(self, typ: str, target: str) -> dict[str, Any] | None:
+        if typ == "incident":
+            return self.winning_incidents().get(target.strip())
+        if typ == "action-item":
+            return self.winning_actions().get(target.strip())
+        return None
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> Element | None:
+        record = self._target(typ, target)
+        if record is None:
+            return None
+        if not node.get("refexplicit"):
+            contnode = nodes.inline(record["title"], record["title"], classes=contnode["classes"])
+        return make_refnode(
+            builder, fromdocname, record["docname"], record["anchor"], contnode, record["id"]
+        )
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, Element]]:
+        results = []
+        for typ in ("incident", "action-item"):
+            resolved = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+            if resolved is not None:
+                results.append((f"postmortem:{typ}", resolved))
+        return results
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        for incident in self.winning_incidents().values():
+            yield (incident["id"], incident["title"], "incident", incident["docname"],
+                   incident["anchor"], 1)
+        for action in self.winning_actions().values():
+            yield (action["id"], action["title"], "action-item", action["docname"],
+                   action["anchor"], 1)
+
+
+def warn_missing_reference(app: Any, domain: Domain, node: pending_xref) -> bool | None:
+    """Report an unknown incident or action item id as ``postmortem.ref``."""
+    if node.get("refdomain") != "postmortem":
+        return None
+    what = "incident" if node["reftype"] == "incident" else "action item"
+    warn(f"unknown {what} id {node['reftarget']!r}", "ref", node)
+    return True

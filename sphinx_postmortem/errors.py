@@ -1,0 +1,38 @@
+"""Our own error type and the one place warnings are emitted.
+
+Parsers raise :class:`PostmortemError`; callers turn it into a Sphinx warning
+with :func:`warn`, so every problem has a ``postmortem.<subtype>`` type that
+``suppress_warnings`` understands, and a source location.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.util import logging
+
+logger = logging.getLogger("sphinx_postmortem")
+
+#: Every warning subtype we emit, documented in docs/warnings.rst.
+WARNING_SUBTYPES = (
+    "option",
+    "timeline",
+    "duplicate_id",
+    "orphan",
+    "ref",
+    "filter",
+    "config",
+)
+
+
+class PostmortemError(ValueError):
+    """Bad input in a post-mortem: becomes a warning, never a traceback."""
+
+
+def warn(message: str, subtype: str, location: Any) -> None:
+    """Emit a ``postmortem.<subtype>`` warning at ``location``.
+
+    ``location`` is a ``(docname, lineno)`` pair, a ``"path:line"`` string or
+    a docutils node, as :mod:`sphinx.util.logging` accepts.
+    """
+    logger.warning(message, type="postmortem", subtype=subtype, location=location)

@@ -1,0 +1,110 @@
+"""Event handlers: page-level checks, roll-up freshness, the stylesheet."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, cast
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from .config import build_date
+from .domain import PostmortemDomain
+from .errors import warn
+from .model import is_overdue
+
+STATIC_DIR = Path(__file__).parent / "static"
+STYLESHEET = "sphinx_postmortem.css"
+
+
+def _domain(env: BuildEnvironment) -> PostmortemDomain:
+    return cast(PostmortemDomain, env.get_domain("postmortem"))
+
+
+def check_page(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: checks that need the whole page (orphans, metric order)."""
+    env = app.env
+    docname = env.docname
+    domain = _domain(env)
+    timeline = domain.timeline(docname)
+    if domain.incident(docname) is None:
+        orphans = [("action-item", a["title"], a["lineno"]) for a in domain.actions(docname)]
+        orphans += [("lesson", le["title"], le["lineno"]) for le in domain.lessons(docname)]
+        if timeline:
+            orphans.append(("timeline", "", timeline[0]["lineno"]))
+        for directive, title, lineno in orphans:
+            what = f"{directive} {title!r}" if title else directive
+            warn(f"{what} is on a page without an incident directive; it is rendered but "
+                 "belongs to no post-mortem", "orphan", (docname, lineno))
+    if timeline:
+        for problem in domain.metrics(docname).problems:
+            warn(f"timeline: {problem.message}", "timeline", (docname, problem.lineno))
+
+
+def _digest(domain: PostmortemDomain, overdue: list[tuple[str, str]]) -> str:
+    """A hash of everything a roll-up can show (line numbers excluded)."""
+
+    def strip(record: Any) -> dict[str, Any]:
+        return {k: v for k, v in record.items() if k != "lineno"}
+
+    payload = {
+        "incidents": [strip(r) for r in domain.all_incidents()],
+        "actions": [strip(r) for r in domain.all_actions()],
+        "lessons": [strip(r) for r in domain.all_lessons()],
+        "milestones": {
+            docname: [(e["when"], e["milestone"]) for e in entries if e["milestone"]]
+            for docname, entries in sorted(domain.data["timeline"].items())
+        },
+        "overdue": overdue,
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def outdated_rollups(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``: pages to rewrite (not re-read) because data they show changed.
+
+    Roll-up pages are rewritten when any record changed; an action item's
+    own page is rewritten when its overdue flag flipped since the last build.
+    """
+    domain = _domain(env)
+    state = domain.data["rollup_state"]
+    today = build_date(env.config)
+    overdue = sorted((a["docname"], a["id"]) for a in domain.all_actions() if is_overdue(a, today))
+    digest = _digest(domain, overdue)
+    changed: set[str] = set()
+    if digest != state["digest"]:
+        changed.update(domain.data["rollups"])
+    flipped = set(overdue).symmetric_difference(tuple(pair) for pair in state["overdue"])
+    changed.update(docname for docname, _action_id in flipped)
+    state["digest"], state["overdue"] = digest, overdue
+    return sorted(changed & env.found_docs)
+
+
+def add_static_path(app: Sphinx) -> None:
+    """``builder-inited``: make the stylesheet available to HTML builders."""
+    if app.builder.format == "html":
+        static = str(STATIC_DIR)
+        if static not in app.config.html_static_path:
+            app.config.html_static_path.append(static)
+
+
+def _shows_postmortem(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Element) and any(
+        c.startswith("pm-") for c in node.get("classes", ())
+    )
+
+
+def add_stylesheet(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.Node | None
+) -> None:
+    """``html-page-context``: link the stylesheet on pages that show post-mortem content."""
+    if doctree is None:
+        needed = pagename == "postmortem-incidents"
+    else:
+        needed = next(iter(doctree.findall(_shows_postmortem)), None) is not None
+    if needed:
+        app.add_css_file(STYLESHEET)

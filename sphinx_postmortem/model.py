@@ -1,0 +1,98 @@
+"""The records stored for every post-mortem: plain, picklable dictionaries.
+
+Directives create these records while a document is read; the domain keeps
+them per document; roll-ups, the metadata panel and the export read them.
+No docutils node is ever stored in a record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypedDict
+
+#: Timeline milestones, in the order they normally happen.
+MILESTONES = ("start", "detect", "ack", "mitigate", "resolve")
+
+#: Action item statuses; the last two mean the item is closed.
+ACTION_STATUSES = ("open", "in-progress", "done", "wont-do")
+CLOSED_ACTION_STATUSES = frozenset({"done", "wont-do"})
+
+#: Lesson kinds.
+LESSON_KINDS = ("went-well", "went-wrong", "lucky")
+
+#: The incident type that marks an end-of-project review.
+PROJECT_TYPE = "project"
+
+
+class IncidentRecord(TypedDict):
+    """The header of one post-mortem (the ``incident`` directive)."""
+
+    id: str
+    title: str
+    date: str | None  # ISO date
+    severity: str | None
+    status: str
+    type: str
+    authors: list[str]
+    services: list[str]
+    tags: list[str]
+    summary: str  # plain text
+    docname: str
+    anchor: str
+    lineno: int
+
+
+class TimelineEntry(TypedDict):
+    """One timestamped event of a page's timeline."""
+
+    when: str  # ISO 8601 timestamp with UTC offset
+    zone: str  # the zone label shown to readers (``UTC``, ``CET``, ``+02:00``)
+    milestone: str | None
+    text: str  # plain text of the description
+    lineno: int
+
+
+class ActionRecord(TypedDict):
+    """A follow-up (the ``action-item`` directive)."""
+
+    id: str
+    title: str
+    owner: str | None
+    type: str | None
+    priority: str | None
+    due: str | None  # ISO date
+    status: str
+    tracker: str | None  # key or URL as written
+    tracker_url: str | None  # safe http(s) URL, or None
+    body: str  # plain text
+    docname: str
+    anchor: str
+    lineno: int
+
+
+class LessonRecord(TypedDict):
+    """A lesson learned (the ``lesson`` directive)."""
+
+    title: str
+    kind: str
+    tags: list[str]
+    body: str  # plain text
+    docname: str
+    anchor: str
+    lineno: int
+
+
+def is_open(action: ActionRecord) -> bool:
+    """Whether an action item still needs work."""
+    return action["status"] not in CLOSED_ACTION_STATUSES
+
+
+def is_overdue(action: ActionRecord, today: str) -> bool:
+    """Whether an open action item's due date (ISO) lies before ``today`` (ISO)."""
+    return is_open(action) and action["due"] is not None and action["due"] < today
+
+
+def newest_first(incidents: Iterable[IncidentRecord]) -> list[IncidentRecord]:
+    """Incidents sorted newest date first, undated last, ties by id then document."""
+    by_id = sorted(incidents, key=lambda i: (i["id"], i["docname"]))
+    return sorted(by_id, key=lambda i: i["date"] or "", reverse=True)

@@ -1,0 +1,133 @@
+"""Building output from standard docutils nodes, so every builder works.
+
+Labels are inline nodes whose text says what they mean (colour only adds to
+it, through CSS classes); panels are field lists; roll-ups are tables.
+All user text goes into Text nodes, which every writer escapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docutils import nodes
+from sphinx.builders import Builder
+from sphinx.locale import get_translation
+from sphinx.util.nodes import make_refnode
+
+_ = get_translation("sphinx_postmortem")
+
+Cell = str | nodes.Node | Sequence[nodes.Node]
+
+
+def milestone_names() -> dict[str, str]:
+    """Reader-facing names of timeline milestones."""
+    return {
+        "start": _("Impact start"),
+        "detect": _("Detected"),
+        "ack": _("Acknowledged"),
+        "mitigate": _("Mitigated"),
+        "resolve": _("Resolved"),
+    }
+
+
+def lesson_kind_names() -> dict[str, str]:
+    """Reader-facing names of lesson kinds."""
+    return {
+        "went-well": _("What went well"),
+        "went-wrong": _("What went wrong"),
+        "lucky": _("Where we got lucky"),
+    }
+
+
+def metric_names() -> dict[str, str]:
+    """Reader-facing names of timeline metrics."""
+    return {
+        "impact_duration": _("Impact duration"),
+        "time_to_detect": _("Time to detect"),
+        "time_to_acknowledge": _("Time to acknowledge"),
+        "time_to_mitigate": _("Time to mitigate"),
+        "time_to_resolve": _("Time to resolve"),
+    }
+
+
+def css_token(value: str) -> str:
+    """A CSS-class-safe token for a user value: ``SEV2`` -> ``sev2``."""
+    return nodes.make_id(value) or "other"
+
+
+def label(text: str, family: str, value: str | None = None) -> nodes.inline:
+    """A text label with classes ``pm-label pm-<family> pm-<family>-<value>``."""
+    classes = ["pm-label", f"pm-{family}", f"pm-{family}-{css_token(value or text)}"]
+    return nodes.inline(text, text, classes=classes)
+
+
+def as_nodes(cell: Cell) -> list[nodes.Node]:
+    """Turn a table or field cell value into a list of nodes."""
+    if isinstance(cell, str):
+        return [nodes.Text(cell)]
+    if isinstance(cell, nodes.Node):
+        return [cell]
+    return list(cell)
+
+
+def paragraph(cell: Cell, classes: Sequence[str] = ()) -> nodes.paragraph:
+    para = nodes.paragraph(classes=list(classes))
+    para.extend(as_nodes(cell))
+    return para
+
+
+def field_list(fields: Sequence[tuple[str, Cell]], classes: Sequence[str] = ()) -> nodes.field_list:
+    """A field list of ``(name, value)`` pairs; empty values are left out."""
+    result = nodes.field_list(classes=list(classes))
+    for name, value in fields:
+        if value in ("", None, []):
+            continue
+        body = nodes.field_body()
+        body += paragraph(value)
+        result += nodes.field("", nodes.field_name(name, name), body)
+    return result
+
+
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    classes: Sequence[str] = (),
+    widths: Sequence[int] | None = None,
+) -> nodes.table:
+    """A table with a header row; each cell becomes a paragraph."""
+    widths = widths or [1] * len(headers)
+    group = nodes.tgroup(cols=len(headers))
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    head += _row(headers)
+    group += head
+    body = nodes.tbody()
+    for row in rows:
+        body += _row(row)
+    group += body
+    result = nodes.table(classes=["pm-table", *classes])
+    result += group
+    return result
+
+
+def _row(cells: Sequence[Cell]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        entry += paragraph(cell)
+        row += entry
+    return row
+
+
+def link(
+    builder: Builder, fromdocname: str, todocname: str, anchor: str, content: Cell, title: str = ""
+) -> nodes.reference:
+    """A link to ``anchor`` on ``todocname`` that works for every builder."""
+    inner = nodes.inline("", "")
+    inner.extend(as_nodes(content))
+    return make_refnode(builder, fromdocname, todocname, anchor, inner, title or None)
+
+
+def external_link(url: str, text: str) -> nodes.reference:
+    return nodes.reference(text, text, refuri=url, classes=["pm-external"])

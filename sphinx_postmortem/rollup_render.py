@@ -1,0 +1,203 @@
+"""Turning a roll-up's selection into docutils nodes (tables, lists, rubrics)."""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.builders import Builder
+from sphinx.locale import get_translation
+
+from .model import ActionRecord, IncidentRecord, LessonRecord, is_overdue
+from .nodes import rollup
+from .render import external_link, label, lesson_kind_names, link, table
+from .rollups import (
+    METRIC_KEYS,
+    IncidentView,
+    group_lessons,
+    select_actions,
+    select_incidents,
+    select_lessons,
+)
+from .timeline_parser import format_duration
+
+if TYPE_CHECKING:
+    from .domain import PostmortemDomain
+
+_ = get_translation("sphinx_postmortem")
+
+
+def column_names() -> dict[str, str]:
+    return {
+        "id": _("ID"), "date": _("Date"), "title": _("Title"), "severity": _("Severity"),
+        "status": _("Status"), "type": _("Type"), "authors": _("Authors"),
+        "services": _("Services"), "tags": _("Tags"), "duration": _("Duration"),
+        "ttd": _("Time to detect"), "tta": _("Time to acknowledge"),
+        "ttm": _("Time to mitigate"), "ttr": _("Time to resolve"), "actions": _("Actions"),
+        "lessons": _("Lessons"),
+    }
+
+
+class RollupRenderer:
+    """Renders the roll-ups of one output document."""
+
+    def __init__(
+        self, domain: PostmortemDomain, builder: Builder, fromdocname: str, today: str
+    ) -> None:
+        self.domain = domain
+        self.builder = builder
+        self.fromdocname = fromdocname
+        self.today = today
+        self.config = domain.env.config
+        self._doctrees: dict[str, nodes.document] = {}
+
+    def render(self, node: rollup) -> list[nodes.Node]:
+        spec: dict[str, Any] = node["spec"]
+        if node["kind"] == "incident-list":
+            result = self.incident_list(spec)
+        elif node["kind"] == "lesson-list":
+            result = self.lesson_list(spec)
+        else:
+            result = self.action_item_list(spec)
+        container = nodes.container(classes=["pm-rollup", f"pm-{node['kind']}"])
+        container.extend(result)
+        return [container]
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _link(self, docname: str, anchor: str, text: str) -> nodes.Node:
+        return link(self.builder, self.fromdocname, docname, anchor, text)
+
+    def _incident_link(self, incident: IncidentRecord, text: str) -> nodes.Node:
+        return self._link(incident["docname"], incident["anchor"], text)
+
+    @staticmethod
+    def _empty(text: str) -> list[nodes.Node]:
+        return [nodes.paragraph(text, text, classes=["pm-empty"])]
+
+    # -- incident-list ------------------------------------------------------------
+
+    def incident_list(self, spec: dict[str, Any]) -> list[nodes.Node]:
+        views = select_incidents(self.domain.incident_views(), spec, self.config)
+        if not views:
+            return self._empty(_("No incidents match."))
+        columns = spec["columns"]
+        names = column_names()
+        rows = [[self._incident_cell(view, column) for column in columns] for view in views]
+        widths = [30 if c == "title" else 10 for c in columns]
+        return [table([names[c] for c in columns], rows, ["pm-incident-table"], widths)]
+
+    def _incident_cell(self, view: IncidentView, column: str) -> Any:
+        record = view.record
+        if column in ("id", "title"):
+            return self._incident_link(record, record[column])  # type: ignore[literal-required]
+        if column == "severity":
+            return label(record["severity"], "sev") if record["severity"] else ""
+        if column == "status":
+            return label(record["status"], "status")
+        if column in ("authors", "services", "tags"):
+            return ", ".join(record[column])  # type: ignore[literal-required]
+        if column in METRIC_KEYS:
+            seconds = view.metrics.get(METRIC_KEYS[column])
+            return format_duration(seconds) if seconds is not None else ""
+        if column == "actions":
+            return f"{view.open_actions}/{view.total_actions}" if view.total_actions else ""
+        if column == "lessons":
+            return str(view.lessons) if view.lessons else ""
+        return record[column] or ""  # type: ignore[literal-required]
+
+    # -- lesson-list ---------------------------------------------------------------
+
+    def lesson_list(self, spec: dict[str, Any]) -> list[nodes.Node]:
+        incident_of = self.domain.incident_of
+        lessons = select_lessons(self.domain.all_lessons(), incident_of, spec)
+        if not lessons:
+            return self._empty(_("No lessons match."))
+        kind_names = lesson_kind_names()
+        result: list[nodes.Node] = []
+        for heading, group in group_lessons(lessons, incident_of, spec["group_by"], kind_names):
+            if spec["group_by"] != "none":
+                text = heading or _("Other")
+                result.append(nodes.rubric(text, text, classes=["pm-group"]))
+            for lesson in group:
+                result.append(self._lesson_entry(lesson, spec["summary_only"], kind_names))
+        return result
+
+    def _lesson_entry(
+        self, lesson: LessonRecord, summary_only: bool, kind_names: dict[str, str]
+    ) -> nodes.Node:
+        entry = nodes.container(classes=["pm-lesson-entry", f"pm-lesson-{lesson['kind']}"])
+        heading = nodes.paragraph(classes=["pm-lesson-heading"])
+        heading += nodes.strong("", "", self._link(lesson["docname"], lesson["anchor"],
+                                                   lesson["title"]))
+        heading += nodes.Text(" ")
+        heading += label(kind_names[lesson["kind"]], "kind", lesson["kind"])
+        entry += heading
+        if not summary_only:
+            entry.extend(self._lesson_body(lesson))
+        incident = self.domain.incident_of(lesson)
+        source = (
+            f"{incident['id']}: {incident['title']}" if incident
+            else self.domain.env.titles[lesson["docname"]].astext()
+            if lesson["docname"] in self.domain.env.titles else lesson["docname"]
+        )
+        origin = nodes.paragraph(classes=["pm-lesson-source"])
+        origin += nodes.Text(_("from") + " ")
+        origin += self._link(lesson["docname"], lesson["anchor"], source)
+        entry += origin
+        return entry
+
+    def _lesson_body(self, lesson: LessonRecord) -> list[nodes.Node]:
+        """A copy of the lesson's body, taken from its page's doctree."""
+        docname = lesson["docname"]
+        if docname not in self._doctrees:
+            self._doctrees[docname] = self.domain.env.get_doctree(docname)
+        for body in self._doctrees[docname].findall(nodes.container):
+            if body.get("lesson_anchor") == lesson["anchor"]:
+                break
+        else:
+            return []
+        copied = copy.deepcopy(body)
+        for element in list(copied.findall(nodes.Element)):
+            element["ids"] = []
+            if isinstance(element, rollup):
+                element.parent.remove(element)
+        del copied["lesson_anchor"]
+        return [copied]
+
+    # -- action-item-list -------------------------------------------------------------
+
+    def action_item_list(self, spec: dict[str, Any]) -> list[nodes.Node]:
+        actions = select_actions(
+            self.domain.all_actions(), self.domain.incident_of, spec, self.today, self.config
+        )
+        if not actions:
+            return self._empty(_("No action items match."))
+        headers = [_("ID"), _("Title"), _("Owner"), _("Type"), _("Priority"), _("Due"),
+                   _("Status"), _("Tracker"), _("Incident")]
+        rows = [self._action_row(action) for action in actions]
+        return [table(headers, rows, ["pm-action-table"], [10, 26, 10, 8, 6, 12, 8, 10, 10])]
+
+    def _action_row(self, action: ActionRecord) -> list[Any]:
+        due: list[nodes.Node] = []
+        if action["due"]:
+            due.append(nodes.Text(action["due"]))
+            if is_overdue(action, self.today):
+                due += [nodes.Text(" "), label(_("overdue"), "overdue", "overdue")]
+        tracker: Any = action["tracker"] or ""
+        if action["tracker"] and action["tracker_url"]:
+            tracker = external_link(action["tracker_url"], action["tracker"])
+        incident = self.domain.incident_of(action)
+        return [
+            self._link(action["docname"], action["anchor"], action["id"]),
+            action["title"],
+            action["owner"] or "",
+            action["type"] or "",
+            label(action["priority"], "priority") if action["priority"] else "",
+            due,
+            label(action["status"], "action-status"),
+            tracker,
+            self._incident_link(incident, incident["id"]) if incident else "",
+        ]
+

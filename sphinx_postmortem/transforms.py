@@ -1,0 +1,56 @@
+"""Filling placeholders once every document has been read.
+
+Runs as a post-transform, before Sphinx resolves references, so links and
+copied lesson bodies are resolved like the rest of the page, for every
+builder (including the single-document ones, where a doctree holds many
+source documents: each placeholder names the document it came from).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from docutils import nodes
+from sphinx.builders import Builder
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .config import build_date
+from .directives.action_item import build_overdue
+from .directives.incident import build_panel
+from .directives.timeline import build_offset
+from .domain import PostmortemDomain
+from .nodes import incident_panel, overdue_marker, rollup, timeline_offset
+from .rollup_render import RollupRenderer
+
+
+def current_builder(env: BuildEnvironment) -> Builder:
+    """The running builder (``env._app`` on Sphinx 8+, ``env.app`` before)."""
+    app: Any = getattr(env, "_app", None) or env.app
+    return app.builder
+
+
+class FillPlaceholders(SphinxPostTransform):
+    """Replace panels, offsets, overdue markers and roll-ups with real content."""
+
+    default_priority = 5  # before ReferencesResolver (10)
+
+    def run(self, **kwargs: Any) -> None:
+        domain = cast(PostmortemDomain, self.env.get_domain("postmortem"))
+        builder = current_builder(self.env)
+        fromdocname = self.env.docname
+        today = build_date(self.config)
+        renderer = RollupRenderer(domain, builder, fromdocname, today)
+        # Roll-ups first: the lesson bodies they copy may hold other placeholders.
+        for node in list(self.document.findall(rollup)):
+            node.replace_self(renderer.render(node))
+        for node in list(self.document.findall(incident_panel)):
+            node.replace_self(build_panel(domain, builder, fromdocname, node["docname"]))
+        for node in list(self.document.findall(timeline_offset)):
+            node.replace_self(build_offset(domain, node))
+        for node in list(self.document.findall(overdue_marker)):
+            replacement = build_overdue(node, today)
+            if replacement:
+                node.replace_self(replacement)
+            else:
+                node.parent.remove(node)
