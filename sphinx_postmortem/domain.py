@@ -20,7 +20,6 @@ from sphinx.domains import Domain, Index, IndexEntry, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.locale import get_translation
 from sphinx.roles import XRefRole
-from sphinx.util.nodes import make_refnode
 
 from .errors import warn
 from .model import (
@@ -31,6 +30,7 @@ from .model import (
     is_open,
     newest_first,
 )
+from .render import link
 from .rollups import IncidentView
 from .timeline_parser import Metrics, compute_metrics
 
@@ -269,9 +269,8 @@ class PostmortemDomain(Domain):
             return None
         if not node.get("refexplicit"):
             contnode = nodes.inline(record["title"], record["title"], classes=contnode["classes"])
-        return make_refnode(
-            builder, fromdocname, record["docname"], record["anchor"], contnode, record["id"]
-        )
+        return link(builder, fromdocname, record["docname"], record["anchor"], contnode,
+                    record["id"])
 
     def resolve_any_xref(
         self,

@@ -123,10 +123,20 @@ def _row(cells: Sequence[Cell]) -> nodes.row:
 def link(
     builder: Builder, fromdocname: str, todocname: str, anchor: str, content: Cell, title: str = ""
 ) -> nodes.reference:
-    """A link to ``anchor`` on ``todocname`` that works for every builder."""
-    inner = nodes.inline("", "")
-    inner.extend(as_nodes(content))
-    return make_refnode(builder, fromdocname, todocname, anchor, inner, title or None)
+    """A link to ``anchor`` on ``todocname`` that works for every builder.
+
+    For singlehtml, where every document is on one page, the link is the bare
+    ``#anchor`` (Sphinx would produce an unusable ``#document-x#anchor``).
+    """
+    if isinstance(content, nodes.inline):
+        inner = content
+    else:
+        inner = nodes.inline("", "")
+        inner.extend(as_nodes(content))
+    reference = make_refnode(builder, fromdocname, todocname, anchor, inner, title or None)
+    if builder.name == "singlehtml" and "refuri" in reference:
+        reference["refuri"] = "#" + anchor
+    return reference
 
 
 def external_link(url: str, text: str) -> nodes.reference:
