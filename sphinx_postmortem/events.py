@@ -12,7 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .config import build_date
-from .domain import PostmortemDomain
+from .domain import PER_DOC_KEYS, PostmortemDomain
 from .errors import warn
 from .model import is_overdue
 
@@ -92,19 +92,16 @@ def add_static_path(app: Sphinx) -> None:
             app.config.html_static_path.append(static)
 
 
-def _shows_postmortem(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.Element) and any(
-        c.startswith("pm-") for c in node.get("classes", ())
-    )
-
-
 def add_stylesheet(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.Node | None
 ) -> None:
     """``html-page-context``: link the stylesheet on pages that show post-mortem content."""
-    if doctree is None:
-        needed = pagename == "postmortem-incidents"
+    domain = _domain(app.env)
+    if app.builder.name == "singlehtml":
+        needed = any(domain.data[key] for key in PER_DOC_KEYS)
     else:
-        needed = next(iter(doctree.findall(_shows_postmortem)), None) is not None
+        needed = pagename == "postmortem-incidents" or any(
+            pagename in domain.data[key] for key in PER_DOC_KEYS
+        )
     if needed:
         app.add_css_file(STYLESHEET)

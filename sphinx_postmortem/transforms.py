@@ -20,7 +20,13 @@ from .directives.action_item import build_overdue
 from .directives.incident import build_panel
 from .directives.timeline import build_offset
 from .domain import PostmortemDomain
-from .nodes import incident_panel, overdue_marker, rollup, timeline_offset
+from .nodes import (
+    PostmortemPlaceholder,
+    incident_panel,
+    overdue_marker,
+    rollup,
+    timeline_offset,
+)
 from .rollup_render import RollupRenderer
 
 
@@ -36,19 +42,28 @@ class FillPlaceholders(SphinxPostTransform):
     default_priority = 5  # before ReferencesResolver (10)
 
     def run(self, **kwargs: Any) -> None:
+        found: dict[type, list[nodes.Element]] = {}
+        for node in self.document.findall(PostmortemPlaceholder):
+            found.setdefault(type(node), []).append(node)
+        if not found:
+            return
         domain = cast(PostmortemDomain, self.env.get_domain("postmortem"))
         builder = current_builder(self.env)
         fromdocname = self.env.docname
         today = build_date(self.config)
         renderer = RollupRenderer(domain, builder, fromdocname, today)
         # Roll-ups first: the lesson bodies they copy may hold other placeholders.
-        for node in list(self.document.findall(rollup)):
-            node.replace_self(renderer.render(node))
-        for node in list(self.document.findall(incident_panel)):
+        for node in found.get(rollup, []):
+            replacement = renderer.render(node)
+            node.replace_self(replacement)
+            for new in replacement:
+                for copied in new.findall(PostmortemPlaceholder):
+                    found.setdefault(type(copied), []).append(copied)
+        for node in found.get(incident_panel, []):
             node.replace_self(build_panel(domain, builder, fromdocname, node["docname"]))
-        for node in list(self.document.findall(timeline_offset)):
+        for node in found.get(timeline_offset, []):
             node.replace_self(build_offset(domain, node))
-        for node in list(self.document.findall(overdue_marker)):
+        for node in found.get(overdue_marker, []):
             replacement = build_overdue(node, today)
             if replacement:
                 node.replace_self(replacement)
