@@ -26,6 +26,12 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...]]] = {
     "postmortem_priorities": (["P0", "P1", "P2", "P3"], "env", (list, tuple)),
     "postmortem_tracker_url": (None, "env", (str, type(None))),
     "postmortem_today": (None, "html", (str, dt.date, type(None))),
+    "postmortem_project_name": (None, "html", (str, type(None))),
+    "postmortem_export": (True, "", (bool,)),
+    "postmortem_projects": ({}, "html", (dict,)),
+    "postmortem_timeout": (10, "", (int, float)),
+    "postmortem_cache_limit": (5, "", (int, float)),
+    "postmortem_import_max_bytes": (16 * 1024 * 1024, "", (int,)),
 }
 
 

@@ -30,7 +30,7 @@ from .model import (
     is_open,
     newest_first,
 )
-from .render import link
+from .render import link, page_relative_url
 from .rollups import IncidentView
 from .timeline_parser import Metrics, compute_metrics
 
@@ -105,6 +105,7 @@ class PostmortemDomain(Domain):
         "lessons": {},  # docname -> [LessonRecord]
         "rollups": {},  # docname -> [roll-up directive names]
         "rollup_state": {"digest": "", "overdue": []},
+        "imports": {},  # project name -> imported export (see imports.py)
     }
     data_version = 1
 
@@ -170,12 +171,55 @@ class PostmortemDomain(Domain):
             cache[docname] = compute_metrics(self.timeline(docname))
         return cache[docname]
 
-    def incident_of(self, record: ActionRecord | LessonRecord) -> IncidentRecord | None:
-        """The incident an action item or lesson belongs to: its page's incident."""
-        return self.incident(record["docname"])
+    def set_imports(self, projects: dict[str, Any]) -> None:
+        """Replace the imported projects (done once per build, before reading)."""
+        self.data["imports"] = projects
+        self._changed()
 
-    def incident_views(self) -> list[IncidentView]:
-        """Every incident with its metrics and counts, as roll-ups show it."""
+    def imported(self, section: str, projects: Iterable[str] | None = None) -> list[Any]:
+        """Imported records of one section (``incidents``, ``action_items``, ``lessons``)."""
+        imports = self.data["imports"]
+        names = sorted(imports) if projects is None else [p for p in sorted(imports)
+                                                          if p in projects]
+        return [record for name in names for record in imports[name][section]]
+
+    def incident_of(self, record: ActionRecord | LessonRecord) -> IncidentRecord | None:
+        """The incident an action item or lesson belongs to (its page's, or by imported id)."""
+        project = record.get("project")  # type: ignore[union-attr]
+        if not project:
+            return self.incident(record["docname"])
+        if "imported_by_id" not in self._cache:
+            self._cache["imported_by_id"] = {
+                (i["project"], i["id"]): i for i in self.imported("incidents")
+            }
+        return self._cache["imported_by_id"].get((project, record.get("incident")))
+
+    def incident_views(self, projects: Iterable[str] | None = None) -> list[IncidentView]:
+        """Incidents with metrics and counts, as roll-ups show them.
+
+        ``projects`` names the projects to include (``local`` is this one);
+        None means all.
+        """
+        wanted = None if projects is None else set(projects)
+        views = self._local_views() if wanted is None or "local" in wanted else []
+        imported = [
+            IncidentView(record=i, metrics=i["metrics"], open_actions=i["open_actions"],
+                         total_actions=i["total_actions"], lessons=i["lesson_count"])
+            for i in self.imported("incidents", wanted)
+        ]
+        return views + imported
+
+    def lessons_for(self, projects: Iterable[str] | None = None) -> list[Any]:
+        wanted = None if projects is None else set(projects)
+        local = self.all_lessons() if wanted is None or "local" in wanted else []
+        return local + self.imported("lessons", wanted)
+
+    def actions_for(self, projects: Iterable[str] | None = None) -> list[Any]:
+        wanted = None if projects is None else set(projects)
+        local = self.all_actions() if wanted is None or "local" in wanted else []
+        return local + self.imported("action_items", wanted)
+
+    def _local_views(self) -> list[IncidentView]:
         if "views" not in self._cache:
             views = []
             for incident in self.all_incidents():
@@ -266,11 +310,37 @@ class PostmortemDomain(Domain):
     ) -> Element | None:
         record = self._target(typ, target)
         if record is None:
-            return None
+            return self._resolve_imported(builder, fromdocname, typ, target, node, contnode)
         if not node.get("refexplicit"):
             contnode = nodes.inline(record["title"], record["title"], classes=contnode["classes"])
         return link(builder, fromdocname, record["docname"], record["anchor"], contnode,
                     record["id"])
+
+    def _resolve_imported(
+        self,
+        builder: Builder,
+        fromdocname: str,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> Element | None:
+        """``project:ID`` -> a link into another project's published site."""
+        project, sep, object_id = target.strip().partition(":")
+        section = {"incident": "incidents", "action-item": "action_items"}.get(typ)
+        if not sep or section is None or project not in self.data["imports"]:
+            return None
+        for record in self.imported(section, [project]):
+            if record["id"] == object_id.strip() and record["url"]:
+                url = page_relative_url(builder, fromdocname, record["url"])
+                if not node.get("refexplicit"):
+                    contnode = nodes.inline(record["title"], record["title"],
+                                            classes=contnode["classes"])
+                reference = nodes.reference("", "", internal=False, refuri=url,
+                                            reftitle=f"{project}: {record['id']}")
+                reference += contnode
+                return reference
+        return None
 
     def resolve_any_xref(
         self,

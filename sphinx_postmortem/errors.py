@@ -22,6 +22,7 @@ WARNING_SUBTYPES = (
     "ref",
     "filter",
     "config",
+    "import",
 )
 
 

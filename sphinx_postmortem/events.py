@@ -59,6 +59,10 @@ def _digest(domain: PostmortemDomain, overdue: list[tuple[str, str]]) -> str:
             for docname, entries in sorted(domain.data["timeline"].items())
         },
         "overdue": overdue,
+        "imports": {
+            name: {k: v for k, v in project.items() if k not in ("fetched", "mtime")}
+            for name, project in sorted(domain.data["imports"].items())
+        },
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -8,6 +8,7 @@ All user text goes into Text nodes, which every writer escapes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.builders import Builder
@@ -137,6 +138,14 @@ def link(
     if builder.name == "singlehtml" and "refuri" in reference:
         reference["refuri"] = "#" + anchor
     return reference
+
+
+def page_relative_url(builder: Builder, fromdocname: str, url: str) -> str:
+    """Make a URL relative to the output root usable from ``fromdocname``'s page."""
+    if urlsplit(url).scheme or url.startswith(("/", "#")):
+        return url
+    depth = builder.get_target_uri(fromdocname).count("/")
+    return "../" * depth + url
 
 
 def external_link(url: str, text: str) -> nodes.reference:

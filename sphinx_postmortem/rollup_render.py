@@ -9,10 +9,12 @@ from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.locale import get_translation
 
-from .model import ActionRecord, IncidentRecord, LessonRecord, is_overdue
+from .model import ActionRecord, LessonRecord, is_overdue
 from .nodes import rollup
-from .render import external_link, label, lesson_kind_names, link, table
+from .export import project_name
+from .render import external_link, label, lesson_kind_names, link, page_relative_url, table
 from .rollups import (
+    DEFAULT_INCIDENT_COLUMNS,
     METRIC_KEYS,
     IncidentView,
     group_lessons,
@@ -30,7 +32,7 @@ _ = get_translation("sphinx_postmortem")
 
 def column_names() -> dict[str, str]:
     return {
-        "id": _("ID"), "date": _("Date"), "title": _("Title"), "severity": _("Severity"),
+        "project": _("Project"), "id": _("ID"), "date": _("Date"), "title": _("Title"), "severity": _("Severity"),
         "status": _("Status"), "type": _("Type"), "authors": _("Authors"),
         "services": _("Services"), "tags": _("Tags"), "duration": _("Duration"),
         "ttd": _("Time to detect"), "tta": _("Time to acknowledge"),
@@ -51,6 +53,7 @@ class RollupRenderer:
         self.today = today
         self.config = domain.env.config
         self._doctrees: dict[str, nodes.document] = {}
+        self.local_name = project_name(self.config)
 
     def render(self, node: rollup) -> list[nodes.Node]:
         spec: dict[str, Any] = node["spec"]
@@ -66,11 +69,21 @@ class RollupRenderer:
 
     # -- helpers ----------------------------------------------------------------
 
-    def _link(self, docname: str, anchor: str, text: str) -> nodes.Node:
-        return link(self.builder, self.fromdocname, docname, anchor, text)
+    def _link(self, record: Any, text: str) -> nodes.Node:
+        """A link to a local record's anchor, or to an imported record's published page."""
+        if not record.get("project"):
+            return link(self.builder, self.fromdocname, record["docname"], record["anchor"], text)
+        if not record.get("url"):
+            return nodes.Text(text)
+        url = page_relative_url(self.builder, self.fromdocname, record["url"])
+        return external_link(url, text)
 
-    def _incident_link(self, incident: IncidentRecord, text: str) -> nodes.Node:
-        return self._link(incident["docname"], incident["anchor"], text)
+    def _project(self, record: Any) -> str:
+        return record.get("project") or self.local_name
+
+    @property
+    def has_imports(self) -> bool:
+        return bool(self.domain.data["imports"])
 
     @staticmethod
     def _empty(text: str) -> list[nodes.Node]:
@@ -79,10 +92,14 @@ class RollupRenderer:
     # -- incident-list ------------------------------------------------------------
 
     def incident_list(self, spec: dict[str, Any]) -> list[nodes.Node]:
-        views = select_incidents(self.domain.incident_views(), spec, self.config)
+        views = select_incidents(
+            self.domain.incident_views(spec.get("projects")), spec, self.config
+        )
         if not views:
             return self._empty(_("No incidents match."))
-        columns = spec["columns"]
+        columns = spec["columns"] or [
+            *(["project"] if self.has_imports else []), *DEFAULT_INCIDENT_COLUMNS
+        ]
         names = column_names()
         rows = [[self._incident_cell(view, column) for column in columns] for view in views]
         widths = [30 if c == "title" else 10 for c in columns]
@@ -90,8 +107,10 @@ class RollupRenderer:
 
     def _incident_cell(self, view: IncidentView, column: str) -> Any:
         record = view.record
+        if column == "project":
+            return self._project(record)
         if column in ("id", "title"):
-            return self._incident_link(record, record[column])  # type: ignore[literal-required]
+            return self._link(record, record[column])  # type: ignore[literal-required]
         if column == "severity":
             return label(record["severity"], "sev") if record["severity"] else ""
         if column == "status":
@@ -111,12 +130,13 @@ class RollupRenderer:
 
     def lesson_list(self, spec: dict[str, Any]) -> list[nodes.Node]:
         incident_of = self.domain.incident_of
-        lessons = select_lessons(self.domain.all_lessons(), incident_of, spec)
+        lessons = select_lessons(self.domain.lessons_for(spec.get("projects")), incident_of, spec)
         if not lessons:
             return self._empty(_("No lessons match."))
         kind_names = lesson_kind_names()
         result: list[nodes.Node] = []
-        for heading, group in group_lessons(lessons, incident_of, spec["group_by"], kind_names):
+        groups = group_lessons(lessons, incident_of, spec["group_by"], kind_names, self.local_name)
+        for heading, group in groups:
             if spec["group_by"] != "none":
                 text = heading or _("Other")
                 result.append(nodes.rubric(text, text, classes=["pm-group"]))
@@ -129,27 +149,36 @@ class RollupRenderer:
     ) -> nodes.Node:
         entry = nodes.container(classes=["pm-lesson-entry", f"pm-lesson-{lesson['kind']}"])
         heading = nodes.paragraph(classes=["pm-lesson-heading"])
-        heading += nodes.strong("", "", self._link(lesson["docname"], lesson["anchor"],
-                                                   lesson["title"]))
+        heading += nodes.strong("", "", self._link(lesson, lesson["title"]))
         heading += nodes.Text(" ")
         heading += label(kind_names[lesson["kind"]], "kind", lesson["kind"])
         entry += heading
         if not summary_only:
             entry.extend(self._lesson_body(lesson))
-        incident = self.domain.incident_of(lesson)
-        source = (
-            f"{incident['id']}: {incident['title']}" if incident
-            else self.domain.env.titles[lesson["docname"]].astext()
-            if lesson["docname"] in self.domain.env.titles else lesson["docname"]
-        )
-        origin = nodes.paragraph(classes=["pm-lesson-source"])
-        origin += nodes.Text(_("from") + " ")
-        origin += self._link(lesson["docname"], lesson["anchor"], source)
-        entry += origin
+        entry += self._lesson_origin(lesson)
         return entry
 
+    def _lesson_origin(self, lesson: LessonRecord) -> nodes.paragraph:
+        """"from INC-2024-017: Title" (with the project when there are imports)."""
+        incident = self.domain.incident_of(lesson)
+        if incident:
+            source = f"{incident['id']}: {incident['title']}"
+        elif lesson["docname"] in self.domain.env.titles:
+            source = self.domain.env.titles[lesson["docname"]].astext()
+        else:
+            source = lesson["docname"] or lesson.get("incident") or ""  # type: ignore[attr-defined]
+        if self.has_imports:
+            source = f"{self._project(lesson)} \N{MIDDLE DOT} {source}"
+        origin = nodes.paragraph(classes=["pm-lesson-source"])
+        origin += nodes.Text(_("from") + " ")
+        origin += self._link(lesson, source)
+        return origin
+
     def _lesson_body(self, lesson: LessonRecord) -> list[nodes.Node]:
-        """A copy of the lesson's body, taken from its page's doctree."""
+        """The lesson's body: copied from its page's doctree, or imported plain text."""
+        if lesson.get("project"):  # type: ignore[attr-defined]
+            return [nodes.paragraph(part, part, classes=["pm-imported"])
+                    for part in lesson["body"].split("\n\n") if part.strip()]
         docname = lesson["docname"]
         if docname not in self._doctrees:
             self._doctrees[docname] = self.domain.env.get_doctree(docname)
@@ -170,14 +199,21 @@ class RollupRenderer:
 
     def action_item_list(self, spec: dict[str, Any]) -> list[nodes.Node]:
         actions = select_actions(
-            self.domain.all_actions(), self.domain.incident_of, spec, self.today, self.config
+            self.domain.actions_for(spec.get("projects")), self.domain.incident_of, spec,
+            self.today, self.config,
         )
         if not actions:
             return self._empty(_("No action items match."))
         headers = [_("ID"), _("Title"), _("Owner"), _("Type"), _("Priority"), _("Due"),
                    _("Status"), _("Tracker"), _("Incident")]
+        widths = [10, 26, 10, 8, 6, 12, 8, 10, 10]
         rows = [self._action_row(action) for action in actions]
-        return [table(headers, rows, ["pm-action-table"], [10, 26, 10, 8, 6, 12, 8, 10, 10])]
+        if self.has_imports:
+            headers.insert(0, _("Project"))
+            widths.insert(0, 8)
+            for row, action in zip(rows, actions):
+                row.insert(0, self._project(action))
+        return [table(headers, rows, ["pm-action-table"], widths)]
 
     def _action_row(self, action: ActionRecord) -> list[Any]:
         due: list[nodes.Node] = []
@@ -190,7 +226,7 @@ class RollupRenderer:
             tracker = external_link(action["tracker_url"], action["tracker"])
         incident = self.domain.incident_of(action)
         return [
-            self._link(action["docname"], action["anchor"], action["id"]),
+            self._link(action, action["id"]),
             action["title"],
             action["owner"] or "",
             action["type"] or "",
@@ -198,6 +234,6 @@ class RollupRenderer:
             due,
             label(action["status"], "action-status"),
             tracker,
-            self._incident_link(incident, incident["id"]) if incident else "",
+            self._link(incident, incident["id"]) if incident else "",
         ]
 

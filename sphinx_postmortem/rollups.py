@@ -23,14 +23,15 @@ from .model import (
 from .options import choice, choices, comma_list, iso_date, positive_int
 
 INCIDENT_COLUMNS = (
-    "id", "date", "title", "severity", "status", "type", "authors", "services", "tags",
+    "project", "id", "date", "title", "severity", "status", "type", "authors", "services", "tags",
     "duration", "ttd", "tta", "ttm", "ttr", "actions", "lessons",
 )
 DEFAULT_INCIDENT_COLUMNS = ("id", "date", "title", "severity", "status", "services", "duration",
                             "actions")
 INCIDENT_SORT_KEYS = ("date", "id", "title", "severity", "status", "type", "duration", "ttd",
                       "tta", "ttm", "ttr")
-LESSON_GROUPS = ("kind", "tag", "service", "incident", "none")
+LESSON_GROUPS = ("kind", "tag", "service", "incident", "project", "none")
+LOCAL_PROJECT = "local"
 ACTION_SORT_KEYS = ("due", "priority", "owner", "incident")
 DEFAULT_ACTION_STATUSES = ("open", "in-progress")
 
@@ -103,6 +104,10 @@ def parse_spec(kind: str, options: Mapping[str, str | None], config: Any) -> tup
             problems.append(f"{exc}; using {default!r}")
             return default
 
+    if options.get("projects") is not None:
+        known = [LOCAL_PROJECT, *sorted(project_names(config))]
+        spec["projects"], errors = choices(options["projects"], known, "project")
+        problems.extend(errors)
     if options.get("limit"):
         try:
             spec["limit"] = positive_int(options["limit"] or "", ":limit:")
@@ -131,7 +136,7 @@ def parse_spec(kind: str, options: Mapping[str, str | None], config: Any) -> tup
             spec["sort"], spec["descending"] = "date", True
         columns, errors = choices(options.get("columns"), INCIDENT_COLUMNS, "column")
         problems.extend(errors)
-        spec["columns"] = columns or list(DEFAULT_INCIDENT_COLUMNS)
+        spec["columns"] = columns or None  # None: the defaults, plus "project" with imports
     elif kind == "lesson-list":
         pick("kind", LESSON_KINDS, "lesson kind")
         spec["group_by"] = single("group-by", LESSON_GROUPS, "kind")
@@ -150,6 +155,17 @@ def parse_spec(kind: str, options: Mapping[str, str | None], config: Any) -> tup
         spec["overdue"] = "overdue" in options
         spec["sort"] = single("sort", ACTION_SORT_KEYS, "due")
     return spec, problems
+
+
+def project_names(config: Any) -> list[str]:
+    """The names of the imported projects configured in ``postmortem_projects``."""
+    mapping = getattr(config, "postmortem_projects", None)
+    return [str(name) for name in mapping] if isinstance(mapping, Mapping) else []
+
+
+def _origin(record: Mapping[str, Any]) -> tuple[str, str]:
+    """Tie-break key for records from several projects: (project, document)."""
+    return record.get("project") or "", record.get("docname") or ""
 
 
 # -- selecting --------------------------------------------------------------------
@@ -189,7 +205,7 @@ def select_incidents(
         v for v in views
         if incident_matches(v.record, spec) and _any(spec.get("tags"), v.record["tags"])
     ]
-    chosen.sort(key=lambda v: (v.record["id"], v.record["docname"]))
+    chosen.sort(key=lambda v: (v.record["id"], _origin(v.record)))
     sort_key = _incident_sort_key(spec.get("sort", "date"), config)
     present = [v for v in chosen if sort_key(v) is not None]
     present.sort(key=sort_key, reverse=spec.get("descending", True))
@@ -234,7 +250,7 @@ def select_lessons(
         incident = incident_of(lesson)
         return (incident["date"] or "", incident["id"]) if incident else ("", "")
 
-    chosen.sort(key=lambda le: (incident_key(le)[1], le["docname"], le["lineno"]))
+    chosen.sort(key=lambda le: (incident_key(le)[1], _origin(le), le["lineno"]))
     chosen.sort(key=lambda le: incident_key(le)[0], reverse=True)
     return _limit(chosen, spec)
 
@@ -244,6 +260,7 @@ def group_lessons(
     incident_of: Callable[[LessonRecord], IncidentRecord | None],
     group_by: str,
     kind_names: Mapping[str, str],
+    local_name: str = LOCAL_PROJECT,
 ) -> list[tuple[str, list[LessonRecord]]]:
     """``[(heading, lessons)]``; groups sorted, a lesson under each of its tags/services."""
     if group_by == "none":
@@ -255,6 +272,8 @@ def group_lessons(
             keys = [lesson["kind"]]
         elif group_by == "tag":
             keys = lesson["tags"] or [""]
+        elif group_by == "project":
+            keys = [lesson.get("project") or local_name]  # type: ignore[attr-defined]
         elif group_by == "service":
             keys = (incident["services"] if incident else []) or [""]
         else:
@@ -296,7 +315,7 @@ def select_actions(
             if not _any(spec["tags"], incident["tags"] if incident else []):
                 continue
         chosen.append(action)
-    chosen.sort(key=lambda a: (a["id"], a["docname"]))
+    chosen.sort(key=lambda a: (a["id"], _origin(a)))
     key = spec.get("sort", "due")
     priorities = config.postmortem_priorities
 

@@ -13,7 +13,8 @@ from ..nodes import rollup
 from ..rollups import parse_spec
 from .base import PostmortemDirective
 
-_INCIDENT_FILTERS = ("severity", "status", "type", "services", "tags", "since", "until", "limit")
+_INCIDENT_FILTERS = ("severity", "status", "type", "services", "tags", "since", "until", "limit",
+                     "projects")
 
 
 def _options(*names: str) -> dict[str, object]:
@@ -49,4 +50,4 @@ class ActionItemListDirective(RollupDirective):
     """A table of action items, open ones by default."""
 
     option_spec = _options("status", "owner", "type", "priority", "overdue", "sort", "tags",
-                           "limit")
+                           "limit", "projects")

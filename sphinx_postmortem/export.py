@@ -1,0 +1,136 @@
+"""Writing ``postmortems.json``: this project's post-mortems for other projects to import.
+
+The format is described by ``schema/postmortems.schema.json`` (shipped in
+the package) and in ``docs/multi-project.rst``. Output is deterministic:
+records are sorted, keys are sorted, and no build time is written unless
+``SOURCE_DATE_EPOCH`` is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any, cast
+
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+
+from .domain import PostmortemDomain
+from .errors import logger
+from .model import MILESTONES
+
+SCHEMA_VERSION = 1
+EXPORT_FILENAME = "postmortems.json"
+SCHEMA_PATH = Path(__file__).parent / "schema" / "postmortems.schema.json"
+EXPORT_BUILDERS = ("html", "dirhtml")
+
+
+def project_name(config: Any) -> str:
+    """``postmortem_project_name``, else ``project`` from conf.py."""
+    return str(config.postmortem_project_name or config.project or "local")
+
+
+def _url(builder: Builder, docname: str, anchor: str) -> str:
+    return f"{builder.get_target_uri(docname)}#{anchor}"
+
+
+def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
+    """The export document for the records in ``domain``, with URLs for ``builder``."""
+    config = builder.config
+    incidents = []
+    for view in domain.incident_views(["local"]):
+        record = view.record
+        docname = record["docname"]
+        start = domain.metrics(docname).impact_start
+        milestones = []
+        for entry in domain.timeline(docname):
+            if entry["milestone"]:
+                offset = None
+                if start is not None:
+                    delta = dt.datetime.fromisoformat(entry["when"]) - dt.datetime.fromisoformat(start)
+                    offset = int(delta.total_seconds())
+                milestones.append(
+                    {"milestone": entry["milestone"], "time": entry["when"], "offset": offset}
+                )
+        milestones.sort(key=lambda m: MILESTONES.index(m["milestone"]))
+        incidents.append({
+            "id": record["id"],
+            "title": record["title"],
+            "date": record["date"],
+            "severity": record["severity"],
+            "status": record["status"],
+            "type": record["type"],
+            "authors": record["authors"],
+            "services": record["services"],
+            "tags": record["tags"],
+            "summary": record["summary"],
+            "impact_start": start,
+            "metrics": dict(sorted(view.metrics.items())),
+            "milestones": milestones,
+            "action_items": {"open": view.open_actions, "total": view.total_actions},
+            "lessons": view.lessons,
+            "url": _url(builder, docname, record["anchor"]),
+        })
+    actions = []
+    for action in domain.all_actions():
+        incident = domain.incident_of(action)
+        actions.append({
+            "id": action["id"],
+            "title": action["title"],
+            "owner": action["owner"],
+            "type": action["type"],
+            "priority": action["priority"],
+            "due": action["due"],
+            "status": action["status"],
+            "tracker": action["tracker"],
+            "tracker_url": action["tracker_url"],
+            "body": action["body"],
+            "incident": incident["id"] if incident else None,
+            "url": _url(builder, action["docname"], action["anchor"]),
+        })
+    lessons = []
+    for lesson in domain.all_lessons():
+        incident = domain.incident_of(lesson)
+        lessons.append({
+            "title": lesson["title"],
+            "kind": lesson["kind"],
+            "tags": lesson["tags"],
+            "body": lesson["body"],
+            "incident": incident["id"] if incident else None,
+            "url": _url(builder, lesson["docname"], lesson["anchor"]),
+        })
+    payload: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "generator": "sphinx-postmortem",
+        "project": project_name(config),
+        "base_url": config.html_baseurl or None,
+        "incidents": sorted(incidents, key=lambda i: (i["id"], i["url"])),
+        "action_items": sorted(actions, key=lambda a: (a["id"], a["url"])),
+        "lessons": sorted(lessons, key=lambda le: (le["url"], le["title"])),
+    }
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        payload["generated"] = moment.isoformat().replace("+00:00", "Z")
+    return payload
+
+
+def write_export(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: write ``postmortems.json`` next to the HTML."""
+    if exception is not None or not app.config.postmortem_export:
+        return
+    builder = app.builder
+    if builder.name not in EXPORT_BUILDERS:
+        return
+    domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
+    payload = build_payload(domain, builder)
+    text = json.dumps(payload, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    target = Path(builder.outdir) / EXPORT_FILENAME
+    if target.exists() and target.read_text(encoding="utf-8") == text:
+        return
+    partial = target.with_suffix(".json.tmp")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, target)
+    logger.info("post-mortem export written to %s", target)

@@ -1,0 +1,385 @@
+"""Importing other projects' ``postmortems.json`` (``postmortem_projects``).
+
+Modelled on intersphinx: ``name: (base_url, location_or_None)``; files are
+read at ``builder-inited``, several at once, with a timeout and a size cap;
+remote files are cached in the environment for ``postmortem_cache_limit``
+days, local files are re-read when their mtime changes. A failed fetch falls
+back to the cached copy. Every problem is a ``postmortem.import`` warning and
+the build goes on. Imported text stays plain text; links must be http(s) or
+relative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urljoin, urlsplit
+
+from sphinx.application import Sphinx
+from sphinx.util import requests
+
+from .domain import PostmortemDomain
+from .errors import PostmortemError, warn
+from .export import EXPORT_FILENAME, SCHEMA_VERSION
+from .model import ACTION_STATUSES, LESSON_KINDS, MILESTONES
+
+LOCAL = "local"
+_METRICS = ("impact_duration", "time_to_detect", "time_to_acknowledge", "time_to_mitigate",
+            "time_to_resolve")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of ``postmortem_projects``, resolved."""
+
+    name: str
+    base_url: str
+    location: str  # URL or absolute path
+    is_remote: bool
+
+
+def _is_remote(location: str) -> bool:
+    return urlsplit(location).scheme.lower() in ("http", "https")
+
+
+def parse_mapping(mapping: Any, confdir: str) -> tuple[list[Source], list[str]]:
+    """Validate ``postmortem_projects``; return the usable sources and problems."""
+    if not isinstance(mapping, Mapping):
+        return [], ["postmortem_projects must be a dict of name: (base_url, location or None)"]
+    sources, problems = [], []
+    for name in sorted(mapping, key=str):
+        value = mapping[name]
+        if not isinstance(name, str) or not name.strip() or name == LOCAL or ":" in name:
+            problems.append(f"postmortem_projects: invalid project name {name!r} "
+                            f"(non-empty, no ':', not {LOCAL!r})")
+            continue
+        if (not isinstance(value, (tuple, list)) or len(value) != 2
+                or not isinstance(value[0], str) or not isinstance(value[1], (str, type(None)))):
+            problems.append(f"postmortem_projects[{name!r}] must be (base_url, location or None)")
+            continue
+        base_url, location = value
+        if urlsplit(base_url).scheme.lower() not in ("", "http", "https"):
+            problems.append(f"postmortem_projects[{name!r}]: base URL {base_url!r} "
+                            "must be http(s) or relative")
+            continue
+        if not base_url.endswith("/"):
+            base_url += "/"
+        if location is None:
+            location = urljoin(base_url, EXPORT_FILENAME)
+            if not _is_remote(location):
+                location = str(Path(confdir, location))
+        elif not _is_remote(location):
+            location = str(Path(confdir, location))
+        sources.append(Source(name, base_url, location, _is_remote(location)))
+    return sources, problems
+
+
+# -- validation ---------------------------------------------------------------------
+
+
+def _text(entry: Mapping[str, Any], key: str, required: bool = True) -> str | None:
+    """A string field, whitespace-collapsed (bodies and summaries keep their lines)."""
+    value = entry.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise PostmortemError(f"{key!r} must be a non-empty string")
+    return value if key in ("body", "summary") else " ".join(value.split())
+
+
+def _names(entry: Mapping[str, Any], key: str) -> list[str]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PostmortemError(f"{key!r} must be a list of strings")
+    return [" ".join(v.split()) for v in value if v.strip()]
+
+
+def _date(entry: Mapping[str, Any], key: str) -> str | None:
+    value = entry.get(key)
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise PostmortemError(f"{key!r} must be an ISO date or null") from None
+
+
+def _choice(entry: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str:
+    value = entry.get(key)
+    if value not in allowed:
+        raise PostmortemError(f"{key!r} must be one of {', '.join(allowed)}")
+    return cast(str, value)
+
+
+def safe_link(base_url: str, url: Any) -> str:
+    """``url`` joined to ``base_url``; only http(s) or relative links are allowed."""
+    if not isinstance(url, str) or not url.strip() or any(ord(c) < 32 for c in url):
+        raise PostmortemError("'url' must be a non-empty string")
+    joined = urljoin(base_url, url.strip())
+    if urlsplit(joined).scheme.lower() not in ("", "http", "https"):
+        raise PostmortemError(f"link {url.strip()[:80]!r} is not http(s) or relative; refused")
+    return joined
+
+
+def _incident(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, Any]:
+    metrics_in = entry.get("metrics") or {}
+    if not isinstance(metrics_in, Mapping):
+        raise PostmortemError("'metrics' must be an object")
+    metrics = {}
+    for key in _METRICS:
+        value = metrics_in.get(key)
+        if value is not None:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise PostmortemError(f"metric {key!r} must be a whole number of seconds")
+            metrics[key] = value
+    counts = entry.get("action_items") or {}
+    lessons = entry.get("lessons", 0)
+    if (not isinstance(counts, Mapping) or not isinstance(lessons, int)
+            or not all(isinstance(counts.get(k, 0), int) for k in ("open", "total"))):
+        raise PostmortemError("'action_items' and 'lessons' must hold whole numbers")
+    return {
+        "id": _text(entry, "id"),
+        "title": _text(entry, "title"),
+        "date": _date(entry, "date"),
+        "severity": _text(entry, "severity", required=False),
+        "status": _text(entry, "status"),
+        "type": _text(entry, "type"),
+        "authors": _names(entry, "authors"),
+        "services": _names(entry, "services"),
+        "tags": _names(entry, "tags"),
+        "summary": _text(entry, "summary", required=False) or "",
+        "metrics": metrics,
+        "milestones": [m for m in entry.get("milestones") or []
+                       if isinstance(m, Mapping) and m.get("milestone") in MILESTONES],
+        "open_actions": counts.get("open", 0),
+        "total_actions": counts.get("total", 0),
+        "lesson_count": lessons,
+        "project": name,
+        "url": safe_link(base_url, entry.get("url")),
+        "docname": "",
+        "anchor": "",
+        "lineno": 0,
+    }
+
+
+def _action(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, Any]:
+    tracker_url = entry.get("tracker_url")
+    if tracker_url is not None:
+        try:
+            tracker_url = safe_link("https://invalid/", tracker_url)
+            if not _is_remote(tracker_url):
+                tracker_url = None
+        except PostmortemError:
+            tracker_url = None
+    return {
+        "id": _text(entry, "id"),
+        "title": _text(entry, "title"),
+        "owner": _text(entry, "owner", required=False),
+        "type": _text(entry, "type", required=False),
+        "priority": _text(entry, "priority", required=False),
+        "due": _date(entry, "due"),
+        "status": _choice(entry, "status", ACTION_STATUSES),
+        "tracker": _text(entry, "tracker", required=False),
+        "tracker_url": tracker_url,
+        "body": _text(entry, "body", required=False) or "",
+        "incident": _text(entry, "incident", required=False),
+        "project": name,
+        "url": safe_link(base_url, entry.get("url")),
+        "docname": "",
+        "anchor": "",
+        "lineno": 0,
+    }
+
+
+def _lesson(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, Any]:
+    return {
+        "title": _text(entry, "title"),
+        "kind": _choice(entry, "kind", LESSON_KINDS),
+        "tags": _names(entry, "tags"),
+        "body": _text(entry, "body", required=False) or "",
+        "incident": _text(entry, "incident", required=False),
+        "project": name,
+        "url": safe_link(base_url, entry.get("url")),
+        "docname": "",
+        "anchor": "",
+        "lineno": 0,
+    }
+
+
+_SECTIONS = {"incidents": _incident, "action_items": _action, "lessons": _lesson}
+
+
+def validate_payload(raw: bytes, name: str, base_url: str) -> tuple[dict[str, Any], list[str]]:
+    """Parse and validate one export file.
+
+    Raises :class:`PostmortemError` when the whole file is unusable; returns
+    the cleaned data and one problem per skipped entry otherwise.
+    """
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise PostmortemError(f"not a JSON file ({exc})") from None
+    if not isinstance(data, dict):
+        raise PostmortemError("not a post-mortem export (the top level is not an object)")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise PostmortemError(f"unknown schema_version {version!r} (this version reads "
+                              f"{SCHEMA_VERSION})")
+    for section in _SECTIONS:
+        if not isinstance(data.get(section), list):
+            raise PostmortemError(f"does not match the schema: {section!r} must be a list")
+    cleaned: dict[str, Any] = {"project": str(data.get("project") or name)}
+    problems = []
+    for section, clean in _SECTIONS.items():
+        kept = []
+        for number, entry in enumerate(data[section], 1):
+            try:
+                if not isinstance(entry, dict):
+                    raise PostmortemError("not an object")
+                kept.append(clean(entry, name, base_url))
+            except PostmortemError as exc:
+                problems.append(f"{section} entry {number} skipped: {exc}")
+        cleaned[section] = kept
+    return cleaned, problems
+
+
+# -- fetching ------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What loading one project gave: new data, and what to report."""
+
+    source: Source
+    entry: dict[str, Any] | None
+    problems: list[str]
+
+
+def _reason(exc: Exception) -> str:
+    """A one-line reason for a failed request."""
+    text = " ".join(str(exc).split())
+    return f"{exc.__class__.__name__}: {text[:160]}" if text else exc.__class__.__name__
+
+
+def _read_remote(url: str, config: Any) -> bytes:
+    limit = int(config.postmortem_import_max_bytes)
+    timeout = float(config.postmortem_timeout)
+    deadline = time.monotonic() + timeout
+    try:
+        response = requests.get(
+            url,
+            timeout=timeout,
+            stream=True,
+            _user_agent=config.user_agent,
+            _tls_info=(config.tls_verify, config.tls_cacerts),
+        )
+    except Exception as exc:  # requests raises many kinds; all mean "unreachable"
+        raise PostmortemError(f"cannot fetch {url}: {_reason(exc)}") from None
+    with response:
+        if response.status_code != 200:
+            raise PostmortemError(f"cannot fetch {url}: HTTP {response.status_code}")
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise PostmortemError(f"{url} is larger than {limit} bytes")
+        chunks, size = [], 0
+        try:
+            for chunk in response.iter_content(65536):
+                size += len(chunk)
+                if size > limit:
+                    raise PostmortemError(f"{url} is larger than {limit} bytes")
+                if time.monotonic() > deadline:
+                    raise PostmortemError(f"cannot fetch {url}: timed out after {timeout:g} s")
+                chunks.append(chunk)
+        except PostmortemError:
+            raise
+        except Exception as exc:
+            raise PostmortemError(f"cannot fetch {url}: {_reason(exc)}") from None
+    return b"".join(chunks)
+
+
+def _read_local(path: str, config: Any) -> tuple[bytes, float]:
+    limit = int(config.postmortem_import_max_bytes)
+    try:
+        stat = Path(path).stat()
+        if stat.st_size > limit:
+            raise PostmortemError(f"{path} is larger than {limit} bytes")
+        return Path(path).read_bytes(), stat.st_mtime
+    except OSError as exc:
+        raise PostmortemError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _load(source: Source, cached: dict[str, Any] | None, config: Any, now: float) -> Outcome:
+    """Load one project, using ``cached`` when it is fresh or when loading fails."""
+    if cached is not None and cached["location"] != source.location:
+        cached = None
+    try:
+        if source.is_remote:
+            limit_days = float(config.postmortem_cache_limit)
+            if cached is not None and (
+                limit_days < 0 or now - cached["fetched"] < limit_days * 86400
+            ):
+                return Outcome(source, cached, [])
+            raw, mtime = _read_remote(source.location, config), None
+        else:
+            mtime = Path(source.location).stat().st_mtime if Path(source.location).exists() else None
+            if cached is not None and mtime is not None and cached["mtime"] == mtime:
+                return Outcome(source, cached, [])
+            raw, mtime = _read_local(source.location, config)
+        data, problems = validate_payload(raw, source.name, source.base_url)
+    except PostmortemError as exc:
+        if cached is not None:
+            return Outcome(source, cached, [f"{exc}; using the copy cached on "
+                                            f"{time.strftime('%Y-%m-%d', time.gmtime(cached['fetched']))}"])
+        return Outcome(source, None, [f"{exc}; project skipped"])
+    entry = {"location": source.location, "base_url": source.base_url, "fetched": now,
+             "mtime": mtime, **data}
+    return Outcome(source, entry, problems)
+
+
+def _conf_location(confdir: str, name: str | None) -> str:
+    """``conf.py:line`` of the line that names ``name`` (else of ``postmortem_projects``)."""
+    conf_py = Path(confdir, "conf.py")
+    try:
+        lines = conf_py.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return f"{conf_py}:1"
+    needles = [f'"{name}"', f"'{name}'"] if name else []
+    for needle in [*needles, "postmortem_projects"]:
+        for number, line in enumerate(lines, 1):
+            if needle in line:
+                return f"{conf_py}:{number}"
+    return f"{conf_py}:1"
+
+
+def load_projects(app: Sphinx) -> None:
+    """``builder-inited``: load every project of ``postmortem_projects`` into the domain."""
+    config = app.config
+    confdir = str(app.confdir)
+    sources, problems = parse_mapping(config.postmortem_projects, confdir)
+    for problem in problems:
+        warn(problem, "import", _conf_location(confdir, None))
+    domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
+    cache: dict[str, Any] = domain.data["imports"]
+    now = time.time()
+    outcomes: list[Outcome] = []
+    if sources:
+        with ThreadPoolExecutor(max_workers=min(8, len(sources))) as pool:
+            outcomes = list(pool.map(
+                lambda s: _load(s, cache.get(s.name), config, now), sources
+            ))
+    kept = {}
+    for outcome in outcomes:
+        for problem in outcome.problems:
+            warn(f"project {outcome.source.name!r}: {problem}", "import",
+                 _conf_location(confdir, outcome.source.name))
+        if outcome.entry is not None:
+            kept[outcome.source.name] = outcome.entry
+    domain.set_imports(kept)
