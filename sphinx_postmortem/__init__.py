@@ -10,7 +10,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import config, events, export, imports, nodes
+from . import checks, config, events, export, imports, nodes
 from .directives.action_item import ActionItemDirective
 from .directives.incident import IncidentDirective
 from .directives.lesson import LessonDirective
@@ -49,7 +49,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config.check_config)
     app.connect("builder-inited", events.add_static_path)
     app.connect("builder-inited", imports.load_projects)
-    app.connect("doctree-read", events.check_page)
+    app.connect("doctree-read", checks.check_page)
     app.connect("env-get-updated", events.outdated_rollups)
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("html-page-context", events.add_stylesheet)

@@ -32,6 +32,22 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...]]] = {
     "postmortem_timeout": (10, "", (int, float)),
     "postmortem_cache_limit": (5, "", (int, float)),
     "postmortem_import_max_bytes": (16 * 1024 * 1024, "", (int,)),
+    "postmortem_required_sections": (
+        ["Summary", "Impact", "Timeline", "Root cause", "Action items", "Lessons learned"],
+        "env",
+        (list, tuple),
+    ),
+    "postmortem_project_required_sections": (
+        ["Summary", "Action items", "Lessons learned"],
+        "env",
+        (list, tuple),
+    ),
+    "postmortem_completeness_check": (True, "env", (bool,)),
+    "postmortem_blameless_check": (True, "env", (bool,)),
+    "postmortem_blameless_rules": (None, "env", (list, tuple, type(None))),
+    "postmortem_blameless_allow": ([], "env", (list, tuple)),
+    "postmortem_people": ([], "env", (list, tuple)),
+    "postmortem_id_format": ("INC-{date:%Y}-{seq:03d}", "", (str,)),
 }
 
 

@@ -107,7 +107,7 @@ class PostmortemDomain(Domain):
         "rollup_state": {"digest": "", "overdue": []},
         "imports": {},  # project name -> imported export (see imports.py)
     }
-    data_version = 1
+    data_version = 2
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)

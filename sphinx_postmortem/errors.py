@@ -23,6 +23,8 @@ WARNING_SUBTYPES = (
     "filter",
     "config",
     "import",
+    "missing_section",
+    "blameless",
 )
 
 

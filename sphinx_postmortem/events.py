@@ -13,7 +13,6 @@ from sphinx.environment import BuildEnvironment
 
 from .config import build_date
 from .domain import PER_DOC_KEYS, PostmortemDomain
-from .errors import warn
 from .model import is_overdue
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -22,26 +21,6 @@ STYLESHEET = "sphinx_postmortem.css"
 
 def _domain(env: BuildEnvironment) -> PostmortemDomain:
     return cast(PostmortemDomain, env.get_domain("postmortem"))
-
-
-def check_page(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read``: checks that need the whole page (orphans, metric order)."""
-    env = app.env
-    docname = env.docname
-    domain = _domain(env)
-    timeline = domain.timeline(docname)
-    if domain.incident(docname) is None:
-        orphans = [("action-item", a["title"], a["lineno"]) for a in domain.actions(docname)]
-        orphans += [("lesson", le["title"], le["lineno"]) for le in domain.lessons(docname)]
-        if timeline:
-            orphans.append(("timeline", "", timeline[0]["lineno"]))
-        for directive, title, lineno in orphans:
-            what = f"{directive} {title!r}" if title else directive
-            warn(f"{what} is on a page without an incident directive; it is rendered but "
-                 "belongs to no post-mortem", "orphan", (docname, lineno))
-    if timeline:
-        for problem in domain.metrics(docname).problems:
-            warn(f"timeline: {problem.message}", "timeline", (docname, problem.lineno))
 
 
 def _digest(domain: PostmortemDomain, overdue: list[tuple[str, str]]) -> str:

@@ -1,0 +1,142 @@
+"""Page-level checks run once a page is read (``doctree-read``).
+
+- orphans: timeline, action items or lessons on a page without an incident;
+- metric order: milestones that would make a metric negative;
+- completeness: reports in review or published lack a required section,
+  a timeline with ``[start]`` and ``[resolve]``, an action item or a lesson;
+- blameless language: blameful phrasing in the prose of a post-mortem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import cast
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+
+from .blameless import DEFAULT_ALLOW, DEFAULT_RULES, Rule, compile_rules, find_blame
+from .domain import PostmortemDomain
+from .errors import PostmortemError, warn
+from .model import PROJECT_TYPE, IncidentRecord
+
+#: Statuses whose reports are checked for completeness.
+CHECKED_STATUSES = ("in-review", "published")
+
+#: Where prose is not checked for blame: code, literals, quotations, raw output.
+_NOT_PROSE = (
+    nodes.literal_block, nodes.literal, nodes.block_quote, nodes.raw, nodes.comment,
+    nodes.doctest_block, nodes.math, nodes.math_block, nodes.title, nodes.field_name,
+    addnodes.pending_xref, nodes.reference, nodes.target, nodes.system_message,
+)
+
+
+def check_page(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: run every page-level check on the page just read."""
+    docname = app.env.docname
+    domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
+    incident = domain.incident(docname)
+    if incident is None:
+        _check_orphans(domain, docname)
+    if domain.timeline(docname):
+        for problem in domain.metrics(docname).problems:
+            warn(f"timeline: {problem.message}", "timeline", (docname, problem.lineno))
+    if incident is None:
+        return
+    if app.config.postmortem_completeness_check and incident["status"] in CHECKED_STATUSES:
+        _check_completeness(app, domain, incident, doctree)
+    if app.config.postmortem_blameless_check:
+        _check_blame(app, incident, doctree)
+
+
+def _check_orphans(domain: PostmortemDomain, docname: str) -> None:
+    orphans = [("action-item", a["title"], a["lineno"]) for a in domain.actions(docname)]
+    orphans += [("lesson", le["title"], le["lineno"]) for le in domain.lessons(docname)]
+    timeline = domain.timeline(docname)
+    if timeline:
+        orphans.append(("timeline", "", timeline[0]["lineno"]))
+    for directive, title, lineno in orphans:
+        what = f"{directive} {title!r}" if title else directive
+        warn(f"{what} is on a page without an incident directive; it is rendered but "
+             "belongs to no post-mortem", "orphan", (docname, lineno))
+
+
+def _section_titles(doctree: nodes.document) -> list[str]:
+    return [
+        " ".join(section[0].astext().split()).casefold()
+        for section in doctree.findall(nodes.section)
+        if section.children and isinstance(section[0], nodes.title)
+    ]
+
+
+def _check_completeness(
+    app: Sphinx, domain: PostmortemDomain, incident: IncidentRecord, doctree: nodes.document
+) -> None:
+    docname, location = incident["docname"], (incident["docname"], incident["lineno"])
+    status = incident["status"]
+    titles = _section_titles(doctree)
+    config = app.config
+    is_project = incident["type"] == PROJECT_TYPE
+    required_sections = (config.postmortem_project_required_sections if is_project
+                         else config.postmortem_required_sections)
+    for required in required_sections:
+        wanted = " ".join(str(required).split()).casefold()
+        if not any(title == wanted or title.startswith(wanted + " ") for title in titles):
+            warn(f"{incident['id']} is {status} but has no {required!r} section",
+                 "missing_section", location)
+    if not is_project:
+        milestones = {e["milestone"] for e in domain.timeline(docname)}
+        missing = [m for m in ("start", "resolve") if m not in milestones]
+        if missing:
+            warn(f"{incident['id']} is {status} but its timeline has no "
+                 + " or ".join(f"[{m}]" for m in missing) + " entry",
+                 "missing_section", location)
+    if not domain.actions(docname):
+        warn(f"{incident['id']} is {status} but has no action-item", "missing_section", location)
+    if not domain.lessons(docname):
+        warn(f"{incident['id']} is {status} but has no lesson", "missing_section", location)
+
+
+def _rules(app: Sphinx, incident: IncidentRecord) -> list[Rule]:
+    config = app.config
+    rules = config.postmortem_blameless_rules
+    if rules is None:
+        rules = DEFAULT_RULES
+    people = [*incident["authors"], *config.postmortem_people]
+    return compile_rules(rules, people)
+
+
+def _prose(doctree: nodes.document) -> Iterator[tuple[nodes.Element, str]]:
+    """Paragraphs outside code, literals and quotations, with their checkable text."""
+    for paragraph in doctree.findall(nodes.paragraph):
+        if any(isinstance(parent, _NOT_PROSE) for parent in _ancestors(paragraph)):
+            continue
+        parts = [
+            text.astext() for text in paragraph.findall(nodes.Text)
+            if not any(isinstance(p, _NOT_PROSE) for p in _ancestors(text, stop=paragraph))
+        ]
+        yield paragraph, "".join(parts)
+
+
+def _ancestors(node: nodes.Node, stop: nodes.Node | None = None) -> Iterator[nodes.Node]:
+    parent = node.parent
+    while parent is not None and parent is not stop:
+        yield parent
+        parent = parent.parent
+
+
+def _check_blame(app: Sphinx, incident: IncidentRecord, doctree: nodes.document) -> None:
+    try:
+        rules = _rules(app, incident)
+    except PostmortemError as exc:
+        warn(f"postmortem_blameless_rules: {exc}", "config", (incident["docname"],
+                                                              incident["lineno"]))
+        return
+    allow = [*DEFAULT_ALLOW, *app.config.postmortem_blameless_allow]
+    for paragraph, text in _prose(doctree):
+        for finding in find_blame(text, rules, allow):
+            line = (paragraph.line or incident["lineno"]) + text[:finding.offset].count("\n")
+            source = paragraph.source or app.env.doc2path(incident["docname"])
+            warn(f"blameful phrasing {finding.phrase!r}: {finding.suggestion}", "blameless",
+                 f"{source}:{line}")
