@@ -1,0 +1,222 @@
+"""The ``sphinx-postmortem`` command: ``new`` writes a post-mortem page to fill in.
+
+Pages are rendered from Jinja2 templates shipped in the package; a team can
+use its own (``--template PATH``, or a ``postmortem/`` folder in one of the
+project's ``templates_path`` folders). Settings (severities, types, id format,
+time zone, templates path) are read from the project's ``conf.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from sphinx.config import eval_config_file
+from sphinx.errors import ConfigError
+from sphinx.util.tags import Tags
+
+from . import __version__
+from .config import CONFIG_VALUES
+from .model import PROJECT_TYPE
+from .options import comma_list
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+SOURCE_SUFFIXES = (".rst", ".md", ".txt")
+_ID_LINE = re.compile(r"^\s*:id:\s*(\S.*?)\s*$", re.MULTILINE)
+
+
+class UsageError(Exception):
+    """A bad argument: one line on stderr, exit code 2."""
+
+
+def read_settings(conf_dir: Path) -> dict[str, Any]:
+    """The ``postmortem_*`` settings and ``templates_path`` of ``conf_dir/conf.py``.
+
+    Defaults are used for everything a missing ``conf.py`` does not set.
+    """
+    settings = {name: default for name, (default, _rebuild, _types) in CONFIG_VALUES.items()}
+    settings["templates_path"] = []
+    conf_py = conf_dir / "conf.py"
+    if conf_py.is_file():
+        try:
+            namespace = eval_config_file(conf_py, Tags())
+        except ConfigError as exc:
+            raise UsageError(f"cannot read {conf_py}: {str(exc).strip().splitlines()[0]}") from None
+        settings.update({k: v for k, v in namespace.items() if k in settings})
+    return settings
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """``Checkout API returned 503s!`` -> ``checkout-api-returned-503s``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "post-mortem"
+
+
+def existing_ids(roots: Sequence[Path]) -> set[str]:
+    """Every ``:id:`` value written in the source files under ``roots``."""
+    ids: set[str] = set()
+    seen: set[Path] = set()
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in root.rglob("*"):
+            if (path.suffix not in SOURCE_SUFFIXES or path in seen or not path.is_file()
+                    or any(part.startswith((".", "_build")) for part in path.relative_to(root).parts)):
+                continue
+            seen.add(path)
+            try:
+                ids.update(_ID_LINE.findall(path.read_text(encoding="utf-8", errors="replace")))
+            except OSError:
+                continue
+    return ids
+
+
+def next_id(id_format: str, date: dt.date, taken: set[str]) -> str:
+    """The id after the highest one already taken for ``date`` in ``id_format``."""
+    try:
+        candidates = [id_format.format(date=date, seq=seq) for seq in range(1, 10000)]
+    except (KeyError, IndexError, ValueError) as exc:
+        raise UsageError(f"postmortem_id_format {id_format!r} is not usable: {exc}") from None
+    if len(set(candidates)) == 1:  # the format has no {seq}
+        if candidates[0] in taken:
+            raise UsageError(f"id {candidates[0]!r} is taken; give one with --id")
+        return candidates[0]
+    used = [n for n, candidate in enumerate(candidates) if candidate in taken]
+    following = used[-1] + 1 if used else 0
+    if following >= len(candidates):
+        raise UsageError("no free id left in postmortem_id_format; give one with --id")
+    return candidates[following]
+
+
+def _template_loader(settings: dict[str, Any], conf_dir: Path, template: Path | None
+                     ) -> tuple[jinja2.Environment, str | None]:
+    search = [conf_dir / str(path) / "postmortem" for path in settings.get("templates_path") or []]
+    search.append(PACKAGE_TEMPLATES)
+    if template is not None:
+        if not template.is_file():
+            raise UsageError(f"template {template} does not exist")
+        search.insert(0, template.parent)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+    return environment, template.name if template is not None else None
+
+
+def _choice(value: str | None, allowed: Sequence[str], what: str) -> str | None:
+    if value is None:
+        return None
+    for candidate in allowed:
+        if candidate.casefold() == value.strip().casefold():
+            return candidate
+    raise UsageError(f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
+
+
+def _pick(preferred: str, allowed: Sequence[str]) -> str:
+    return preferred if preferred in allowed else allowed[0]
+
+
+def new_page(args: argparse.Namespace) -> Path:
+    """Write a new post-mortem page; return its path."""
+    conf_dir = Path(args.conf_dir or ".").resolve()
+    settings = read_settings(conf_dir)
+    try:
+        date = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    except ValueError:
+        raise UsageError(f"--date {args.date!r} is not an ISO date (YYYY-MM-DD)") from None
+    kind = _choice(args.type, settings["postmortem_types"], "--type") or _pick(
+        "incident", settings["postmortem_types"])
+    severity = _choice(args.severity, settings["postmortem_severities"], "--severity")
+    if kind != PROJECT_TYPE and severity is None:
+        severities = settings["postmortem_severities"]
+        severity = severities[len(severities) // 2]
+    status = _choice(args.status, settings["postmortem_statuses"], "--status") or _pick(
+        "draft", settings["postmortem_statuses"])
+    title = " ".join(args.title.split())
+    if not title:
+        raise UsageError("the title is empty")
+    target_dir = Path(args.dir or ".")
+    incident_id = args.id or next_id(settings["postmortem_id_format"], date,
+                                     existing_ids([conf_dir, target_dir.resolve()]))
+    suffix = ".md" if args.format == "md" else ".rst"
+    path = target_dir / f"{date.isoformat()}-{slugify(title)}{suffix}"
+    environment, custom = _template_loader(settings, conf_dir, args.template)
+    name = custom or f"{'project' if kind == PROJECT_TYPE else 'incident'}{suffix}.jinja"
+    try:
+        text = environment.get_template(name).render(
+            title=title, id=incident_id, date=date.isoformat(), severity=severity or "",
+            status=status, type=kind, authors=comma_list(args.authors),
+            services=comma_list(args.services), tags=comma_list(args.tags),
+            timezone=settings["postmortem_timezone"],
+            action_type=_pick("prevent", settings["postmortem_action_types"]),
+            process_type=_pick("process", settings["postmortem_action_types"]),
+            priority=_pick("P2", settings["postmortem_priorities"]),
+        )
+    except jinja2.TemplateError as exc:
+        raise UsageError(f"template {name}: {exc}") from None
+    if path.exists():
+        raise FileExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as handle:
+        handle.write(text)
+    return path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sphinx-postmortem",
+        description="Tools for post-mortems written with sphinx-postmortem.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    new = commands.add_parser(
+        "new",
+        help="write a new post-mortem page to fill in",
+        description="Write a new post-mortem page with the incident header filled in, a "
+        "timeline to complete and the sections of a good report. Never overwrites a file.",
+    )
+    new.add_argument("title", help="the incident (or project) title")
+    new.add_argument("--date", help="ISO date of the incident (default: today)")
+    new.add_argument("--severity", help="one of postmortem_severities (default: the middle one)")
+    new.add_argument("--type", help="one of postmortem_types; 'project' writes an "
+                     "end-of-project review (default: incident)")
+    new.add_argument("--status", help="one of postmortem_statuses (default: draft)")
+    new.add_argument("--id", help="the id (default: the next free one in postmortem_id_format)")
+    new.add_argument("--authors", help="comma-separated authors")
+    new.add_argument("--services", help="comma-separated services affected")
+    new.add_argument("--tags", help="comma-separated tags")
+    new.add_argument("--dir", help="folder to write the page into (default: current folder)")
+    new.add_argument("--format", choices=("rst", "md"), default="rst",
+                     help="reStructuredText or MyST Markdown (default: rst)")
+    new.add_argument("--template", type=Path,
+                     help="a Jinja2 template to use instead of the shipped one")
+    new.add_argument("--conf-dir", help="folder of the project's conf.py, read for settings "
+                     "and templates_path (default: current folder)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        path = new_page(args)
+    except UsageError as exc:
+        print(f"sphinx-postmortem: error: {exc}", file=sys.stderr)
+        return 2
+    except FileExistsError as exc:
+        print(f"sphinx-postmortem: error: {exc.args[0]} already exists; not overwritten",
+              file=sys.stderr)
+        return 1
+    print(path)
+    return 0
