@@ -11,7 +11,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import checks, config, events, export, imports, nodes
-from .directives.action_item import ActionItemDirective
+from .directives.action_item import ActionItemDirective, settle_default_ids
 from .directives.incident import IncidentDirective
 from .directives.lesson import LessonDirective
 from .directives.rollups import ActionItemListDirective, IncidentListDirective, LessonListDirective
@@ -49,6 +49,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config.check_config)
     app.connect("builder-inited", events.add_static_path)
     app.connect("builder-inited", imports.load_projects)
+    app.connect("doctree-read", settle_default_ids, priority=400)
     app.connect("doctree-read", checks.check_page)
     app.connect("env-get-updated", events.outdated_rollups)
     app.connect("warn-missing-reference", warn_missing_reference)

@@ -115,24 +115,26 @@ class PostmortemDomain(Domain):
 
     # -- storing ------------------------------------------------------------
 
-    def _changed(self) -> None:
+    def note_changed(self) -> None:
+        """Forget derived data after records were edited in place."""
         self._cache.clear()
+
 
     def note_incident(self, record: IncidentRecord) -> None:
         self.data["incidents"][record["docname"]] = record
-        self._changed()
+        self.note_changed()
 
     def note_timeline(self, docname: str, entries: list[TimelineEntry]) -> None:
         self.data["timeline"].setdefault(docname, []).extend(entries)
-        self._changed()
+        self.note_changed()
 
     def note_action(self, record: ActionRecord) -> None:
         self.data["actions"].setdefault(record["docname"], []).append(record)
-        self._changed()
+        self.note_changed()
 
     def note_lesson(self, record: LessonRecord) -> None:
         self.data["lessons"].setdefault(record["docname"], []).append(record)
-        self._changed()
+        self.note_changed()
 
     def note_rollup(self, docname: str, kind: str) -> None:
         self.data["rollups"].setdefault(docname, []).append(kind)
@@ -140,14 +142,14 @@ class PostmortemDomain(Domain):
     def clear_doc(self, docname: str) -> None:
         for key in PER_DOC_KEYS:
             self.data[key].pop(docname, None)
-        self._changed()
+        self.note_changed()
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
             for key in PER_DOC_KEYS:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
-        self._changed()
+        self.note_changed()
 
     # -- reading ------------------------------------------------------------
 
@@ -174,7 +176,7 @@ class PostmortemDomain(Domain):
     def set_imports(self, projects: dict[str, Any]) -> None:
         """Replace the imported projects (done once per build, before reading)."""
         self.data["imports"] = projects
-        self._changed()
+        self.note_changed()
 
     def imported(self, section: str, projects: Iterable[str] | None = None) -> list[Any]:
         """Imported records of one section (``incidents``, ``action_items``, ``lessons``)."""

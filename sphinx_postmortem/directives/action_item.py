@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
 from urllib.parse import quote, urlsplit
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.locale import get_translation
 
@@ -16,8 +18,15 @@ from ..render import external_link, field_list, label
 from .base import PostmortemDirective
 from .incident import default_incident_id
 
+if TYPE_CHECKING:
+    from ..domain import PostmortemDomain
+
 _ = get_translation("sphinx_postmortem")
 
+
+#: ``env.temp_data`` key: anchors of action items whose default id was given before
+#: the page's incident was known.
+PROVISIONAL_KEY = "postmortem_provisional_action_ids"
 
 _UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
 
@@ -61,6 +70,7 @@ class ActionItemDirective(PostmortemDirective):
         incident_id = incident["id"] if incident else default_incident_id(docname)
         number = len(self.domain.actions(docname)) + 1
         action_id = self.text_option("id") or f"{incident_id}-A{number}"
+        provisional = incident is None and not self.text_option("id")
         owner = self.text_option("owner")
         if owner is None:
             self.warn(f"{action_id} has no :owner:; every follow-up needs someone to own it")
@@ -89,6 +99,8 @@ class ActionItemDirective(PostmortemDirective):
             lineno=self.lineno,
         )
         self.domain.note_action(record)
+        if provisional:
+            self.env.temp_data.setdefault(PROVISIONAL_KEY, []).append(record["anchor"])
         return [target, render_action(record, body)]
 
 
@@ -98,7 +110,8 @@ def render_action(record: ActionRecord, body: list[nodes.Node]) -> nodes.contain
         classes=["pm-action", f"pm-action-{record['status']}"]
     )
     heading = nodes.paragraph(classes=["pm-action-title"])
-    heading += nodes.literal(record["id"], record["id"], classes=["pm-action-id"])
+    heading += nodes.literal(record["id"], record["id"], classes=["pm-action-id"],
+                             action_anchor=record["anchor"])
     heading += nodes.Text(" ")
     heading += nodes.strong(record["title"], record["title"])
     container += heading
@@ -130,3 +143,22 @@ def build_overdue(node: overdue_marker, today: str) -> list[nodes.Node]:
     if not is_overdue(probe, today):  # type: ignore[arg-type]
         return []
     return [nodes.Text(" "), label(_("overdue"), "overdue", "overdue")]
+
+
+def settle_default_ids(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: give ``<incident id>-A<n>`` ids to items written before the incident."""
+    provisional = set(app.env.temp_data.pop(PROVISIONAL_KEY, []))
+    domain = cast("PostmortemDomain", app.env.get_domain("postmortem"))
+    incident = domain.incident(app.env.docname)
+    if not provisional or incident is None:
+        return
+    new_ids = {}
+    for number, action in enumerate(domain.actions(app.env.docname), 1):
+        if action["anchor"] in provisional:
+            action["id"] = new_ids[action["anchor"]] = f"{incident['id']}-A{number}"
+    for literal in doctree.findall(nodes.literal):
+        new_id = new_ids.get(literal.get("action_anchor"))
+        if new_id is not None:
+            literal.children = []
+            literal += nodes.Text(new_id)
+    domain.note_changed()
