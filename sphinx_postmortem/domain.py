@@ -44,7 +44,7 @@ class PostmortemXRefRole(XRefRole):
     """``:incident:`ID``` and ``:action-item:`ID```, with or without the domain prefix."""
 
     def __init__(self, reftype: str) -> None:
-        super().__init__(warn_dangling=True)
+        super().__init__(warn_dangling=True, innernodeclass=nodes.inline)
         self.target_type = reftype
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:

@@ -242,7 +242,9 @@ def select_lessons(
         if not _any(spec.get("tags"), lesson["tags"]):
             continue
         incident = incident_of(lesson)
-        needs_incident = any(k in spec for k in ("severity", "type", "services", "since", "until"))
+        needs_incident = any(
+            k in spec for k in ("severity", "status", "type", "services", "since", "until")
+        )
         if needs_incident and (incident is None or not incident_matches(incident, spec)):
             continue
         chosen.append(lesson)

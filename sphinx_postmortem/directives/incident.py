@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -136,8 +137,9 @@ def build_panel(
     if domain.timeline(docname):
         metrics = domain.metrics(docname)
         names = metric_names()
-        if metrics.impact_start:
-            fields.append((_("Impact start"), _format_moment(metrics.impact_start)))
+        start = next((e for e in domain.timeline(docname) if e["milestone"] == "start"), None)
+        if start is not None:
+            fields.append((_("Impact start"), format_moment(start["when"], start["zone"])))
         if metrics.impact_duration is not None:
             fields.append((names["impact_duration"], format_duration(metrics.impact_duration)))
         for key, seconds in metrics.durations.items():
@@ -159,11 +161,8 @@ def build_panel(
     return panel
 
 
-def _format_moment(iso: str) -> str:
-    """``2024-03-05T14:02:00+00:00`` -> ``2024-03-05 14:02 UTC``."""
-    date, _sep, rest = iso.partition("T")
-    time, offset = rest[:8], rest[8:]
-    if time.endswith(":00"):
-        time = time[:5]
-    zone = "UTC" if offset in ("+00:00", "") else offset
-    return f"{date} {time} {zone}"
+def format_moment(iso: str, zone: str) -> str:
+    """``2024-03-05T14:02:00+01:00`` in zone ``CET`` -> ``2024-03-05 14:02 CET``."""
+    moment = dt.datetime.fromisoformat(iso)
+    time = moment.strftime("%H:%M" if moment.second == 0 else "%H:%M:%S")
+    return f"{moment.date().isoformat()} {time} {zone}"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.locale import get_translation
 
 from ..model import LESSON_KINDS, LessonRecord
 from ..render import lesson_kind_names
 from .base import PostmortemDirective
+
+_ = get_translation("sphinx_postmortem")
 
 #: Shown for a lesson whose kind is missing or unknown.
 FALLBACK_KIND = "went-wrong"
@@ -49,13 +52,15 @@ def render_lesson(record: LessonRecord, body: list[nodes.Node]) -> nodes.admonit
     heading = f"{kind_name}: {record['title']}"
     admonition = nodes.admonition(classes=["pm-lesson", f"pm-lesson-{record['kind']}"])
     admonition += nodes.title(heading, heading)
-    if record["tags"]:
-        tags = nodes.paragraph(classes=["pm-tags"])
-        for tag in record["tags"]:
-            tags += nodes.inline(tag, tag, classes=["pm-tag"])
-            tags += nodes.Text(" ")
-        admonition += tags
     content = nodes.container(classes=["pm-lesson-body"], lesson_anchor=record["anchor"])
     content.extend(body)
     admonition += content
+    if record["tags"]:
+        tags = nodes.paragraph(classes=["pm-tags"])
+        tags += nodes.Text(_("Tags:") + " ")
+        for number, tag in enumerate(record["tags"]):
+            if number:
+                tags += nodes.Text(", ")
+            tags += nodes.inline(tag, tag, classes=["pm-tag"])
+        admonition += tags
     return admonition
