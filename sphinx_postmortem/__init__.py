@@ -10,11 +10,16 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import checks, config, events, export, imports, nodes
+from . import checks, config, events, export, feed, imports, nodes
 from .directives.action_item import ActionItemDirective, settle_default_ids
 from .directives.incident import IncidentDirective
 from .directives.lesson import LessonDirective
-from .directives.rollups import ActionItemListDirective, IncidentListDirective, LessonListDirective
+from .directives.rollups import (
+    ActionItemListDirective,
+    IncidentListDirective,
+    LessonListDirective,
+    StatsDirective,
+)
 from .directives.timeline import TimelineDirective
 from .domain import PostmortemDomain, PostmortemXRefRole, warn_missing_reference
 from .transforms import FillPlaceholders
@@ -32,6 +37,7 @@ DIRECTIVES = {
     "incident-list": IncidentListDirective,
     "lesson-list": LessonListDirective,
     "action-item-list": ActionItemListDirective,
+    "postmortem-stats": StatsDirective,
 }
 
 
@@ -54,7 +60,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-updated", events.outdated_rollups)
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("html-page-context", events.add_stylesheet)
+    app.connect("html-page-context", feed.add_feed_link)
     app.connect("build-finished", export.write_export)
+    app.connect("build-finished", feed.write_feed)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

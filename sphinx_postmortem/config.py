@@ -48,6 +48,8 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...]]] = {
     "postmortem_blameless_allow": ([], "env", (list, tuple)),
     "postmortem_people": ([], "env", (list, tuple)),
     "postmortem_id_format": ("INC-{date:%Y}-{seq:03d}", "", (str,)),
+    "postmortem_related_limit": (5, "html", (int,)),
+    "postmortem_feed_statuses": ([], "", (list, tuple)),
 }
 
 

@@ -30,6 +30,7 @@ from .model import (
     is_open,
     newest_first,
 )
+from .related import rank_related
 from .render import link, page_relative_url
 from .rollups import IncidentView
 from .timeline_parser import Metrics, compute_metrics
@@ -104,10 +105,10 @@ class PostmortemDomain(Domain):
         "actions": {},  # docname -> [ActionRecord]
         "lessons": {},  # docname -> [LessonRecord]
         "rollups": {},  # docname -> [roll-up directive names]
-        "rollup_state": {"digest": "", "overdue": []},
+        "rollup_state": {"digest": "", "overdue": [], "related": {}},
         "imports": {},  # project name -> imported export (see imports.py)
     }
-    data_version = 2
+    data_version = 3
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -220,6 +221,15 @@ class PostmortemDomain(Domain):
         wanted = None if projects is None else set(projects)
         local = self.all_actions() if wanted is None or "local" in wanted else []
         return local + self.imported("action_items", wanted)
+
+    def related(self, docname: str) -> list[dict[str, Any]]:
+        """Incidents related to the one on ``docname`` (``postmortem_related_limit`` at most)."""
+        if "related" not in self._cache:
+            local = self.all_incidents()
+            pool = [*local, *self.imported("incidents")]
+            ranked = rank_related(local, pool, int(self.env.config.postmortem_related_limit))
+            self._cache["related"] = {i["docname"]: r for i, r in zip(local, ranked)}
+        return self._cache["related"].get(docname, [])
 
     def _local_views(self) -> list[IncidentView]:
         if "views" not in self._cache:

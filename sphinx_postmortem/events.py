@@ -50,8 +50,9 @@ def _digest(domain: PostmortemDomain, overdue: list[tuple[str, str]]) -> str:
 def outdated_rollups(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated``: pages to rewrite (not re-read) because data they show changed.
 
-    Roll-up pages are rewritten when any record changed; an action item's
-    own page is rewritten when its overdue flag flipped since the last build.
+    Roll-up pages are rewritten when any record changed; an incident's page
+    when its related post-mortems changed; an action item's page when its
+    overdue flag flipped since the last build.
     """
     domain = _domain(env)
     state = domain.data["rollup_state"]
@@ -61,9 +62,16 @@ def outdated_rollups(app: Sphinx, env: BuildEnvironment) -> list[str]:
     changed: set[str] = set()
     if digest != state["digest"]:
         changed.update(domain.data["rollups"])
+    related = {
+        docname: [[r.get("project") or "", r["id"], r["title"], r["date"] or "",
+                   r["severity"] or ""] for r in domain.related(docname)]
+        for docname in sorted(domain.data["incidents"])
+    }
+    previous = state.get("related", {})
+    changed.update(d for d in related if related[d] != previous.get(d))
     flipped = set(overdue).symmetric_difference(tuple(pair) for pair in state["overdue"])
     changed.update(docname for docname, _action_id in flipped)
-    state["digest"], state["overdue"] = digest, overdue
+    state["digest"], state["overdue"], state["related"] = digest, overdue, related
     return sorted(changed & env.found_docs)
 
 

@@ -84,7 +84,7 @@ def field_list(fields: Sequence[tuple[str, Cell]], classes: Sequence[str] = ()) 
         if value in ("", None, []):
             continue
         body = nodes.field_body()
-        body += paragraph(value)
+        body += value if isinstance(value, nodes.Sequential) else paragraph(value)
         result += nodes.field("", nodes.field_name(name, name), body)
     return result
 
@@ -96,7 +96,7 @@ def table(
     widths: Sequence[int] | None = None,
 ) -> nodes.table:
     """A table with a header row; each cell becomes a paragraph."""
-    widths = widths or [1] * len(headers)
+    widths = widths or [max(8, 100 // len(headers))] * len(headers)
     group = nodes.tgroup(cols=len(headers))
     for width in widths:
         group += nodes.colspec(colwidth=width)

@@ -12,7 +12,17 @@ from sphinx.locale import get_translation
 from .model import ActionRecord, LessonRecord, is_overdue
 from .nodes import rollup
 from .export import project_name
-from .render import external_link, label, lesson_kind_names, link, page_relative_url, table
+from .charts import incidents_chart, times_chart
+from .render import (
+    css_token,
+    external_link,
+    label,
+    lesson_kind_names,
+    link,
+    metric_names,
+    page_relative_url,
+    table,
+)
 from .rollups import (
     DEFAULT_INCIDENT_COLUMNS,
     METRIC_KEYS,
@@ -22,6 +32,7 @@ from .rollups import (
     select_incidents,
     select_lessons,
 )
+from .stats import TIME_METRICS, compute_stats
 from .timeline_parser import format_duration
 
 if TYPE_CHECKING:
@@ -54,6 +65,7 @@ class RollupRenderer:
         self.config = domain.env.config
         self._doctrees: dict[str, nodes.document] = {}
         self.local_name = project_name(self.config)
+        self._charts = 0
 
     def render(self, node: rollup) -> list[nodes.Node]:
         spec: dict[str, Any] = node["spec"]
@@ -61,6 +73,8 @@ class RollupRenderer:
             result = self.incident_list(spec)
         elif node["kind"] == "lesson-list":
             result = self.lesson_list(spec)
+        elif node["kind"] == "postmortem-stats":
+            result = self.stats(spec)
         else:
             result = self.action_item_list(spec)
         container = nodes.container(classes=["pm-rollup", f"pm-{node['kind']}"])
@@ -237,3 +251,55 @@ class RollupRenderer:
             self._link(incident, incident["id"]) if incident else "",
         ]
 
+
+    # -- postmortem-stats ----------------------------------------------------------------
+
+    def stats(self, spec: dict[str, Any]) -> list[nodes.Node]:
+        views = select_incidents(
+            self.domain.incident_views(spec.get("projects")), spec, self.config
+        )
+        if not views:
+            return self._empty(_("No incidents match."))
+        numbers = compute_stats(views, spec["period"], self.config.postmortem_severities,
+                                spec.get("since"), spec.get("until"))
+        period_name = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}
+        names = metric_names()
+        result: list[nodes.Node] = []
+        title = _("Incidents per %s, by severity") % period_name[spec["period"]]
+        result.append(nodes.rubric(title, title, classes=["pm-stats-heading"]))
+        result += self._chart(incidents_chart(numbers, self._chart_id(), title))
+        result.append(table(
+            [_("Period"), *numbers.severities, _("Total")],
+            [[p, *(str(numbers.counts[p][s]) for s in numbers.severities), str(numbers.total(p))]
+             for p in numbers.periods],
+            ["pm-stats-table"],
+        ))
+        title = _("Median times per %s") % period_name[spec["period"]]
+        result.append(nodes.rubric(title, title, classes=["pm-stats-heading"]))
+        result += self._chart(times_chart(numbers, self._chart_id(), title, names))
+        result.append(table(
+            [_("Period"), *(names[m] for m in TIME_METRICS)],
+            [[p, *(format_duration(int(v)) if (v := numbers.medians[p][m]) is not None
+                   else "\N{EM DASH}" for m in TIME_METRICS)] for p in numbers.periods],
+            ["pm-stats-table"],
+        ))
+        for heading, column, rows in (
+            (_("Most affected services"), _("Service"), numbers.services),
+            (_("Most frequent tags"), _("Tag"), numbers.tags),
+        ):
+            if rows:
+                result.append(nodes.rubric(heading, heading, classes=["pm-stats-heading"]))
+                result.append(table([column, _("Incidents")],
+                                    [[name, str(count)] for name, count in rows],
+                                    ["pm-stats-table"], [70, 30]))
+        return result
+
+    def _chart_id(self) -> str:
+        self._charts += 1
+        return f"pm-chart-{css_token(self.fromdocname)}-{self._charts}"
+
+    def _chart(self, svg: str) -> list[nodes.Node]:
+        """The SVG for HTML builders; other builders get the table that follows it."""
+        if self.builder.format != "html":
+            return []
+        return [nodes.raw("", svg, format="html", classes=["pm-chart-wrapper"])]

@@ -33,6 +33,7 @@ INCIDENT_SORT_KEYS = ("date", "id", "title", "severity", "status", "type", "dura
 LESSON_GROUPS = ("kind", "tag", "service", "incident", "project", "none")
 LOCAL_PROJECT = "local"
 ACTION_SORT_KEYS = ("due", "priority", "owner", "incident")
+PERIODS = ("month", "quarter", "year")
 DEFAULT_ACTION_STATUSES = ("open", "in-progress")
 
 #: Column / sort key -> metric name in :class:`IncidentView.metrics`.
@@ -114,7 +115,7 @@ def parse_spec(kind: str, options: Mapping[str, str | None], config: Any) -> tup
         except PostmortemError as exc:
             problems.append(f"{exc}; no limit applied")
 
-    if kind in ("incident-list", "lesson-list"):
+    if kind in ("incident-list", "lesson-list", "postmortem-stats"):
         pick("severity", config.postmortem_severities, "severity")
         pick("type", config.postmortem_types, "type")
         pick("status", config.postmortem_statuses, "status")
@@ -137,6 +138,8 @@ def parse_spec(kind: str, options: Mapping[str, str | None], config: Any) -> tup
         columns, errors = choices(options.get("columns"), INCIDENT_COLUMNS, "column")
         problems.extend(errors)
         spec["columns"] = columns or None  # None: the defaults, plus "project" with imports
+    elif kind == "postmortem-stats":
+        spec["period"] = single("period", PERIODS, "quarter")
     elif kind == "lesson-list":
         pick("kind", LESSON_KINDS, "lesson kind")
         spec["group_by"] = single("group-by", LESSON_GROUPS, "kind")

@@ -13,7 +13,7 @@ from sphinx.locale import get_translation
 from ..config import default_status
 from ..model import PROJECT_TYPE, IncidentRecord, is_open
 from ..nodes import incident_panel
-from ..render import field_list, label, link, metric_names
+from ..render import external_link, field_list, label, link, metric_names, page_relative_url
 from ..timeline_parser import format_duration
 from .base import PostmortemDirective
 
@@ -156,9 +156,33 @@ def build_panel(
         fields.append(
             (_("Lessons"), link(builder, fromdocname, docname, lessons[0]["anchor"], str(len(lessons))))
         )
+    related = domain.related(docname)
+    if related:
+        fields.append((_("Related post-mortems"), _related_list(builder, fromdocname, related)))
     panel = nodes.container(classes=["pm-panel"])
     panel += field_list(fields, classes=["pm-panel-fields"])  # type: ignore[arg-type]
     return panel
+
+
+def _related_list(builder: Builder, fromdocname: str, related: list[dict]) -> nodes.Node:
+    """A bullet list of related incidents, linked to their pages."""
+    items = nodes.bullet_list(classes=["pm-related"])
+    for incident in related:
+        text = f"{incident['id']}: {incident['title']}"
+        if incident.get("project"):
+            text = f"{incident['project']} \N{MIDDLE DOT} {text}"
+            target: nodes.Node = (external_link(page_relative_url(builder, fromdocname,
+                                                                  incident["url"]), text)
+                                  if incident.get("url") else nodes.Text(text))
+        else:
+            target = link(builder, fromdocname, incident["docname"], incident["anchor"], text)
+        details = ", ".join(filter(None, [incident["date"], incident["severity"]]))
+        paragraph = nodes.paragraph()
+        paragraph += target
+        if details:
+            paragraph += nodes.Text(f" ({details})")
+        items += nodes.list_item("", paragraph)
+    return items
 
 
 def format_moment(iso: str, zone: str) -> str:

@@ -51,3 +51,9 @@ class ActionItemListDirective(RollupDirective):
 
     option_spec = _options("status", "owner", "type", "priority", "overdue", "sort", "tags",
                            "limit", "projects")
+
+
+class StatsDirective(RollupDirective):
+    """Trend charts and tables: incidents per period, median times, top services and tags."""
+
+    option_spec = _options(*_INCIDENT_FILTERS, "period")

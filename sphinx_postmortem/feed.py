@@ -1,0 +1,115 @@
+"""The Atom feed of published post-mortems (``postmortems.atom``).
+
+Written for HTML builds when ``html_baseurl`` is set, so that other teams
+can subscribe. Entries are the incidents whose status is ``published`` (or
+in ``postmortem_feed_statuses``), newest first. The output is deterministic:
+``updated`` dates come from the incidents, not from the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from html import escape
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urljoin
+
+from sphinx.application import Sphinx
+
+from .domain import PostmortemDomain
+from .export import EXPORT_BUILDERS, project_name
+from .model import IncidentRecord, newest_first
+
+FEED_FILENAME = "postmortems.atom"
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def feed_statuses(config: Any) -> set[str]:
+    return {"published", *config.postmortem_feed_statuses}
+
+
+def _timestamp(date: str | None) -> str:
+    return f"{date or '1970-01-01'}T00:00:00Z"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def build_feed(incidents: list[IncidentRecord], base_url: str, title: str,
+               url_of: Any) -> bytes:
+    """The Atom document for ``incidents`` (already filtered), newest first."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ordered = newest_first(incidents)
+    _sub(feed, "id", urljoin(base_url, FEED_FILENAME))
+    _sub(feed, "title", title)
+    _sub(feed, "updated", _timestamp(ordered[0]["date"] if ordered else None))
+    _sub(feed, "link", rel="self", type="application/atom+xml",
+         href=urljoin(base_url, FEED_FILENAME))
+    _sub(feed, "link", rel="alternate", type="text/html", href=base_url)
+    author = _sub(feed, "author")
+    _sub(author, "name", title)
+    _sub(feed, "generator", "sphinx-postmortem")
+    for incident in ordered:
+        url = url_of(incident)
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", url)
+        _sub(entry, "title", f"{incident['id']}: {incident['title']}")
+        _sub(entry, "updated", _timestamp(incident["date"]))
+        if incident["date"]:
+            _sub(entry, "published", _timestamp(incident["date"]))
+        for name in incident["authors"]:
+            _sub(_sub(entry, "author"), "name", name)
+        _sub(entry, "link", rel="alternate", type="text/html", href=url)
+        details = ", ".join(filter(None, [incident["severity"], incident["type"],
+                                          ", ".join(incident["services"])]))
+        summary = incident["summary"] or incident["title"]
+        _sub(entry, "summary", f"{summary} ({details})" if details else summary)
+        for tag in [*incident["services"], *incident["tags"]]:
+            _sub(entry, "category", term=tag)
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _enabled(app: Sphinx) -> bool:
+    return bool(app.config.html_baseurl) and app.builder.name in EXPORT_BUILDERS
+
+
+def write_feed(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: write ``postmortems.atom`` next to the HTML."""
+    if exception is not None or not _enabled(app):
+        return
+    domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
+    base_url = app.config.html_baseurl.rstrip("/") + "/"
+    statuses = feed_statuses(app.config)
+    incidents = [i for i in domain.all_incidents() if i["status"] in statuses]
+
+    def url_of(incident: IncidentRecord) -> str:
+        page = app.builder.get_target_uri(incident["docname"])
+        return urljoin(base_url, f"{page}#{incident['anchor']}")
+
+    data = build_feed(incidents, base_url, f"{project_name(app.config)} post-mortems", url_of)
+    target = Path(app.builder.outdir) / FEED_FILENAME
+    if not target.exists() or target.read_bytes() != data:
+        partial = target.with_suffix(".atom.tmp")
+        partial.write_bytes(data)
+        os.replace(partial, target)
+
+
+def add_feed_link(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    """``html-page-context``: advertise the feed on every page."""
+    if not _enabled(app):
+        return
+    href = urljoin(app.config.html_baseurl.rstrip("/") + "/", FEED_FILENAME)
+    title = f"{project_name(app.config)} post-mortems"
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" type="application/atom+xml" title="{escape(title)}" '
+        f'href="{escape(href)}" />'
+    )

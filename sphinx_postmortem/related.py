@@ -1,0 +1,50 @@
+"""Related post-mortems: other incidents (local or imported) sharing services or tags.
+
+Ranked by how many services and tags they share, then newest first, then by
+id, so a reader finds that another team hit the same weakness.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+def _keys(incident: Mapping[str, Any]) -> set[tuple[str, str]]:
+    return {("service", s.casefold()) for s in incident["services"]} | {
+        ("tag", t.casefold()) for t in incident["tags"]
+    }
+
+
+def _identity(incident: Mapping[str, Any]) -> tuple[str, str, str]:
+    return incident.get("project") or "", incident["id"], incident.get("docname") or ""
+
+
+def rank_related(
+    targets: Sequence[Mapping[str, Any]], pool: Sequence[Mapping[str, Any]], limit: int
+) -> list[list[Mapping[str, Any]]]:
+    """For each incident of ``targets``, up to ``limit`` related incidents from ``pool``.
+
+    Uses an inverted index of services and tags, so the cost grows with the
+    number of shared keys, not with every pair of incidents.
+    """
+    if limit <= 0:
+        return [[] for _ in targets]
+    index: dict[tuple[str, str], list[int]] = {}
+    for position, incident in enumerate(pool):
+        for key in _keys(incident):
+            index.setdefault(key, []).append(position)
+    results = []
+    for target in targets:
+        own = _identity(target)
+        shared: Counter[int] = Counter()
+        for key in _keys(target):
+            for position in index.get(key, ()):
+                shared[position] += 1
+        candidates = [p for p in shared if _identity(pool[p]) != own]
+        candidates.sort(key=lambda p: (pool[p]["id"], _identity(pool[p])))
+        candidates.sort(key=lambda p: pool[p]["date"] or "", reverse=True)
+        candidates.sort(key=lambda p: shared[p], reverse=True)
+        results.append([pool[p] for p in candidates[:limit]])
+    return results
