@@ -53,7 +53,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(FillPlaceholders)
     app.add_message_catalog("sphinx_postmortem", str(Path(__file__).parent / "locale"))
     app.connect("config-inited", config.check_config)
-    app.connect("builder-inited", events.add_static_path)
     app.connect("builder-inited", imports.load_projects)
     app.connect("doctree-read", settle_default_ids, priority=400)
     app.connect("doctree-read", checks.check_page)
@@ -61,6 +60,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("html-page-context", events.add_stylesheet)
     app.connect("html-page-context", feed.add_feed_link)
+    app.connect("build-finished", events.copy_stylesheet)
     app.connect("build-finished", export.write_export)
     app.connect("build-finished", feed.write_feed)
     return {

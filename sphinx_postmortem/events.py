@@ -10,6 +10,7 @@ from typing import Any, cast
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.util.fileutil import copy_asset_file
 
 from .config import build_date
 from .domain import PER_DOC_KEYS, PostmortemDomain
@@ -75,12 +76,15 @@ def outdated_rollups(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(changed & env.found_docs)
 
 
-def add_static_path(app: Sphinx) -> None:
-    """``builder-inited``: make the stylesheet available to HTML builders."""
-    if app.builder.format == "html":
-        static = str(STATIC_DIR)
-        if static not in app.config.html_static_path:
-            app.config.html_static_path.append(static)
+def copy_stylesheet(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: put the stylesheet into ``_static`` of HTML builds.
+
+    Copied rather than added to ``html_static_path``, so the user's
+    configuration is left as it is (and incremental builds do not see a
+    changed setting).
+    """
+    if exception is None and app.builder.format == "html":
+        copy_asset_file(STATIC_DIR / STYLESHEET, Path(app.builder.outdir) / "_static")
 
 
 def add_stylesheet(
