@@ -108,7 +108,7 @@ class PostmortemDomain(Domain):
         "rollup_state": {"digest": "", "overdue": [], "related": {}},
         "imports": {},  # project name -> imported export (see imports.py)
     }
-    data_version = 3
+    data_version = 4
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)

@@ -77,6 +77,7 @@ class LessonRecord(TypedDict):
     kind: str
     tags: list[str]
     body: str  # plain text
+    body_digest: str  # changes when the body's markup changes (links, emphasis...)
     docname: str
     anchor: str
     lineno: int

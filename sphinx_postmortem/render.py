@@ -148,5 +148,8 @@ def page_relative_url(builder: Builder, fromdocname: str, url: str) -> str:
     return "../" * depth + url
 
 
-def external_link(url: str, text: str) -> nodes.reference:
-    return nodes.reference(text, text, refuri=url, classes=["pm-external"])
+def external_link(url: str, content: Cell) -> nodes.reference:
+    """A link to another site (an imported project, an issue tracker)."""
+    reference = nodes.reference("", "", refuri=url, classes=["pm-external"])
+    reference.extend(as_nodes(content))
+    return reference

@@ -6,14 +6,17 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.builders import Builder
 from sphinx.locale import get_translation
+from sphinx.util import docname_join
 
 from .model import ActionRecord, LessonRecord, is_overdue
 from .nodes import rollup
 from .export import project_name
 from .charts import incidents_chart, times_chart
 from .render import (
+    as_nodes,
     css_token,
     external_link,
     label,
@@ -83,12 +86,12 @@ class RollupRenderer:
 
     # -- helpers ----------------------------------------------------------------
 
-    def _link(self, record: Any, text: str) -> nodes.Node:
+    def _link(self, record: Any, text: Any) -> nodes.Node:
         """A link to a local record's anchor, or to an imported record's published page."""
         if not record.get("project"):
             return link(self.builder, self.fromdocname, record["docname"], record["anchor"], text)
         if not record.get("url"):
-            return nodes.Text(text)
+            return nodes.inline("", "", *as_nodes(text))
         url = page_relative_url(self.builder, self.fromdocname, record["url"])
         return external_link(url, text)
 
@@ -116,6 +119,9 @@ class RollupRenderer:
         ]
         names = column_names()
         rows = [[self._incident_cell(view, column) for column in columns] for view in views]
+        if not {"id", "title"} & set(columns):
+            for row, view in zip(rows, views):
+                row[0] = self._link(view.record, row[0] or view.record["id"])
         widths = [30 if c == "title" else 10 for c in columns]
         return [table([names[c] for c in columns], rows, ["pm-incident-table"], widths)]
 
@@ -202,12 +208,33 @@ class RollupRenderer:
         else:
             return []
         copied = copy.deepcopy(body)
+        del copied["lesson_anchor"]
+        self._relocate(copied, docname)
+        return [copied]
+
+    def _relocate(self, copied: nodes.Element, docname: str) -> None:
+        """Make content copied from ``docname`` correct on this page.
+
+        Ids are dropped (they belong to the original page), references to
+        anchors of the original page point there, and cross-references are
+        resolved from this page (a relative ``:doc:`` keeps its target).
+        """
         for element in list(copied.findall(nodes.Element)):
             element["ids"] = []
             if isinstance(element, rollup):
                 element.parent.remove(element)
-        del copied["lesson_anchor"]
-        return [copied]
+            elif isinstance(element, addnodes.pending_xref) and "refdoc" in element:
+                if element.get("reftype") == "doc" and not element["reftarget"].startswith("/"):
+                    target = docname_join(element["refdoc"], element["reftarget"])
+                    element["reftarget"] = "/" + target
+                element["refdoc"] = self.fromdocname
+            elif isinstance(element, nodes.reference) and "refid" in element:
+                anchor = element.attributes.pop("refid")
+                if docname == self.fromdocname:
+                    element["refid"] = anchor
+                else:
+                    element["refuri"] = link(self.builder, self.fromdocname, docname, anchor,
+                                             "")["refuri"]
 
     # -- action-item-list -------------------------------------------------------------
 

@@ -221,6 +221,8 @@ def _incident_sort_key(key: str, config: Any) -> Callable[[IncidentView], Any]:
     def sort_key(view: IncidentView) -> Any:
         record = view.record
         if key == "severity":
+            if record["severity"] is None:
+                return None
             return _rank(record["severity"], config.postmortem_severities)
         if key == "status":
             return _rank(record["status"], config.postmortem_statuses)
