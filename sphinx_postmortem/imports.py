@@ -71,7 +71,7 @@ def parse_mapping(mapping: Any, confdir: str) -> tuple[list[Source], list[str]]:
         if not base_url.endswith("/"):
             base_url += "/"
         if location is None:
-            location = urljoin(base_url, EXPORT_FILENAME)
+            location = join_url(base_url, EXPORT_FILENAME)
             if not _is_remote(location):
                 location = str(Path(confdir, location))
         elif not _is_remote(location):
@@ -119,11 +119,21 @@ def _choice(entry: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str
     return cast(str, value)
 
 
+def join_url(base_url: str, url: str) -> str:
+    """``url`` resolved against ``base_url``; a relative base keeps its leading ``../``."""
+    if urlsplit(url).scheme or url.startswith(("/", "//")):
+        return url
+    base = urlsplit(base_url)
+    if base.scheme or base.netloc:
+        return urljoin(base_url, url)
+    return base_url.rsplit("/", 1)[0] + "/" + url if "/" in base_url else url
+
+
 def safe_link(base_url: str, url: Any) -> str:
     """``url`` joined to ``base_url``; only http(s) or relative links are allowed."""
     if not isinstance(url, str) or not url.strip() or any(ord(c) < 32 for c in url):
         raise PostmortemError("'url' must be a non-empty string")
-    joined = urljoin(base_url, url.strip())
+    joined = join_url(base_url, url.strip())
     if urlsplit(joined).scheme.lower() not in ("", "http", "https"):
         raise PostmortemError(f"link {url.strip()[:80]!r} is not http(s) or relative; refused")
     return joined
@@ -233,10 +243,12 @@ def validate_payload(raw: bytes, name: str, base_url: str) -> tuple[dict[str, An
     if version != SCHEMA_VERSION:
         raise PostmortemError(f"unknown schema_version {version!r} (this version reads "
                               f"{SCHEMA_VERSION})")
+    if not isinstance(data.get("project"), str) or not data["project"].strip():
+        raise PostmortemError("does not match the schema: 'project' must be a non-empty string")
     for section in _SECTIONS:
         if not isinstance(data.get(section), list):
             raise PostmortemError(f"does not match the schema: {section!r} must be a list")
-    cleaned: dict[str, Any] = {"project": str(data.get("project") or name)}
+    cleaned: dict[str, Any] = {"project": data["project"]}
     problems = []
     for section, clean in _SECTIONS.items():
         kept = []
@@ -290,8 +302,11 @@ def _read_remote(url: str, config: Any) -> bytes:
         if declared.isdigit() and int(declared) > limit:
             raise PostmortemError(f"{url} is larger than {limit} bytes")
         chunks, size = [], 0
+        # read1 (urllib3 2) returns what has arrived, so the deadline is checked while a
+        # slow body trickles in; urllib3 1.26 only has read, in small pieces.
+        read = getattr(response.raw, "read1", None) or response.raw.read
         try:
-            for chunk in response.iter_content(65536):
+            while chunk := read(8192, decode_content=True):
                 size += len(chunk)
                 if size > limit:
                     raise PostmortemError(f"{url} is larger than {limit} bytes")
