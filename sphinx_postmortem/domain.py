@@ -10,7 +10,7 @@ object, never written back into the environment while writing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -51,7 +51,12 @@ class PostmortemXRefRole(XRefRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         self.refdomain, self.reftype = "postmortem", self.target_type
         self.classes = ["xref", "postmortem", f"postmortem-{self.target_type}"]
-        return self.create_xref_node()
+        result = self.create_xref_node()
+        if ":" in self.target:
+            # may point into an imported project: rewrite this page when imports change
+            domain = cast(PostmortemDomain, self.env.get_domain("postmortem"))
+            domain.note_rollup(self.env.docname, "cross-project-ref")
+        return result
 
 
 class IncidentIndex(Index):

@@ -188,7 +188,8 @@ class RollupRenderer:
         else:
             source = lesson["docname"] or lesson.get("incident") or ""  # type: ignore[attr-defined]
         if self.has_imports:
-            source = f"{self._project(lesson)} \N{MIDDLE DOT} {source}"
+            project = self._project(lesson)
+            source = f"{project} \N{MIDDLE DOT} {source}" if source else project
         origin = nodes.paragraph(classes=["pm-lesson-source"])
         origin += nodes.Text(_("from") + " ")
         origin += self._link(lesson, source)
