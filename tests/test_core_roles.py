@@ -1,0 +1,124 @@
+"""Roles ``:incident:`` and ``:action-item:`` (and their ``postmortem:`` forms),
+unknown ids, objects.inv and intersphinx.
+
+Test roots: tests/roots/test-core-roles/, tests/roots/test-core-intersphinx/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from helpers import domain_of
+from test_core_support import assert_warned, build_app, load_inventory, pm_warnings, read
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    app = build_app(tmp_path_factory, "core-roles")
+    yield app
+    app.cleanup()
+
+
+def paragraph(page: str, lead: str) -> str:
+    match = re.search(r"<p>" + re.escape(lead) + r"(.*?)</p>", page, re.S)
+    assert match, lead
+    return match[1]
+
+
+def test_incident_role_links_with_the_incident_title(built):
+    html = paragraph(read(built, "refs.html"), "Plain: ")
+    assert re.fullmatch(
+        r'<a class="reference internal" href="inc1.html#incident-INC-1"[^>]*>'
+        r'<span class="xref postmortem postmortem-incident">Checkout API returned 503s</span></a>.',
+        html,
+    ), html
+
+
+def test_incident_role_with_explicit_title(built):
+    html = paragraph(read(built, "refs.html"), "Explicit: ")
+    assert 'href="inc1.html#incident-INC-1"' in html
+    assert re.sub(r"<[^>]+>", "", html) == "the checkout outage."
+    assert "Checkout API" not in html
+
+
+def test_action_item_role(built):
+    page = read(built, "refs.html")
+    html = paragraph(page, "Action: ")
+    assert 'href="inc1.html#action-INC-1-A1"' in html
+    assert re.sub(r"<[^>]+>", "", html) == "Add canary analysis."
+    custom = paragraph(page, "Custom action: ")
+    assert 'href="inc1.html#action-ACT-CUSTOM"' in custom
+    assert re.sub(r"<[^>]+>", "", custom) == "my action."
+
+
+def test_domain_prefixed_roles(built):
+    page = read(built, "refs.html")
+    html = paragraph(page, "Prefixed: ")
+    assert 'href="inc2.html#incident-INC-2"' in html
+    assert re.sub(r"<[^>]+>", "", html) == "Search was slow."
+    html = paragraph(page, "Prefixed action: ")
+    assert 'href="inc1.html#action-INC-1-A1"' in html
+    assert re.sub(r"<[^>]+>", "", html) == "Add canary analysis."
+
+
+def test_any_role_finds_incidents(built):
+    html = paragraph(read(built, "refs.html"), "Any: ")
+    assert 'href="inc2.html#incident-INC-2"' in html
+
+
+def test_role_inside_a_post_mortem_page(built):
+    html = paragraph(read(built, "inc2.html"), "Back to ")
+    assert 'href="inc1.html#incident-INC-1"' in html
+
+
+def test_unknown_ids_warn_like_other_roles(built):
+    assert_warned(built, "refs.rst", 16, "unknown incident id 'INC-404'", "postmortem.ref")
+    assert_warned(built, "refs.rst", 18, "unknown action item id 'INC-1-A99'", "postmortem.ref")
+    assert [(w.file, w.line, w.type) for w in pm_warnings(built)] == [
+        ("refs.rst", 16, "postmortem.ref"),
+        ("refs.rst", 18, "postmortem.ref"),
+    ]
+    page = read(built, "refs.html")
+    # rendered as unlinked text
+    assert "INC-404" in paragraph(page, "Unknown incident: ")
+    assert "href" not in paragraph(page, "Unknown incident: ")
+    assert "href" not in paragraph(page, "Unknown action: ")
+
+
+def test_get_objects(built):
+    objects = sorted(domain_of(built).get_objects())
+    assert objects == [
+        ("ACT-CUSTOM", "Custom action", "action-item", "inc1", "action-ACT-CUSTOM", 1),
+        ("INC-1", "Checkout API returned 503s", "incident", "inc1", "incident-INC-1", 1),
+        ("INC-1-A1", "Add canary analysis", "action-item", "inc1", "action-INC-1-A1", 1),
+        ("INC-2", "Search was slow", "incident", "inc2", "incident-INC-2", 1),
+    ]
+
+
+def test_objects_inv(built):
+    inventory = load_inventory(built.outdir / "objects.inv")
+    assert inventory["postmortem:incident"] == {
+        "INC-1": ("inc1.html#incident-INC-1", "Checkout API returned 503s"),
+        "INC-2": ("inc2.html#incident-INC-2", "Search was slow"),
+    }
+    assert inventory["postmortem:action-item"] == {
+        "INC-1-A1": ("inc1.html#action-INC-1-A1", "Add canary analysis"),
+        "ACT-CUSTOM": ("inc1.html#action-ACT-CUSTOM", "Custom action"),
+    }
+
+
+def test_intersphinx_links_to_another_project(built, tmp_path_factory):
+    inventory = str(built.outdir / "objects.inv")
+    app = build_app(
+        tmp_path_factory, "core-intersphinx",
+        confoverrides={"intersphinx_mapping": {"roles": ("https://roles.example.com/", inventory)}},
+    )
+    try:
+        page = read(app, "index.html")
+        assert 'href="https://roles.example.com/inc1.html#incident-INC-1"' in page
+        assert 'href="https://roles.example.com/inc1.html#action-INC-1-A1"' in page
+        assert 'href="https://roles.example.com/inc2.html#incident-INC-2"' in page
+        assert pm_warnings(app) == []
+    finally:
+        app.cleanup()

@@ -1,0 +1,406 @@
+"""Export: ``postmortems.json`` written next to the HTML (issue 4, "Export").
+
+Every test builds a copy of ``tests/roots/test-export`` (project "Payments":
+an outage with a Europe/Berlin timeline under ``incidents/``, an
+end-of-project review, and a lesson on a page without an incident).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import shutil
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from helpers import warnings_of
+from sphinx.testing.util import SphinxTestApp
+
+ROOTS = Path(__file__).parent / "roots"
+EXPORT = "postmortems.json"
+
+
+@pytest.fixture
+def build(make_app, tmp_path, monkeypatch):
+    """``build(builder, name=..., **confoverrides)`` -> a built app of a fresh copy of the root."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+    def run(builder: str = "html", name: str = "src", parallel: int = 0, **conf: Any):
+        srcdir = tmp_path / name
+        if not srcdir.exists():
+            shutil.copytree(ROOTS / "test-export", srcdir)
+        app = make_app(builder, srcdir=srcdir, confoverrides=conf, parallel=parallel)
+        app.build()
+        return app
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """``built(builder)``: one shared build of the root per builder, default settings."""
+    apps: dict[str, Any] = {}
+
+    def get(builder: str) -> Any:
+        if builder not in apps:
+            srcdir = tmp_path_factory.mktemp(f"shared-{builder}") / "src"
+            shutil.copytree(ROOTS / "test-export", srcdir)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+                app = SphinxTestApp(builder, srcdir=srcdir)
+                try:
+                    app.build()
+                finally:
+                    app.cleanup()
+            apps[builder] = app
+        return apps[builder]
+
+    return get
+
+
+def exported(app: Any) -> dict[str, Any]:
+    return json.loads((Path(app.outdir) / EXPORT).read_text(encoding="utf-8"))
+
+
+def by_id(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for r in records}
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema shipped inside the installed package."""
+    text = resources.files("sphinx_postmortem").joinpath("schema/postmortems.schema.json")
+    return json.loads(text.read_text(encoding="utf-8"))
+
+
+def schema_errors(document: Any) -> list[str]:
+    validator = jsonschema.Draft202012Validator(
+        schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+
+
+# -- content -------------------------------------------------------------------------
+
+
+def test_export_written_at_output_root_with_top_level_fields(built):
+    app = built("html")
+    path = Path(app.outdir) / EXPORT
+    assert path.is_file()
+    data = exported(app)
+    assert data["schema_version"] == 1
+    assert data["project"] == "Payments"  # ``project`` from conf.py
+    assert data["base_url"] is None  # no html_baseurl configured
+    assert "generated" not in data  # no SOURCE_DATE_EPOCH: no build time
+    assert sorted(i["id"] for i in data["incidents"]) == ["PAY-2024-003", "PAY-PRJ-LEDGER"]
+    assert sorted(a["id"] for a in data["action_items"]) == [
+        "PAY-2024-003-A1", "PAY-2024-003-A2", "PAY-PRJ-LEDGER-A1",
+    ]
+    assert sorted(le["title"] for le in data["lessons"]) == [
+        "Dual writes caught drift early",
+        "Nobody owned the certificate",
+        "Runbooks age quickly",
+        "The manual replacement was quick",
+    ]
+    assert not [w for w in warnings_of(app.warning) if "postmortem.import" in w]
+
+
+def test_export_incident_header_fields(built):
+    incident = by_id(exported(built("html"))["incidents"])["PAY-2024-003"]
+    assert incident["id"] == "PAY-2024-003"
+    assert incident["title"] == "Card authorisations failed in Zürich — “stale” certificate"
+    assert incident["date"] == "2024-03-05"
+    assert incident["severity"] == "SEV1"
+    assert incident["status"] == "published"
+    assert incident["type"] == "outage"
+    assert incident["authors"] == ["Ana Silva", "Bo Chen"]
+    assert incident["services"] == ["card-auth", "payments-gateway"]
+    assert incident["tags"] == ["tls", "certificates"]
+    assert incident["action_items"] == {"open": 1, "total": 2}
+    assert incident["lessons"] == 2
+    assert incident["url"] == "incidents/checkout.html#incident-PAY-2024-003"
+
+
+def test_export_summary_is_plain_text(built):
+    summary = by_id(exported(built("html"))["incidents"])["PAY-2024-003"]["summary"]
+    assert " ".join(summary.split()) == (
+        "The gateway kept a stale certificate; see cert-rotate and the runbook."
+    )
+    for markup in ("*", "``", "`", "<", "_", "https://runbooks"):
+        assert markup not in summary
+
+
+def test_export_metrics_in_seconds(built):
+    incident = by_id(exported(built("html"))["incidents"])["PAY-2024-003"]
+    # start 09:00+01:00, detect 09:05, ack 09:07, mitigate 09:40, resolve 08:50 UTC (= 09:50+01:00)
+    assert incident["metrics"] == {
+        "impact_duration": 50 * 60,
+        "time_to_detect": 5 * 60,
+        "time_to_acknowledge": 2 * 60,
+        "time_to_mitigate": 40 * 60,
+        "time_to_resolve": 50 * 60,
+    }
+    assert all(type(v) is int for v in incident["metrics"].values())
+
+
+def test_export_milestones_are_iso_timestamps_with_offsets(built):
+    incident = by_id(exported(built("html"))["incidents"])["PAY-2024-003"]
+    assert incident["impact_start"] == "2024-03-05T09:00:00+01:00"
+    milestones = incident["milestones"]
+    assert [m["milestone"] for m in milestones] == ["start", "detect", "ack", "mitigate", "resolve"]
+    assert [m["time"] for m in milestones] == [
+        "2024-03-05T09:00:00+01:00",
+        "2024-03-05T09:05:00+01:00",
+        "2024-03-05T09:07:00+01:00",
+        "2024-03-05T09:40:00+01:00",
+        "2024-03-05T08:50:00+00:00",
+    ]
+    start = dt.datetime.fromisoformat(incident["impact_start"])
+    for milestone in milestones:
+        moment = dt.datetime.fromisoformat(milestone["time"])
+        assert moment.utcoffset() is not None, milestone
+        assert milestone["offset"] == int((moment - start).total_seconds())
+    assert [m["offset"] for m in milestones] == [0, 300, 420, 2400, 3000]
+
+
+def test_export_project_review_without_timeline(built):
+    review = by_id(exported(built("html"))["incidents"])["PAY-PRJ-LEDGER"]
+    assert review["type"] == "project"
+    assert review["severity"] is None
+    assert review["status"] == "in-review"
+    assert review["authors"] == ["Kim Park"]
+    assert review["services"] == [] and review["tags"] == []
+    assert review["impact_start"] is None
+    assert review["metrics"] == {}
+    assert review["milestones"] == []
+    assert review["action_items"] == {"open": 1, "total": 1}
+    assert review["lessons"] == 1
+    assert review["summary"] == "Six months of migration, in review."
+
+
+def test_export_action_items(built):
+    actions = by_id(exported(built("html"))["action_items"])
+    first = actions["PAY-2024-003-A1"]
+    assert first == {
+        "id": "PAY-2024-003-A1",
+        "title": "Automate certificate rotation",
+        "owner": "team-gateway",
+        "type": "prevent",
+        "priority": "P0",
+        "due": "2024-04-01",
+        "status": "open",
+        "tracker": "GW-77",
+        "tracker_url": "https://jira.example.com/browse/GW-77",
+        "body": "Rotate with cert-manager, see rotate.sh.",  # plain text, markup gone
+        "incident": "PAY-2024-003",
+        "url": "incidents/checkout.html#action-PAY-2024-003-A1",
+    }
+    second = actions["PAY-2024-003-A2"]
+    assert second["status"] == "done"
+    assert second["due"] is None and second["tracker"] is None and second["tracker_url"] is None
+    assert second["body"] == ""
+    assert second["incident"] == "PAY-2024-003"
+    ledger = actions["PAY-PRJ-LEDGER-A1"]
+    assert ledger["incident"] == "PAY-PRJ-LEDGER"
+    assert ledger["status"] == "in-progress"
+    assert ledger["url"] == "incidents/review.html#action-PAY-PRJ-LEDGER-A1"
+
+
+def test_export_lessons(built):
+    lessons = {le["title"]: le for le in exported(built("html"))["lessons"]}
+    owned = lessons["Nobody owned the certificate"]
+    assert owned["kind"] == "went-wrong"
+    assert owned["tags"] == ["ownership", "tls"]
+    assert owned["incident"] == "PAY-2024-003"
+    assert owned["url"].startswith("incidents/checkout.html#")
+    # plain text: two paragraphs, no reST markup left
+    paragraphs = [p.strip() for p in owned["body"].split("\n\n")]
+    assert paragraphs == ["Ownership of shared certificates was unclear.",
+                          "A second paragraph with code."]
+    assert "**" not in owned["body"] and "``" not in owned["body"]
+    assert lessons["Dual writes caught drift early"]["incident"] == "PAY-PRJ-LEDGER"
+    assert lessons["Dual writes caught drift early"]["kind"] == "lucky"
+    assert lessons["The manual replacement was quick"]["body"] == ""
+    # a lesson on a page without an incident belongs to none
+    orphan = lessons["Runbooks age quickly"]
+    assert orphan["incident"] is None
+    assert orphan["url"].startswith("notes.html#")
+
+
+def test_export_project_name_override_and_base_url(build):
+    data = exported(build(
+        "html",
+        postmortem_project_name="payments-team",
+        html_baseurl="https://docs.example.com/payments/",
+    ))
+    assert data["project"] == "payments-team"
+    assert data["base_url"] == "https://docs.example.com/payments/"
+    assert schema_errors(data) == []
+
+
+# -- URLs: html vs dirhtml ---------------------------------------------------------------
+
+
+EXPECTED_URLS = {
+    "html": {
+        "PAY-2024-003": "incidents/checkout.html#incident-PAY-2024-003",
+        "PAY-PRJ-LEDGER": "incidents/review.html#incident-PAY-PRJ-LEDGER",
+        "PAY-2024-003-A1": "incidents/checkout.html#action-PAY-2024-003-A1",
+        "Runbooks age quickly": "notes.html#",
+    },
+    "dirhtml": {
+        "PAY-2024-003": "incidents/checkout/#incident-PAY-2024-003",
+        "PAY-PRJ-LEDGER": "incidents/review/#incident-PAY-PRJ-LEDGER",
+        "PAY-2024-003-A1": "incidents/checkout/#action-PAY-2024-003-A1",
+        "Runbooks age quickly": "notes/#",
+    },
+}
+
+
+def _page_of(outdir: Path, url: str) -> Path:
+    path = url.split("#", 1)[0]
+    return outdir / (path + "index.html" if path.endswith("/") or not path else path)
+
+
+@pytest.mark.parametrize("builder", ["html", "dirhtml"])
+def test_export_urls_match_builder_and_point_at_real_anchors(built, builder):
+    app = built(builder)
+    data = exported(app)
+    urls = {r["id"]: r["url"] for r in data["incidents"] + data["action_items"]}
+    urls.update({le["title"]: le["url"] for le in data["lessons"]})
+    expected = EXPECTED_URLS[builder]
+    for key in ("PAY-2024-003", "PAY-PRJ-LEDGER", "PAY-2024-003-A1"):
+        assert urls[key] == expected[key]
+    assert urls["Runbooks age quickly"].startswith(expected["Runbooks age quickly"])
+    outdir = Path(app.outdir)
+    for key, url in urls.items():
+        assert "#" in url, (key, url)
+        assert not url.startswith(("/", "http")), (key, url)  # relative to the output root
+        page, anchor = _page_of(outdir, url), url.split("#", 1)[1]
+        assert anchor, (key, url)
+        assert page.is_file(), (key, url, page)
+        assert f'id="{anchor}"' in page.read_text(encoding="utf-8"), (key, url)
+
+
+# -- schema --------------------------------------------------------------------------
+
+
+def test_shipped_schema_is_valid_draft_2020_12():
+    document = schema()
+    assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(document)
+
+
+@pytest.mark.parametrize("builder", ["html", "dirhtml"])
+def test_export_validates_against_schema(build, builder, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717243200")
+    data = exported(build(builder, html_baseurl="https://docs.example.com/payments/"))
+    assert "generated" in data and data["base_url"]
+    assert schema_errors(data) == []
+
+
+def test_schema_check_is_not_vacuous(built):
+    """The schema really rejects broken exports (so the validation test means something)."""
+    data = exported(built("html"))
+    assert schema_errors(data) == []
+    broken = copy.deepcopy(data)
+    broken["incidents"][0]["metrics"]["time_to_detect"] = "5m"
+    assert schema_errors(broken)
+    broken = copy.deepcopy(data)
+    broken["incidents"][0]["milestones"][0]["time"] = "2024-03-05T09:00:00"  # no offset
+    assert schema_errors(broken)
+    broken = copy.deepcopy(data)
+    broken["schema_version"] = 2
+    assert schema_errors(broken)
+    broken = copy.deepcopy(data)
+    del broken["action_items"][0]["url"]
+    assert schema_errors(broken)
+
+
+# -- deterministic -----------------------------------------------------------------------
+
+
+def test_export_is_deterministic_and_sorted(build, built):
+    first = (Path(built("html").outdir) / EXPORT).read_bytes()
+    second = (Path(build("html", name="b").outdir) / EXPORT).read_bytes()
+    assert first == second
+    data = json.loads(first)
+    assert "generated" not in data
+    # keys sorted, records sorted
+    assert json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n" == first.decode()
+    ids = [i["id"] for i in data["incidents"]]
+    assert ids == sorted(ids)
+    action_ids = [a["id"] for a in data["action_items"]]
+    assert action_ids == sorted(action_ids)
+    # a second, incremental build of the same project leaves the file unchanged
+    again = (Path(build("html", name="b").outdir) / EXPORT).read_bytes()
+    assert again == first
+
+
+def test_export_parallel_build_matches_serial(build, built):
+    serial = (Path(built("html").outdir) / EXPORT).read_bytes()
+    parallel = (Path(build("html", name="parallel", parallel=2).outdir) / EXPORT).read_bytes()
+    assert parallel == serial
+
+
+def test_generated_only_with_source_date_epoch(build, built, monkeypatch):
+    without = exported(built("html"))
+    assert "generated" not in without
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717243200")  # 2024-06-01T12:00:00Z
+    first = build("html", name="epoch-a")
+    data = exported(first)
+    assert data["generated"] == "2024-06-01T12:00:00Z"
+    second = build("html", name="epoch-b")
+    assert (Path(first.outdir) / EXPORT).read_bytes() == (Path(second.outdir) / EXPORT).read_bytes()
+    # apart from "generated", the content is the same as without the variable
+    del data["generated"]
+    assert data == without
+
+
+# -- when nothing is written -----------------------------------------------------------
+
+
+def test_export_disabled(build):
+    app = build("html", postmortem_export=False)
+    assert (Path(app.outdir) / "index.html").is_file()
+    assert not (Path(app.outdir) / EXPORT).exists()
+    assert not list(Path(app.srcdir).rglob(EXPORT))
+
+
+def test_text_builder_writes_no_export(build):
+    app = build("text")
+    assert (Path(app.outdir) / "index.txt").is_file()
+    assert not list(Path(app.srcdir).rglob(EXPORT))
+
+
+# -- incremental -------------------------------------------------------------------------
+
+
+def test_export_follows_an_edited_page(build):
+    app = build("html", name="edit")
+    assert by_id(exported(app)["incidents"])["PAY-2024-003"]["severity"] == "SEV1"
+    page = Path(app.srcdir) / "incidents" / "checkout.rst"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace(":severity: SEV1", ":severity: SEV3")
+                    .replace("Automate certificate rotation", "Rotate certificates automatically"),
+                    encoding="utf-8")
+    again = exported(build("html", name="edit"))
+    assert by_id(again["incidents"])["PAY-2024-003"]["severity"] == "SEV3"
+    assert by_id(again["action_items"])["PAY-2024-003-A1"]["title"] == (
+        "Rotate certificates automatically"
+    )
+
+
+def test_export_drops_a_removed_page(build):
+    app = build("html", name="remove")
+    assert "Runbooks age quickly" in {le["title"] for le in exported(app)["lessons"]}
+    srcdir = Path(app.srcdir)
+    (srcdir / "notes.rst").unlink()
+    index = srcdir / "index.rst"
+    index.write_text(index.read_text(encoding="utf-8").replace("   notes\n", ""), encoding="utf-8")
+    again = exported(build("html", name="remove"))
+    assert "Runbooks age quickly" not in {le["title"] for le in again["lessons"]}
+    assert {i["id"] for i in again["incidents"]} == {"PAY-2024-003", "PAY-PRJ-LEDGER"}

@@ -1,0 +1,489 @@
+"""Import from local files: ``postmortem_projects`` loading and validation (issue 4, "Import").
+
+The imported file is a real export: ``tests/roots/test-export`` is built once
+per module and its ``postmortems.json`` is written into a copy of
+``tests/roots/test-import`` (the aggregating project "Platform", whose conf.py
+reads ``imported/payments.json`` relative to the conf dir).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import domain_of, warnings_of
+from sphinx.testing.util import SphinxTestApp
+
+ROOTS = Path(__file__).parent / "roots"
+EXPORT = "postmortems.json"
+BASE = "https://docs.example.com/payments/"
+PAYMENT_INCIDENTS = {"PAY-2024-003", "PAY-PRJ-LEDGER"}
+PAYMENT_ACTIONS = {"PAY-2024-003-A1", "PAY-2024-003-A2", "PAY-PRJ-LEDGER-A1"}
+PAYMENT_LESSONS = {"Nobody owned the certificate", "The manual replacement was quick",
+                   "Dual writes caught drift early", "Runbooks age quickly"}
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str | None, str]] = []
+        self._open: list[list[Any]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._open.append([dict(attrs).get("href"), ""])
+
+    def handle_data(self, data: str) -> None:
+        for item in self._open:
+            item[1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open:
+            href, text = self._open.pop()
+            self.links.append((href, " ".join(text.split())))
+
+
+def body(html: str) -> str:
+    """The main content of a page (no sidebar, no navigation)."""
+    start = html.find('role="main"')
+    end = html.find('class="sphinxsidebar"', start)
+    return html[start:end if end != -1 else None]
+
+
+def links(html: str) -> list[tuple[str | None, str]]:
+    parser = _Links()
+    parser.feed(body(html))
+    return parser.links
+
+
+def import_warnings(app: Any) -> list[str]:
+    return [w for w in warnings_of(app.warning) if "[postmortem.import]" in w]
+
+
+@pytest.fixture(scope="module")
+def payments_export(tmp_path_factory) -> str:
+    """The text of a real ``postmortems.json``, built from tests/roots/test-export."""
+    srcdir = tmp_path_factory.mktemp("payments") / "src"
+    shutil.copytree(ROOTS / "test-export", srcdir)
+    app = SphinxTestApp("html", srcdir=srcdir)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return (srcdir / "_build" / "html" / EXPORT).read_text(encoding="utf-8")
+
+
+class Aggregator:
+    """A copy of tests/roots/test-import in ``tmp_path/platform``."""
+
+    def __init__(self, make_app: Any, tmp_path: Path) -> None:
+        self.make_app = make_app
+        self.tmp = tmp_path
+        self.srcdir = tmp_path / "platform"
+        shutil.copytree(ROOTS / "test-import", self.srcdir)
+
+    def write(self, data: Any, path: str = "imported/payments.json") -> Path:
+        target = self.srcdir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
+            target.write_text(text, encoding="utf-8")
+        return target
+
+    def build(self, builder: str = "html", **conf: Any) -> Any:
+        app = self.make_app(builder, srcdir=self.srcdir, confoverrides=conf)
+        app.build()
+        return app
+
+    @staticmethod
+    def page(app: Any, name: str) -> str:
+        return (Path(app.outdir) / f"{name}.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def agg(make_app, tmp_path) -> Aggregator:
+    return Aggregator(make_app, tmp_path)
+
+
+def imported_ids(app: Any) -> dict[str, set[str]]:
+    imports = domain_of(app).data["imports"]
+    return {
+        name: {i["id"] for i in project["incidents"]}
+        for name, project in imports.items()
+    }
+
+
+def assert_only_local(app: Any, agg: Aggregator) -> None:
+    """The roll-ups show the local post-mortem and nothing from payments."""
+    html = agg.page(app, "all")
+    assert "PLT-2024-001" in html
+    for href, _text in links(html):
+        assert not (href or "").startswith(BASE), href
+    for marker in ("PAY-2024-003", "Nobody owned the certificate"):
+        assert marker not in body(html)
+
+
+def one_warning(app: Any, *needles: str) -> str:
+    """Exactly one postmortem.import warning contains every needle; return it."""
+    hits = [w for w in import_warnings(app) if all(n in w for n in needles)]
+    assert len(hits) == 1, (needles, import_warnings(app))
+    return hits[0]
+
+
+# -- loading ---------------------------------------------------------------------------
+
+
+def test_local_file_relative_to_conf_dir(agg, payments_export, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the path is relative to the conf dir, not the cwd
+    agg.write(payments_export)
+    app = agg.build()
+    assert import_warnings(app) == []
+    assert app.config.postmortem_timeout == 10  # documented defaults
+    assert app.config.postmortem_cache_limit == 5
+    assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS}
+    imports = domain_of(app).data["imports"]["payments"]
+    assert {a["id"] for a in imports["action_items"]} == PAYMENT_ACTIONS
+    assert {le["title"] for le in imports["lessons"]} == PAYMENT_LESSONS
+    incident = next(i for i in imports["incidents"] if i["id"] == "PAY-2024-003")
+    assert incident["url"] == BASE + "incidents/checkout.html#incident-PAY-2024-003"
+    assert incident["project"] == "payments"
+    assert incident["metrics"]["time_to_detect"] == 300
+    html = agg.page(app, "all")
+    assert (BASE + "incidents/checkout.html#incident-PAY-2024-003",
+            "PAY-2024-003") in links(html)
+
+
+def test_location_none_reads_postmortems_json_under_relative_base_url(agg, payments_export):
+    site = agg.tmp / "payments-site"
+    site.mkdir()
+    (site / EXPORT).write_text(payments_export, encoding="utf-8")
+    app = agg.build(postmortem_projects={"payments": ("../payments-site/", None)})
+    assert import_warnings(app) == []
+    assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS}
+    assert ("../payments-site/incidents/checkout.html#incident-PAY-2024-003",
+            "PAY-2024-003") in links(agg.page(app, "all"))
+
+
+def test_location_with_parent_directory(agg, payments_export):
+    exports = agg.tmp / "exports"
+    exports.mkdir()
+    (exports / "payments.json").write_text(payments_export, encoding="utf-8")
+    app = agg.build(postmortem_projects={"payments": (BASE, "../exports/payments.json")})
+    assert import_warnings(app) == []
+    assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS}
+
+
+def test_missing_local_file_warns_and_build_goes_on(agg):
+    app = agg.build()
+    warning = one_warning(app, "'payments'")
+    assert "payments.json" in warning
+    assert "skipped" in warning
+    assert "payments" not in domain_of(app).data["imports"]
+    assert_only_local(app, agg)
+
+
+def test_oversize_local_file_is_skipped(agg, payments_export):
+    agg.write(payments_export)
+    app = agg.build(postmortem_import_max_bytes=200)
+    warning = one_warning(app, "'payments'", "200")
+    assert "larger" in warning and "skipped" in warning
+    assert "payments" not in domain_of(app).data["imports"]
+    assert_only_local(app, agg)
+
+
+def test_changed_local_file_picked_up_and_rollups_rewritten(agg, payments_export):
+    target = agg.write(payments_export)
+    first = agg.build()
+    assert "Nobody owned the certificate" in agg.page(first, "all")
+    rollup_page = Path(first.outdir) / "all.html"
+    before = rollup_page.stat().st_mtime_ns
+
+    data = json.loads(payments_export)
+    for lesson in data["lessons"]:
+        if lesson["title"] == "Nobody owned the certificate":
+            lesson["title"] = "Certificates need a named owner"
+    for incident in data["incidents"]:
+        if incident["id"] == "PAY-2024-003":
+            incident["title"] = "Card authorisations failed (renamed)"
+    agg.write(data)
+    stat = target.stat()
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000_000))
+
+    second = agg.build()
+    assert import_warnings(second) == []
+    for page in ("all", "by-project", "other-only"):
+        html = body(agg.page(second, page))
+        assert "Certificates need a named owner" in html, page
+        assert "Nobody owned the certificate" not in html, page
+    assert rollup_page.stat().st_mtime_ns != before
+    incident_rows = body(agg.page(second, "all"))
+    assert "Card authorisations failed (renamed)" in incident_rows
+
+
+def test_deleted_local_file_falls_back_to_cached_copy(agg, payments_export):
+    target = agg.write(payments_export)
+    agg.build()
+    target.unlink()
+    app = agg.build()
+    warning = one_warning(app, "'payments'")
+    assert "cached" in warning
+    assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS}
+    assert "Nobody owned the certificate" in agg.page(app, "all")
+
+
+def test_removed_project_disappears_from_rollups(agg, payments_export):
+    agg.write(payments_export)
+    first = agg.build()
+    assert "PAY-2024-003" in body(agg.page(first, "all"))
+    second = agg.build(postmortem_projects={})
+    assert domain_of(second).data["imports"] == {}
+    assert_only_local(second, agg)
+
+
+# -- whole file refused ----------------------------------------------------------------
+
+
+def _payload(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"schema_version": 1, "project": "Payments", "incidents": [],
+                            "action_items": [], "lessons": []}
+    data.update(changes)
+    return data
+
+
+BAD_FILES = {
+    "not-json": (b'{"schema_version": 1, "incidents": [', "JSON"),
+    "not-utf8": (b"\xff\xfe\x00{", "JSON"),
+    "top-level-list": (json.dumps([_payload()]).encode(), "object"),
+    "unknown-version": (json.dumps(_payload(schema_version=2)).encode(), "schema_version"),
+    "no-version": (json.dumps({k: v for k, v in _payload().items()
+                               if k != "schema_version"}).encode(), "schema_version"),
+    "section-not-list": (json.dumps(_payload(lessons={"title": "x"})).encode(), "lessons"),
+    "section-missing": (json.dumps({k: v for k, v in _payload().items()
+                                    if k != "incidents"}).encode(), "incidents"),
+}
+
+
+def test_unusable_files_skipped_with_warning(agg, payments_export):
+    """Each bad file is its own project: one warning naming it, nothing of it imported."""
+    real = json.loads(payments_export)
+    projects = {"payments": (BASE, "imported/payments.json")}
+    agg.write(payments_export)
+    for case, (raw, _reason) in BAD_FILES.items():
+        if case in ("unknown-version", "section-not-list", "section-missing"):
+            # real entries next to the fault: they must not be imported either
+            data = json.loads(raw)
+            for section in ("incidents", "action_items", "lessons"):
+                if isinstance(data.get(section), list):
+                    data[section] = real[section]
+            raw = json.dumps(data).encode()
+        agg.write(raw, f"imported/{case}.json")
+        projects[case] = (f"https://docs.example.com/{case}/", f"imported/{case}.json")
+    app = agg.build(postmortem_projects=projects)
+    for case, (_raw, reason) in BAD_FILES.items():
+        warning = one_warning(app, f"project {case!r}")
+        assert reason in warning, (case, warning)
+        assert "skipped" in warning, (case, warning)
+    assert len(import_warnings(app)) == len(BAD_FILES)
+    assert set(domain_of(app).data["imports"]) == {"payments"}
+    for href, _text in links(agg.page(app, "all")):
+        assert not any(f"/{case}/" in (href or "") for case in BAD_FILES), href
+
+
+def test_file_failing_schema_at_top_level_is_skipped(agg, payments_export):
+    """Contract: a file that fails the schema gives a warning and is skipped.
+
+    The shipped schema requires a top-level ``project``; this file has none.
+    """
+    data = json.loads(payments_export)
+    del data["project"]
+    agg.write(data)
+    app = agg.build()
+    warning = one_warning(app, "'payments'")
+    assert "project" in warning
+    assert "payments" not in domain_of(app).data["imports"]
+
+
+# -- single entries refused ------------------------------------------------------------
+
+
+def test_bad_entries_skipped_rest_kept(agg, payments_export):
+    data = json.loads(payments_export)
+    url = "incidents/checkout.html#x"
+    good_incident = copy.deepcopy(data["incidents"][0])
+    data["incidents"] += [
+        {k: v for k, v in good_incident.items() if k != "id"} | {"title": "Bad: no id"},
+        good_incident | {"id": "PAY-BAD-2", "title": 42},
+        "not an object",
+        good_incident | {"id": "PAY-BAD-4", "title": "Bad: negative metric",
+                         "metrics": {"time_to_detect": -5}},
+    ]
+    data["action_items"] += [
+        {"id": "PAY-BAD-A1", "title": "Bad: unknown status", "status": "bogus", "url": url},
+    ]
+    data["lessons"] += [
+        {"title": "Bad: unknown kind", "kind": "meh", "url": url},
+        {"title": "Bad: no url", "kind": "lucky"},
+    ]
+    agg.write(data)
+    app = agg.build()
+    warnings = import_warnings(app)
+    skipped = [w for w in warnings if "'payments'" in w and "skipped" in w]
+    assert len(skipped) == 7, warnings
+    assert sum("incidents" in w for w in skipped) == 4
+    assert sum("action_items" in w for w in skipped) == 1
+    assert sum("lessons" in w for w in skipped) == 2
+    imports = domain_of(app).data["imports"]["payments"]
+    assert {i["id"] for i in imports["incidents"]} == PAYMENT_INCIDENTS
+    assert {a["id"] for a in imports["action_items"]} == PAYMENT_ACTIONS
+    assert {le["title"] for le in imports["lessons"]} == PAYMENT_LESSONS
+    html = body(agg.page(app, "all"))
+    assert "PAY-2024-003" in html and "Nobody owned the certificate" in html
+    assert "Bad:" not in html and "PAY-BAD" not in html
+
+
+# -- hostile content -------------------------------------------------------------------
+
+
+SCRIPT = '<script>alert("pm-xss")</script>'
+IMG = '"><img src=x onerror=alert(1)>'
+SVG = "<svg onload=alert(3)>"
+MARKUP = "*not emphasis* and `a link <https://evil.example/>`_"
+
+
+def _hostile(payments_export: str) -> dict[str, Any]:
+    data = json.loads(payments_export)
+    for incident in data["incidents"]:
+        if incident["id"] == "PAY-2024-003":
+            incident["title"] = SCRIPT
+            incident["services"] = ["<marquee>svc</marquee>"]
+    for action in data["action_items"]:
+        if action["id"] == "PAY-2024-003-A1":
+            action["title"] = SVG
+            action["owner"] = "<u>owner</u>"
+    for lesson in data["lessons"]:
+        if lesson["title"] == "Nobody owned the certificate":
+            lesson["title"] = IMG
+            lesson["body"] = '<iframe src="https://evil.example/"></iframe>\n\n.. raw:: html\n\n   <b>raw</b>'
+        elif lesson["title"] == "The manual replacement was quick":
+            lesson["title"] = MARKUP
+    return data
+
+
+def test_hostile_strings_are_escaped(agg, payments_export):
+    agg.write(_hostile(payments_export))
+    app = agg.build()
+    assert import_warnings(app) == []
+    for page in ("all", "other-only", "by-project", "xref"):
+        html = agg.page(app, page)
+        for raw in ("<script>alert", "<img src=x", "<svg", "<iframe", "<marquee>", "<u>owner",
+                    "<b>raw</b>", "<em>not emphasis", 'href="https://evil.example/"'):
+            assert raw not in html, (page, raw)
+    html = agg.page(app, "all")
+    assert "&lt;script&gt;alert(" in html
+    texts = {text for _href, text in links(html)}
+    assert SCRIPT in texts  # shown literally, as the link text of the imported incident
+    assert IMG in texts
+    assert MARKUP in texts  # reST markup in imported text is not parsed
+    assert "&lt;svg onload=alert(3)&gt;" in html
+    assert "&lt;iframe" in html and ".. raw:: html" in html
+    xref_texts = {text for _href, text in links(agg.page(app, "xref"))}
+    assert SCRIPT in xref_texts
+
+
+UNSAFE = {
+    "javascript:alert(1)": "incidents",
+    "  JavaScript:alert(2)": "lessons",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==": "action_items",
+    "vbscript:msgbox(1)": "lessons",
+    "java\nscript:alert(3)": "incidents",
+}
+
+
+def test_unsafe_urls_refused(agg, payments_export):
+    data = json.loads(payments_export)
+    template = {
+        "incidents": copy.deepcopy(data["incidents"][0]),
+        "action_items": copy.deepcopy(data["action_items"][0]),
+        "lessons": copy.deepcopy(data["lessons"][0]),
+    }
+    for number, (url, section) in enumerate(UNSAFE.items()):
+        entry = copy.deepcopy(template[section])
+        entry["url"] = url
+        entry["title"] = f"Unsafe entry {number}"
+        if "id" in entry:
+            entry["id"] = f"PAY-UNSAFE-{number}"
+        data[section].append(entry)
+    # a tracker link is not a link to the item, but must not be followed either
+    for action in data["action_items"]:
+        if action["id"] == "PAY-2024-003-A1":
+            action["tracker_url"] = "javascript:alert(4)"
+    agg.write(data)
+    app = agg.build()
+    refused = [w for w in import_warnings(app) if "'payments'" in w]
+    assert len(refused) == len(UNSAFE), import_warnings(app)
+    for scheme in ("javascript", "JavaScript", "data:", "vbscript"):
+        assert any(scheme in w for w in refused), scheme
+    imports = domain_of(app).data["imports"]["payments"]
+    assert {i["id"] for i in imports["incidents"]} == PAYMENT_INCIDENTS
+    assert {a["id"] for a in imports["action_items"]} == PAYMENT_ACTIONS
+    assert {le["title"] for le in imports["lessons"]} == PAYMENT_LESSONS
+    for page in Path(app.outdir).rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "Unsafe entry" not in html, page
+        for href in re.findall(r'href\s*=\s*"([^"]*)"', html, flags=re.I):
+            scheme = href.strip().lower()
+            assert not scheme.startswith(("javascript:", "data:", "vbscript:")), (page, href)
+    assert "PAY-2024-003-A1" in body(agg.page(app, "all"))
+
+
+# -- postmortem_projects shapes --------------------------------------------------------
+
+
+def test_bad_mapping_entries_warned_good_ones_kept(agg, payments_export):
+    agg.write(payments_export)
+    good = (BASE, "imported/payments.json")
+    app = agg.build(postmortem_projects={
+        "payments": good,
+        "just-a-url": "https://docs.example.com/x/",
+        "one-element": ("https://docs.example.com/x/",),
+        "three-elements": ("https://docs.example.com/x/", None, 1),
+        "bad-location": ("https://docs.example.com/x/", 42),
+        "has:colon": good,
+        "local": good,
+        "": good,
+        "evil": ("javascript:alert(1)//", "imported/payments.json"),
+    })
+    warnings = import_warnings(app)
+    for name in ("just-a-url", "one-element", "three-elements", "bad-location", "has:colon",
+                 "local", "", "evil"):
+        named = [w for w in warnings if f"[{name!r}]" in w or f"name {name!r}" in w]
+        assert len(named) == 1, (name, warnings)
+    assert len(warnings) == 8, warnings
+    assert set(domain_of(app).data["imports"]) == {"payments"}
+    assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS}
+    for page in Path(app.outdir).rglob("*.html"):
+        assert "javascript:alert(1)" not in page.read_text(encoding="utf-8")
+
+
+def test_mapping_not_a_dict_warned(agg, payments_export):
+    agg.write(payments_export)
+    app = agg.build(postmortem_projects=[("payments", (BASE, "imported/payments.json"))])
+    warnings = import_warnings(app)
+    assert len(warnings) == 1, warnings
+    assert "postmortem_projects" in warnings[0] and "dict" in warnings[0]
+    assert domain_of(app).data["imports"] == {}
+    assert (Path(app.outdir) / "all.html").is_file()
