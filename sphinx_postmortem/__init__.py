@@ -12,7 +12,7 @@ from sphinx.application import Sphinx
 
 from . import checks, config, events, export, feed, imports, nodes
 from .directives.action_item import ActionItemDirective, settle_default_ids
-from .directives.incident import IncidentDirective
+from .directives.incident import IncidentDirective, settle_title
 from .directives.lesson import LessonDirective
 from .directives.rollups import (
     ActionItemListDirective,
@@ -54,6 +54,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_message_catalog("sphinx_postmortem", str(Path(__file__).parent / "locale"))
     app.connect("config-inited", config.check_config)
     app.connect("builder-inited", imports.load_projects)
+    app.connect("doctree-read", settle_title, priority=400)
     app.connect("doctree-read", settle_default_ids, priority=400)
     app.connect("doctree-read", checks.check_page)
     app.connect("env-get-updated", events.outdated_rollups)

@@ -39,7 +39,10 @@ DEFAULT_RULES: tuple[tuple[str, str, str], ...] = (
      "describe what made the mistake possible (missing checks, unclear tooling)"),
     ("negligence", r"\bnegligen(?:t|tly|ce)\b",
      "describe the safeguards that were missing"),
-    ("counterfactual", r"\b(?:should|shouldn't|should not|could|ought to) (?:have|'ve)\b",
+    ("counterfactual",
+     r"\b(?:should|shouldn't|should not|could|ought to)(?: have|'ve) (?:not |never )?"
+     r"(?:been|done|gone|seen|known|caught|run|set|put|taken|made|had|got|gotten|built|sent|"
+     r"written|kept|told|found|thought|brought|held|read|spent|chosen|given|\w+ed)\b",
      "state what happened and what will change, not what someone should have done"),
     ("failed to", rf"\b(?:{PERSON_WORDS}|{{person}}) (?:\w+ )?failed to\b",
      "describe what happened and why it was hard to do, e.g. 'the step was not run'"),

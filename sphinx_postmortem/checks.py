@@ -21,9 +21,6 @@ from .domain import PostmortemDomain
 from .errors import PostmortemError, warn
 from .model import PROJECT_TYPE, IncidentRecord
 
-#: Statuses whose reports are checked for completeness.
-CHECKED_STATUSES = ("in-review", "published")
-
 #: Where prose is not checked for blame: code, literals, quotations, raw output.
 _NOT_PROSE = (
     nodes.literal_block, nodes.literal, nodes.block_quote, nodes.raw, nodes.comment,
@@ -44,9 +41,11 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
             warn(f"timeline: {problem.message}", "timeline", (docname, problem.lineno))
     if incident is None:
         return
-    if app.config.postmortem_completeness_check and incident["status"] in CHECKED_STATUSES:
+    config = app.config
+    if (config.postmortem_completeness_check
+            and incident["status"] in config.postmortem_checked_statuses):
         _check_completeness(app, domain, incident, doctree)
-    if app.config.postmortem_blameless_check:
+    if config.postmortem_blameless_check:
         _check_blame(app, incident, doctree)
 
 

@@ -43,6 +43,7 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...]]] = {
         (list, tuple),
     ),
     "postmortem_completeness_check": (True, "env", (bool,)),
+    "postmortem_checked_statuses": (["in-review", "published"], "env", (list, tuple)),
     "postmortem_blameless_check": (True, "env", (bool,)),
     "postmortem_blameless_rules": (None, "env", (list, tuple, type(None))),
     "postmortem_blameless_allow": ([], "env", (list, tuple)),

@@ -182,13 +182,9 @@ def _incident(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, A
 
 def _action(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, Any]:
     tracker_url = entry.get("tracker_url")
-    if tracker_url is not None:
-        try:
-            tracker_url = safe_link("https://invalid/", tracker_url)
-            if not _is_remote(tracker_url):
-                tracker_url = None
-        except PostmortemError:
-            tracker_url = None
+    if not (isinstance(tracker_url, str) and _is_remote(tracker_url)
+            and urlsplit(tracker_url).netloc and not any(ord(c) < 33 for c in tracker_url)):
+        tracker_url = None  # only absolute http(s) tracker links are kept
     return {
         "id": _text(entry, "id"),
         "title": _text(entry, "title"),

@@ -26,6 +26,10 @@ class timeline_offset(PostmortemPlaceholder):
     """The ``T+7m`` offset of the timeline entry at ``when`` on ``docname``."""
 
 
+class timeline_block(PostmortemPlaceholder):
+    """A timeline table of ``docname``: a list in HTML, the table elsewhere."""
+
+
 class overdue_marker(PostmortemPlaceholder):
     """An "overdue" label shown when the item with ``due``/``status`` is overdue."""
 
@@ -34,7 +38,7 @@ class rollup(PostmortemPlaceholder):
     """A roll-up (``kind``: incident-list, lesson-list or action-item-list) with its ``spec``."""
 
 
-PLACEHOLDERS = (incident_panel, timeline_offset, overdue_marker, rollup)
+PLACEHOLDERS = (incident_panel, timeline_block, timeline_offset, overdue_marker, rollup)
 
 
 def _skip(translator: Any, node: nodes.Element) -> None:

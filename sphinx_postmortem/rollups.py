@@ -163,7 +163,10 @@ def parse_spec(kind: str, options: Mapping[str, str | None], config: Any) -> tup
 def project_names(config: Any) -> list[str]:
     """The names of the imported projects configured in ``postmortem_projects``."""
     mapping = getattr(config, "postmortem_projects", None)
-    return [str(name) for name in mapping] if isinstance(mapping, Mapping) else []
+    if not isinstance(mapping, Mapping):
+        return []
+    return [name for name in mapping
+            if isinstance(name, str) and name.strip() and ":" not in name and name != LOCAL_PROJECT]
 
 
 def _origin(record: Mapping[str, Any]) -> tuple[str, str]:

@@ -18,13 +18,14 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from .config import build_date
 from .directives.action_item import build_overdue
 from .directives.incident import build_panel
-from .directives.timeline import build_offset
+from .directives.timeline import build_offset, build_timeline_list
 from .domain import PostmortemDomain
 from .nodes import (
     PostmortemPlaceholder,
     incident_panel,
     overdue_marker,
     rollup,
+    timeline_block,
     timeline_offset,
 )
 from .rollup_render import RollupRenderer
@@ -59,6 +60,11 @@ class FillPlaceholders(SphinxPostTransform):
             for new in replacement:
                 for copied in new.findall(PostmortemPlaceholder):
                     found.setdefault(type(copied), []).append(copied)
+        for node in found.get(timeline_block, []):
+            if builder.format == "html":
+                node.replace_self(build_timeline_list(domain, node))
+            else:
+                node.replace_self(node.children)
         for node in found.get(incident_panel, []):
             node.replace_self(build_panel(domain, builder, fromdocname, node["docname"]))
         for node in found.get(timeline_offset, []):

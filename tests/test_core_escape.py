@@ -55,7 +55,7 @@ def test_no_raw_markup_from_user_text_in_any_page(built):
         "&quot;&gt;&lt;svg onload=alert(2)&gt;",  # services
         "&lt;iframe src=javascript:alert(3)&gt;",  # tags
         "Summary &lt;script&gt;alert(",  # summary
-        "<td><p>&lt;script&gt;alert(",  # timeline description
+        "<p class=\"pm-entry-text\">&lt;script&gt;alert(",  # timeline description
         "a &lt;b onclick=alert(4)&gt;bold&lt;/b&gt; claim",
         "&lt;b&gt;owner&lt;/b&gt;",  # owner
         "Body &lt;em onmouseover=alert(6)&gt;x&lt;/em&gt;.",  # action body

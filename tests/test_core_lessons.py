@@ -37,7 +37,8 @@ def admonition(page: str, anchor: str) -> str:
 
 def test_lesson_records(lessons):
     records = domain_of(lessons).lessons("index")
-    assert records[0] == {
+    assert records[0]["body_digest"]  # changes when the body's markup changes
+    assert {k: v for k, v in records[0].items() if k != "body_digest"} == {
         "title": "Config changes skipped the canary stage",
         "kind": "went-wrong",
         "tags": ["deploy", "config"],
@@ -119,7 +120,7 @@ def test_directives_without_incident_warn_as_orphans(orphans):
 
 def test_orphans_still_render(orphans):
     page = read(orphans, "orphans.html")
-    assert 'class="pm-table pm-timeline' in page
+    assert 'pm-timeline-list' in page
     assert "Something started." in page
     assert '<div class="pm-action pm-action-open' in page
     assert "An orphan follow-up" in page

@@ -27,13 +27,22 @@ def built(tmp_path_factory):
     app.cleanup()
 
 
+def _span(item: str, css_class: str) -> str:
+    match = re.search(r'<span class="[^"]*\b' + css_class + r'\b[^"]*">(.*?)</span>', item, re.S)
+    return strip_tags(match[1]) if match else ""
+
+
 def rows(page: str) -> list[list[str]]:
-    """Text of the body cells of every timeline table on the page, in order."""
+    """[time, offset, milestone, event] of every timeline entry on the page, in order.
+
+    In HTML a timeline is an ordered list (one ``li.pm-entry`` per entry).
+    """
     result = []
-    for table in re.findall(r'<table class="pm-table pm-timeline.*?</table>', page, re.S):
-        body = table[table.index("<tbody>"):]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
-            result.append([strip_tags(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)])
+    for listing in re.findall(r'<ol class="[^"]*pm-timeline-list.*?</ol>', page, re.S):
+        for item in re.findall(r'<li class="pm-entry[^"]*">(.*?)</li>', listing, re.S):
+            text = re.search(r'<p class="pm-entry-text">(.*?)</p>', item, re.S)
+            result.append([_span(item, "pm-time"), _span(item, "pm-offset"),
+                           _span(item, "pm-milestone"), strip_tags(text[1]) if text else ""])
     return result
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.locale import get_translation
 
 from ..config import default_status
+from ..errors import warn
 from ..model import PROJECT_TYPE, IncidentRecord, is_open
 from ..nodes import incident_panel
 from ..render import external_link, field_list, label, link, metric_names, page_relative_url
@@ -41,7 +43,7 @@ class IncidentDirective(PostmortemDirective):
 
     def run(self) -> list[nodes.Node]:
         docname = self.env.docname
-        title = " ".join(self.arguments[0].split()) if self.arguments else self._section_title()
+        title = " ".join(self.arguments[0].split()) if self.arguments else ""
         existing = self.domain.incident(docname)
         if existing is not None:
             self.warn(
@@ -65,11 +67,6 @@ class IncidentDirective(PostmortemDirective):
         date = self.date_option("date")
         if date is None and not self.text_option("date"):
             self.warn("missing :date: (the ISO date of the incident, e.g. 2024-03-05)")
-        if not title:
-            self.warn("no title: give one as the directive argument or put the incident "
-                      "inside a titled section")
-            title = incident_id
-
         target = self.anchor("incident", incident_id)
         body = self.parse_body()
         record = IncidentRecord(
@@ -92,20 +89,10 @@ class IncidentDirective(PostmortemDirective):
         panel = incident_panel(docname=docname)
         return [target, self._container(title, body, panel)]
 
-    def _section_title(self) -> str:
-        node: nodes.Node | None = self.state.parent
-        while node is not None:
-            if isinstance(node, nodes.section) and node.children:
-                first = node.children[0]
-                if isinstance(first, nodes.title):
-                    return " ".join(first.astext().split())
-            node = node.parent
-        return ""
-
     def _container(
         self, title: str, body: list[nodes.Node], panel: incident_panel | None
     ) -> nodes.container:
-        container = nodes.container(classes=["pm-incident"])
+        container = nodes.container(classes=["pm-incident"], incident_lineno=self.lineno)
         heading = nodes.paragraph(classes=["pm-incident-title"])
         heading += nodes.strong(title, title)
         container += heading
@@ -115,6 +102,35 @@ class IncidentDirective(PostmortemDirective):
         summary.extend(body)
         container += summary
         return container
+
+
+def settle_title(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: an incident without a title takes its section's title.
+
+    Done once the page is read (rather than in the directive) so that it works
+    the same for reStructuredText and MyST.
+    """
+    domain = cast("PostmortemDomain", app.env.get_domain("postmortem"))
+    incident = domain.incident(app.env.docname)
+    if incident is None or incident["title"]:
+        return
+    container = next(doctree.findall(
+        lambda n: isinstance(n, nodes.container) and n.get("incident_lineno") == incident["lineno"]
+    ), None)
+    section = container.parent if container is not None else None
+    while section is not None and not isinstance(section, nodes.section):
+        section = section.parent
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        incident["title"] = " ".join(section[0].astext().split())
+    else:
+        warn("incident: no title: give one as the directive argument or put the incident "
+             "inside a titled section", "option", (incident["docname"], incident["lineno"]))
+        incident["title"] = incident["id"]
+    if container is not None:
+        heading = container[0]
+        heading.children = []
+        heading += nodes.strong(incident["title"], incident["title"])
+    domain.note_changed()
 
 
 def build_panel(

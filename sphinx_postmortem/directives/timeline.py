@@ -11,9 +11,9 @@ from sphinx.locale import get_translation
 
 from ..errors import warn
 from ..model import TimelineEntry
-from ..nodes import timeline_offset
+from ..nodes import timeline_block, timeline_offset
 from ..render import label, milestone_names, table
-from ..timeline_parser import format_offset, parse_lines, resolve_zone
+from ..timeline_parser import format_duration, format_offset, parse_lines, resolve_zone
 from .base import PostmortemDirective
 
 if TYPE_CHECKING:
@@ -83,12 +83,73 @@ class TimelineDirective(PostmortemDirective):
                     description,
                 ]
             )
-        return table(
+        result = table(
             [_("Time"), _("Offset"), _("Milestone"), _("Event")],
             rows,
             classes=["pm-timeline"],
             widths=[18, 8, 12, 62],
         )
+        source = self.get_source_info()[0]
+        for row, entry in zip(result.findall(nodes.row), [None, *entries]):
+            if entry is not None:
+                row["pm_when"], row["pm_milestone"] = entry["when"], entry["milestone"] or ""
+                description = row[-1][0]  # the paragraph in the Event cell
+                description.source, description.line = source, entry["lineno"]
+        return timeline_block("", result, docname=docname)
+
+
+#: Phase of the incident an entry falls in, by the last milestone reached.
+PHASES = {"start": "undetected", "detect": "responding", "ack": "responding",
+          "mitigate": "mitigated", "resolve": "resolved"}
+#: What each milestone's gap is measured from, and the metric holding it.
+GAPS = {"detect": ("time_to_detect", "after impact start"),
+        "ack": ("time_to_acknowledge", "after detection"),
+        "mitigate": ("time_to_mitigate", "after impact start"),
+        "resolve": ("time_to_resolve", "after impact start")}
+
+
+def build_timeline_list(domain: PostmortemDomain, node: timeline_block) -> nodes.Node:
+    """The HTML form of a timeline: an ordered list, each entry marked with its phase.
+
+    The phase classes (``pm-phase-undetected``, ``-responding``, ``-mitigated``,
+    ``-resolved``) let the stylesheet draw the time to detect, mitigate and
+    resolve as coloured stretches of the vertical line; milestone entries say
+    how long after the previous stage they came.
+    """
+    metrics = domain.metrics(node["docname"])
+    reached = sorted(
+        (dt.datetime.fromisoformat(e["when"]), e["milestone"])
+        for e in domain.timeline(node["docname"]) if e["milestone"]
+    )
+    gap_words = {"after impact start": _("after impact start"),
+                 "after detection": _("after detection")}
+    result = nodes.enumerated_list(enumtype="arabic", classes=["pm-timeline-list"])
+    for row in node.findall(nodes.row):
+        if "pm_when" not in row:
+            continue
+        when, milestone = row["pm_when"], row["pm_milestone"]
+        moment = dt.datetime.fromisoformat(when)
+        phase = "before"
+        for reached_at, name in reached:
+            if reached_at <= moment:
+                phase = PHASES[name]
+        cells = [entry.children[0] for entry in row.children]
+        classes = ["pm-entry", f"pm-phase-{phase}"]
+        if milestone:
+            classes += ["pm-entry-milestone", f"pm-entry-{milestone}"]
+        head = nodes.paragraph(classes=["pm-entry-head"])
+        for cell in cells[:3]:
+            if any(not isinstance(c, nodes.Text) or c.strip() for c in cell.children):
+                head.extend(cell.children)
+                head += nodes.Text(" ")
+        if milestone in GAPS and GAPS[milestone][0] in metrics.durations:
+            metric, words = GAPS[milestone]
+            gap = f"{format_duration(metrics.durations[metric])} {gap_words[words]}"
+            head += nodes.inline(gap, gap, classes=["pm-gap"])
+        text = nodes.paragraph(classes=["pm-entry-text"])
+        text.extend(cells[3].children)
+        result += nodes.list_item("", head, text, classes=classes)
+    return result
 
 
 def build_offset(domain: PostmortemDomain, node: timeline_offset) -> nodes.Node:
