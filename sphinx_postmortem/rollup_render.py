@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -208,7 +207,7 @@ class RollupRenderer:
                 break
         else:
             return []
-        copied = copy.deepcopy(body)
+        copied = body.deepcopy()
         del copied["lesson_anchor"]
         self._relocate(copied, docname)
         return [copied]

@@ -1,0 +1,298 @@
+"""Incremental builds: roll-ups follow edits, additions and deletions of post-mortems,
+and unrelated pages are not rewritten (issue 3, "Behaviour the roll-ups must get right").
+
+Each test copies ``test-rollups`` to its own directory and builds it several
+times with new applications on the same source and output directories
+(``freshenv=False``), as ``sphinx-build`` does when run again.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from test_rollup_support import (
+    ROLLUP_PAGES,
+    column,
+    copy_root,
+    lesson_entries,
+    lesson_titles,
+    parse_html,
+    rollup_in,
+    section,
+    warning_lines,
+)
+
+#: Pages that neither hold a roll-up nor are edited in these tests.
+UNRELATED = ("plain", "inc-b", "inc-d", "inc-e", "archive/review", "archive/notes")
+
+
+class Project:
+    """A copy of the roll-up root, built again and again with ``make_app``."""
+
+    def __init__(self, make_app, srcdir: Path) -> None:
+        self.make_app = make_app
+        self.srcdir = srcdir
+        self.outdir: Path | None = None
+        self.app = None
+
+    def build(self) -> list[str]:
+        """Build; return the documents written (resolved for output) by this build."""
+        warning = StringIO()
+        app = self.make_app("html", srcdir=self.srcdir, freshenv=False, warning=warning)
+        written: list[str] = []
+        app.connect("doctree-resolved", lambda _app, _doctree, docname: written.append(docname))
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        self.app, self.outdir = app, Path(app.outdir)
+        self.warnings = warning_lines(warning)
+        return sorted(written)
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        path = self.srcdir / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {name}"
+        self.write(name, text.replace(old, new, 1))
+
+    def write(self, name: str, text: str) -> None:
+        path = self.srcdir / name
+        path.write_text(text, encoding="utf-8")
+        bump(path)
+
+    def dom(self, page: str):
+        return parse_html((self.outdir / page).read_text(encoding="utf-8"))
+
+    def mtimes(self) -> dict[str, int]:
+        """Output file -> modification time (ns), for the page of every document.
+
+        Pages the builder generates on every build (general index, search,
+        domain index) are not documents and are left out.
+        """
+        return {
+            f"{docname}.html": (self.outdir / f"{docname}.html").stat().st_mtime_ns
+            for docname in self.app.env.found_docs
+        }
+
+    @property
+    def domain(self):
+        return self.app.env.get_domain("postmortem")
+
+
+def bump(path: Path) -> None:
+    """Make sure the file looks newer than the last build read it."""
+    time.sleep(0.01)
+    now = time.time_ns()
+    os.utime(path, ns=(now, now))
+
+
+@pytest.fixture
+def project(make_app, tmp_path):
+    proj = Project(make_app, copy_root("rollups", tmp_path / "src"))
+    first = proj.build()
+    assert proj.warnings == []
+    assert set(ROLLUP_PAGES) | set(UNRELATED) <= set(first)
+    return proj
+
+
+def html_of(docname: str) -> str:
+    return f"{docname}.html"
+
+
+def assert_not_rewritten(project: Project, before: dict[str, int], written: list[str],
+                         docnames=UNRELATED) -> None:
+    after = project.mtimes()
+    for docname in docnames:
+        assert docname not in written, f"{docname} was written again"
+        assert after[html_of(docname)] == before[html_of(docname)], f"{docname}.html changed"
+
+
+def test_rebuild_without_changes_rewrites_nothing(project):
+    before = project.mtimes()
+    written = project.build()
+    assert written == []
+    assert project.mtimes() == before
+
+
+def test_edit_lesson_title_and_timeline_updates_every_rollup_page(project):
+    before = project.mtimes()
+    project.edit("inc-a.rst", ".. lesson:: Rollback was fast",
+                 ".. lesson:: Rollback was very fast")
+    project.edit("inc-a.rst", "15:10 [resolve]", "15:40 [resolve]")
+    written = project.build()
+
+    assert set(ROLLUP_PAGES) | {"inc-a"} <= set(written)
+    assert_not_rewritten(project, before, written)
+
+    lessons = project.dom("lessons.html")
+    titles = lesson_titles(rollup_in(section(lessons, "ungrouped")))
+    assert "Rollback was very fast" in titles and "Rollback was fast" not in titles
+    report = lesson_titles(rollup_in(section(project.dom("reports/all.html"), "lessons")))
+    assert "Rollback was very fast" in report
+    incidents = rollup_in(section(project.dom("incidents.html"), "default"))
+    durations = dict(zip(column(incidents, "ID"), column(incidents, "Duration")))
+    assert durations["INC-2024-001"] == "1h38m"
+
+
+def test_edit_action_status_updates_action_lists_and_counts(project):
+    before = project.mtimes()
+    project.edit("inc-c.rst", "   :tracker: https://tracker.example.com/issue/77",
+                 "   :tracker: https://tracker.example.com/issue/77\n   :status: done")
+    written = project.build()
+
+    assert set(ROLLUP_PAGES) | {"inc-c"} <= set(written)
+    assert_not_rewritten(project, before, written)
+
+    actions = project.dom("actions.html")
+    assert "INC-2024-003-A1" not in column(rollup_in(section(actions, "default")), "ID")
+    assert column(rollup_in(section(actions, "overdue")), "ID") == ["INC-2024-001-A1"]
+    everything = rollup_in(section(actions, "status-all"))
+    statuses = dict(zip(column(everything, "ID"), column(everything, "Status")))
+    assert statuses["INC-2024-003-A1"] == "done"
+    report = rollup_in(section(project.dom("reports/all.html"), "actions"))
+    assert column(report, "ID") == ["INC-2024-001-A1"]
+    incidents = rollup_in(section(project.dom("incidents.html"), "default"))
+    counts = dict(zip(column(incidents, "ID"), column(incidents, "Actions")))
+    assert counts["INC-2024-003"] == "2/3"
+
+
+def test_edit_incident_metadata_moves_it_in_the_incident_lists(project):
+    before = project.mtimes()
+    project.edit("inc-c.rst", ":severity: SEV1", ":severity: SEV4")
+    written = project.build()
+    assert set(ROLLUP_PAGES) <= set(written)
+    assert_not_rewritten(project, before, written)
+    incidents = project.dom("incidents.html")
+    assert column(rollup_in(section(incidents, "filter-severity")), "ID") == [
+        "INC-2024-001", "INC-2023-010"]
+    severities = rollup_in(section(incidents, "default"))
+    assert dict(zip(column(severities, "ID"), column(severities, "Severity")))[
+        "INC-2024-003"] == "SEV4"
+
+
+def test_edit_lesson_body_markup_updates_the_copied_body(project):
+    # Only a link target changes: the lesson's text stays the same.
+    before = project.mtimes()
+    project.edit("inc-a.rst", "<https://runbook.example.com/canary>",
+                 "<https://runbook.example.com/canary-v2>")
+    written = project.build()
+    assert_not_rewritten(project, before, written)
+    entries = {e.title: e for e in
+               lesson_entries(rollup_in(section(project.dom("lessons.html"), "ungrouped")))}
+    hrefs = [a.attrs["href"] for a in entries["Config changes skipped the canary stage"]
+             .body.links()]
+    assert "https://runbook.example.com/canary-v2" in hrefs
+    assert "https://runbook.example.com/canary" not in hrefs
+
+
+NEW_POSTMORTEM = """\
+Queue backlog
+=============
+
+.. incident:: Queue backlog delayed emails
+   :id: INC-2024-009
+   :date: 2024-05-30
+   :severity: SEV2
+   :status: published
+   :type: outage
+   :services: mailer
+   :tags: deploy
+
+   Emails were delayed for two hours.
+
+.. timeline::
+
+   2024-05-30 08:00 [start] Backlog grows.
+   10:00 [resolve] Backlog drained.
+
+.. action-item:: Autoscale the mail workers
+   :owner: team-mail
+   :type: prevent
+   :priority: P0
+   :due: 2024-05-31
+
+.. lesson:: Queue depth was not monitored
+   :kind: went-wrong
+   :tags: monitoring
+
+   Newpage-body-marker: nobody watched the queue.
+"""
+
+
+def test_adding_a_post_mortem_shows_it_in_every_rollup(project):
+    before = project.mtimes()
+    project.write("inc-f.rst", NEW_POSTMORTEM)
+    written = project.build()
+
+    assert set(ROLLUP_PAGES) | {"inc-f"} <= set(written)
+    assert_not_rewritten(project, before, written)
+
+    incidents = project.dom("incidents.html")
+    assert column(rollup_in(section(incidents, "default")), "ID") == [
+        "INC-2024-009", "INC-2024-002", "INC-2024-003", "INC-2024-001", "PRJ-2024-01",
+        "INC-2024-004", "INC-2023-010"]
+    assert column(rollup_in(section(incidents, "filter-tags")), "ID") == [
+        "INC-2024-009", "INC-2024-003", "INC-2024-001"]
+    lessons = rollup_in(section(project.dom("lessons.html"), "ungrouped"))
+    entries = lesson_entries(lessons)
+    assert entries[0].title == "Queue depth was not monitored"
+    assert entries[0].source == "from INC-2024-009: Queue backlog delayed emails"
+    assert "Newpage-body-marker" in entries[0].body.text()
+    actions = project.dom("actions.html")
+    assert column(rollup_in(section(actions, "overdue")), "ID") == [
+        "INC-2024-001-A1", "INC-2024-003-A1", "INC-2024-009-A1"]
+    index = (project.outdir / "postmortem-incidents.html").read_text(encoding="utf-8")
+    assert "INC-2024-009: Queue backlog delayed emails" in index
+
+
+def test_deleting_a_post_mortem_removes_it_everywhere(project):
+    before = project.mtimes()
+    (project.srcdir / "inc-c.rst").unlink()
+    written = project.build()
+
+    assert set(ROLLUP_PAGES) <= set(written)
+    # inc-a's lesson body links to INC-2024-003, so a warning about that link is fine;
+    # pages unrelated to the deleted one are still not rewritten.
+    assert_not_rewritten(project, before, written)
+
+    domain = project.domain
+    assert domain.incident("inc-c") is None
+    assert not [o for o in domain.get_objects() if o[0].startswith("INC-2024-003")]
+
+    incidents = project.dom("incidents.html")
+    assert column(rollup_in(section(incidents, "default")), "ID") == [
+        "INC-2024-002", "INC-2024-001", "PRJ-2024-01", "INC-2024-004", "INC-2023-010"]
+    lessons_html = (project.outdir / "lessons.html").read_text(encoding="utf-8")
+    for gone in ("Idempotency keys were not enforced", "Fraud team noticed",
+                 "Payment double charges", "Idempotency-body-marker"):
+        assert gone not in lessons_html
+    actions_html = (project.outdir / "actions.html").read_text(encoding="utf-8")
+    assert "INC-2024-003" not in actions_html
+    report = project.dom("reports/all.html")
+    assert column(rollup_in(section(report, "incidents")), "ID") == ["INC-2024-001"]
+    assert column(rollup_in(section(report, "actions")), "ID") == ["INC-2024-001-A1"]
+    index = (project.outdir / "postmortem-incidents.html").read_text(encoding="utf-8")
+    assert "INC-2024-003" not in index
+
+
+def test_second_edit_after_an_edit_is_picked_up_too(project):
+    # The freshness state is saved with the environment: a later edit still counts.
+    project.edit("inc-b.rst", ".. lesson:: Dashboards showed the spike",
+                 ".. lesson:: Dashboards showed the latency spike")
+    project.build()
+    before = project.mtimes()
+    project.edit("inc-b.rst", ":status: in-progress", ":status: done")
+    written = project.build()
+    assert set(ROLLUP_PAGES) <= set(written)
+    assert_not_rewritten(project, before, written, ("plain", "inc-d", "inc-e",
+                                                    "archive/review", "archive/notes",
+                                                    "inc-a"))
+    actions = project.dom("actions.html")
+    assert "INC-2024-002-A1" not in column(rollup_in(section(actions, "default")), "ID")
+    titles = lesson_titles(rollup_in(section(project.dom("lessons.html"), "ungrouped")))
+    assert "Dashboards showed the latency spike" in titles
+    assert project.build() == []
