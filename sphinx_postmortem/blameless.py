@@ -25,42 +25,86 @@ PERSON_WORDS = (
 
 #: (name, pattern, suggestion). ``{person}`` in a pattern stands for a person subject.
 DEFAULT_RULES: tuple[tuple[str, str, str], ...] = (
-    ("person as subject",
-     r"\b{person}(?:'s)? (?:\w+ )?(?:forgot|failed|neglected|ignored|messed up|screwed up|"
-     r"broke|caused|should have|shouldn't have|didn't bother)\b",
-     "write about the system and the process; avoid naming a person as the cause"),
-    ("human error", r"\b(?:human|operator|user|engineer|developer|pilot) errors?\b",
-     "describe what in the system made the action easy to get wrong"),
-    ("fault", r"\b(?:\w+'s|his|her|their|my|your|our) fault\b|\bfault of\b|\bat fault\b",
-     "describe the conditions that led to the event, not whose fault it was"),
-    ("blame", r"\bblam(?:e|es|ed|ing|eworthy)\b",
-     "describe contributing factors instead of assigning blame"),
-    ("careless", r"\bcareless(?:ly|ness)?\b",
-     "describe what made the mistake possible (missing checks, unclear tooling)"),
-    ("negligence", r"\bnegligen(?:t|tly|ce)\b",
-     "describe the safeguards that were missing"),
-    ("counterfactual",
-     r"\b(?:should|shouldn't|should not|could|ought to)(?: have|'ve) (?:not |never )?"
-     r"(?:been|done|gone|seen|known|caught|run|set|put|taken|made|had|got|gotten|built|sent|"
-     r"written|kept|told|found|thought|brought|held|read|spent|chosen|given|\w+ed)\b",
-     "state what happened and what will change, not what someone should have done"),
-    ("failed to", rf"\b(?:{PERSON_WORDS}|{{person}}) (?:\w+ )?failed to\b",
-     "describe what happened and why it was hard to do, e.g. 'the step was not run'"),
-    ("forgot", r"\bforg(?:o|e)t(?:ten)? (?:to|about)\b",
-     "describe what in the process made the step easy to miss"),
-    ("didn't bother", r"\b(?:didn't|did not|never|don't|doesn't) bother(?:ed)?\b",
-     "describe the trade-offs that were made at the time"),
-    ("incompetent", r"\bincompeten(?:t|ce|tly)\b", "describe the knowledge or tooling that was missing"),
-    ("stupid", r"\bstupid(?:ly|ity)?\b|\bdumb\b|\bidiot(?:ic)?\b",
-     "describe the decision and the information available at the time"),
+    (
+        "person as subject",
+        r"\b{person}(?:'s)? (?:\w+ )?(?:forgot|failed|neglected|ignored|messed up|screwed up|"
+        r"broke|caused|should have|shouldn't have|didn't bother)\b",
+        "write about the system and the process; avoid naming a person as the cause",
+    ),
+    (
+        "human error",
+        r"\b(?:human|operator|user|engineer|developer|pilot) errors?\b",
+        "describe what in the system made the action easy to get wrong",
+    ),
+    (
+        "fault",
+        r"\b(?:\w+'s|his|her|their|my|your|our) fault\b|\bfault of\b|\bat fault\b",
+        "describe the conditions that led to the event, not whose fault it was",
+    ),
+    (
+        "blame",
+        r"\bblam(?:e|es|ed|ing|eworthy)\b",
+        "describe contributing factors instead of assigning blame",
+    ),
+    (
+        "careless",
+        r"\bcareless(?:ly|ness)?\b",
+        "describe what made the mistake possible (missing checks, unclear tooling)",
+    ),
+    ("negligence", r"\bnegligen(?:t|tly|ce)\b", "describe the safeguards that were missing"),
+    (
+        "counterfactual",
+        r"\b(?:should|shouldn't|should not|could|ought to)(?: have|'ve) (?:not |never )?"
+        r"(?:been|done|gone|seen|known|caught|run|set|put|taken|made|had|got|gotten|built|sent|"
+        r"written|kept|told|found|thought|brought|held|read|spent|chosen|given|\w+ed)\b",
+        "state what happened and what will change, not what someone should have done",
+    ),
+    (
+        "failed to",
+        rf"\b(?:{PERSON_WORDS}|{{person}}) (?:\w+ )?failed to\b",
+        "describe what happened and why it was hard to do, e.g. 'the step was not run'",
+    ),
+    (
+        "forgot",
+        r"\bforg(?:o|e)t(?:ten)? (?:to|about)\b",
+        "describe what in the process made the step easy to miss",
+    ),
+    (
+        "didn't bother",
+        r"\b(?:didn't|did not|never|don't|doesn't) bother(?:ed)?\b",
+        "describe the trade-offs that were made at the time",
+    ),
+    (
+        "incompetent",
+        r"\bincompeten(?:t|ce|tly)\b",
+        "describe the knowledge or tooling that was missing",
+    ),
+    (
+        "stupid",
+        r"\bstupid(?:ly|ity)?\b|\bdumb\b|\bidiot(?:ic)?\b",
+        "describe the decision and the information available at the time",
+    ),
     ("sloppy", r"\bslopp(?:y|ily|iness)\b", "describe what the review or tooling did not catch"),
     ("reckless", r"\breckless(?:ly|ness)?\b", "describe the risk that was not visible at the time"),
-    ("lazy", r"\blaz(?:y|ily|iness)\b(?![ -]*(?:load|eval|init|import))",
-     "describe the time pressure or missing automation"),
+    (
+        "lazy",
+        r"\blaz(?:y|ily|iness)\b(?![ -]*(?:load|eval|init|import))",
+        "describe the time pressure or missing automation",
+    ),
 )
 
-DEFAULT_ALLOW = ("blameless", "no-blame", "no blame", "blame-free", "lazy loading", "lazy-loading", "lazily loaded", "lazily-loaded",
-                 "could have been worse", "could've been worse")
+DEFAULT_ALLOW = (
+    "blameless",
+    "no-blame",
+    "no blame",
+    "blame-free",
+    "lazy loading",
+    "lazy-loading",
+    "lazily loaded",
+    "lazily-loaded",
+    "could have been worse",
+    "could've been worse",
+)
 
 
 @dataclass(frozen=True)
@@ -92,11 +136,16 @@ def compile_rules(
     compiled = []
     for rule in rules:
         if isinstance(rule, Mapping):
-            name, pattern, suggestion = rule.get("name", ""), rule.get("pattern", ""), rule.get(
-                "suggestion", "")
+            name, pattern, suggestion = (
+                rule.get("name", ""),
+                rule.get("pattern", ""),
+                rule.get("suggestion", ""),
+            )
         else:
             if len(rule) != 3:
-                raise PostmortemError(f"blameless rule {rule!r} must be (name, pattern, suggestion)")
+                raise PostmortemError(
+                    f"blameless rule {rule!r} must be (name, pattern, suggestion)"
+                )
             name, pattern, suggestion = rule
         if not pattern:
             raise PostmortemError(f"blameless rule {name!r} has no pattern")
@@ -115,8 +164,10 @@ def find_blame(text: str, rules: Sequence[Rule], allow: Iterable[str] = ()) -> l
     for phrase in allow:
         phrase = phrase.lower().strip()
         if phrase:
-            allowed_spans += [(m.start(), m.end()) for m in
-                              re.finditer(r"\b" + re.escape(phrase) + r"\b", lowered)]
+            allowed_spans += [
+                (m.start(), m.end())
+                for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", lowered)
+            ]
     findings: dict[tuple[int, int], Finding] = {}
     for rule in rules:
         for match in rule.pattern.finditer(text):

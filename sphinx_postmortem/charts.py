@@ -19,8 +19,11 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 56
 
 #: Fallback colours per severity position (most severe first) and per metric.
 SEVERITY_COLOURS = ("#b00020", "#c2410c", "#a16207", "#1d4ed8", "#4b5563", "#6b7280")
-METRIC_COLOURS = {"time_to_detect": "#7c3aed", "time_to_mitigate": "#c2410c",
-                  "time_to_resolve": "#15803d"}
+METRIC_COLOURS = {
+    "time_to_detect": "#7c3aed",
+    "time_to_mitigate": "#c2410c",
+    "time_to_resolve": "#15803d",
+}
 
 
 def _svg_open(chart_id: str, title: str, description: str, classes: str) -> list[str]:
@@ -48,15 +51,19 @@ def _nice_max(value: float) -> float:
 
 def _axes(maximum: float, periods: Sequence[str], unit: str) -> list[str]:
     plot_height = HEIGHT - TOP - BOTTOM
-    parts = [f'<g class="pm-chart-axes" style="fill: currentColor; stroke: currentColor">']
+    parts = ['<g class="pm-chart-axes" style="fill: currentColor; stroke: currentColor">']
     for step in range(5):
         value = maximum * step / 4
         y = TOP + plot_height - plot_height * step / 4
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
-                     'stroke-opacity="0.2" />')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            'stroke-opacity="0.2" />'
+        )
         label = f"{value:g}"
-        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-                     f'stroke="none">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'stroke="none">{escape(label)}</text>'
+        )
     parts.append(f'<text x="4" y="{TOP + 4}" font-size="11" stroke="none">{escape(unit)}</text>')
     slot = (WIDTH - LEFT - RIGHT) / max(len(periods), 1)
     every = max(1, len(periods) // 12)
@@ -64,8 +71,10 @@ def _axes(maximum: float, periods: Sequence[str], unit: str) -> list[str]:
         if index % every:
             continue
         x = LEFT + slot * (index + 0.5)
-        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
-                     f'font-size="11" stroke="none">{escape(period)}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
+            f'font-size="11" stroke="none">{escape(period)}</text>'
+        )
     parts.append("</g>")
     return parts
 
@@ -76,8 +85,10 @@ def _legend(items: Sequence[tuple[str, str, str]]) -> list[str]:
     x = LEFT
     y = HEIGHT - 14
     for label, css_class, colour in items:
-        parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" class="{css_class}" '
-                     f'style="fill: var(--{css_class}, {colour})" />')
+        parts.append(
+            f'<rect x="{x}" y="{y - 10}" width="12" height="12" class="{css_class}" '
+            f'style="fill: var(--{css_class}, {colour})" />'
+        )
         parts.append(f'<text x="{x + 16}" y="{y}" font-size="12">{escape(label)}</text>')
         x += 28 + 7 * len(label)
     parts.append("</g>")
@@ -87,11 +98,15 @@ def _legend(items: Sequence[tuple[str, str, str]]) -> list[str]:
 def incidents_chart(stats: Stats, chart_id: str, title: str) -> str:
     """A stacked bar chart of incidents per period and severity."""
     totals = [stats.total(p) for p in stats.periods]
-    description = "; ".join(
-        f"{p}: {stats.total(p)} ("
-        + ", ".join(f"{s} {stats.counts[p][s]}" for s in stats.severities if stats.counts[p][s])
-        + ")" for p in stats.periods
-    ) or "no incidents"
+    description = (
+        "; ".join(
+            f"{p}: {stats.total(p)} ("
+            + ", ".join(f"{s} {stats.counts[p][s]}" for s in stats.severities if stats.counts[p][s])
+            + ")"
+            for p in stats.periods
+        )
+        or "no incidents"
+    )
     maximum = _nice_max(max(totals, default=0))
     parts = _svg_open(chart_id, title, description, "pm-chart-incidents")
     parts += _axes(maximum, stats.periods, "#")
@@ -99,7 +114,7 @@ def incidents_chart(stats: Stats, chart_id: str, title: str) -> str:
     slot = (WIDTH - LEFT - RIGHT) / max(len(stats.periods), 1)
     bar = max(2.0, slot * 0.6)
     for index, period in enumerate(stats.periods):
-        y = TOP + plot_height
+        y: float = TOP + plot_height
         x = LEFT + slot * index + (slot - bar) / 2
         for position, severity in enumerate(stats.severities):
             count = stats.counts[period][severity]
@@ -114,23 +129,31 @@ def incidents_chart(stats: Stats, chart_id: str, title: str) -> str:
                 f'class="pm-bar {css_class}" style="fill: var(--{css_class}, {colour})">'
                 f"<title>{escape(f'{period}, {severity}: {count}')}</title></rect>"
             )
-    parts += _legend([(s, f"pm-sev-{css_token(s)}",
-                       SEVERITY_COLOURS[min(i, len(SEVERITY_COLOURS) - 1)])
-                      for i, s in enumerate(stats.severities)])
+    parts += _legend(
+        [
+            (s, f"pm-sev-{css_token(s)}", SEVERITY_COLOURS[min(i, len(SEVERITY_COLOURS) - 1)])
+            for i, s in enumerate(stats.severities)
+        ]
+    )
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _hours(name: str, seconds: float | None) -> str:
+    return f"{name} {seconds / 3600:.2f} h" if seconds is not None else f"{name} none"
 
 
 def times_chart(stats: Stats, chart_id: str, title: str, names: dict[str, str]) -> str:
     """A line chart of the median time to detect / mitigate / resolve per period, in hours."""
     values = [v for p in stats.periods for v in stats.medians[p].values() if v is not None]
     maximum = _nice_max(max(values, default=0) / 3600)
-    description = "; ".join(
-        f"{p}: " + ", ".join(
-            f"{names[m]} {stats.medians[p][m] / 3600:.2f} h" if stats.medians[p][m] is not None
-            else f"{names[m]} none" for m in TIME_METRICS)
-        for p in stats.periods
-    ) or "no data"
+    description = (
+        "; ".join(
+            f"{p}: " + ", ".join(_hours(names[m], stats.medians[p][m]) for m in TIME_METRICS)
+            for p in stats.periods
+        )
+        or "no data"
+    )
     parts = _svg_open(chart_id, title, description, "pm-chart-times")
     parts += _axes(maximum, stats.periods, "h")
     plot_height = HEIGHT - TOP - BOTTOM
@@ -151,15 +174,21 @@ def times_chart(stats: Stats, chart_id: str, title: str, names: dict[str, str]) 
             x = LEFT + slot * (index + 0.5)
             y = TOP + plot_height - plot_height * (value / 3600) / maximum
             segment.append(f"{x:.1f},{y:.1f}")
-            dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3">'
-                        f"<title>{escape(f'{period}, {names[metric]}: {value / 3600:.2f} h')}"
-                        "</title></circle>")
+            dots.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3">'
+                f"<title>{escape(f'{period}, {names[metric]}: {value / 3600:.2f} h')}"
+                "</title></circle>"
+            )
         parts.append(f'<g class="pm-line {css_class}" style="{style}">')
-        parts += [f'<polyline points="{" ".join(s)}" style="fill: none" stroke-width="2" />'
-                  for s in segments if len(s) > 1]
+        parts += [
+            f'<polyline points="{" ".join(s)}" style="fill: none" stroke-width="2" />'
+            for s in segments
+            if len(s) > 1
+        ]
         parts += dots
         parts.append("</g>")
-    parts += _legend([(names[m], f"pm-metric-{css_token(m)}", METRIC_COLOURS[m])
-                      for m in TIME_METRICS])
+    parts += _legend(
+        [(names[m], f"pm-metric-{css_token(m)}", METRIC_COLOURS[m]) for m in TIME_METRICS]
+    )
     parts.append("</svg>")
     return "\n".join(parts)

@@ -23,9 +23,20 @@ from .model import PROJECT_TYPE, IncidentRecord
 
 #: Where prose is not checked for blame: code, literals, quotations, raw output.
 _NOT_PROSE = (
-    nodes.literal_block, nodes.literal, nodes.block_quote, nodes.raw, nodes.comment,
-    nodes.doctest_block, nodes.math, nodes.math_block, nodes.title, nodes.field_name,
-    addnodes.pending_xref, nodes.reference, nodes.target, nodes.system_message,
+    nodes.literal_block,
+    nodes.literal,
+    nodes.block_quote,
+    nodes.raw,
+    nodes.comment,
+    nodes.doctest_block,
+    nodes.math,
+    nodes.math_block,
+    nodes.title,
+    nodes.field_name,
+    addnodes.pending_xref,
+    nodes.reference,
+    nodes.target,
+    nodes.system_message,
 )
 
 
@@ -42,8 +53,10 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
     if incident is None:
         return
     config = app.config
-    if (config.postmortem_completeness_check
-            and incident["status"] in config.postmortem_checked_statuses):
+    if (
+        config.postmortem_completeness_check
+        and incident["status"] in config.postmortem_checked_statuses
+    ):
         _check_completeness(app, domain, incident, doctree)
     if config.postmortem_blameless_check:
         _check_blame(app, incident, doctree)
@@ -57,8 +70,12 @@ def _check_orphans(domain: PostmortemDomain, docname: str) -> None:
         orphans.append(("timeline", "", timeline[0]["lineno"]))
     for directive, title, lineno in orphans:
         what = f"{directive} {title!r}" if title else directive
-        warn(f"{what} is on a page without an incident directive; it is rendered but "
-             "belongs to no post-mortem", "orphan", (docname, lineno))
+        warn(
+            f"{what} is on a page without an incident directive; it is rendered but "
+            "belongs to no post-mortem",
+            "orphan",
+            (docname, lineno),
+        )
 
 
 def _section_titles(doctree: nodes.document) -> list[str]:
@@ -77,20 +94,30 @@ def _check_completeness(
     titles = _section_titles(doctree)
     config = app.config
     is_project = incident["type"] == PROJECT_TYPE
-    required_sections = (config.postmortem_project_required_sections if is_project
-                         else config.postmortem_required_sections)
+    required_sections = (
+        config.postmortem_project_required_sections
+        if is_project
+        else config.postmortem_required_sections
+    )
     for required in required_sections:
         wanted = " ".join(str(required).split()).casefold()
         if not any(title == wanted or title.startswith(wanted + " ") for title in titles):
-            warn(f"{incident['id']} is {status} but has no {required!r} section",
-                 "missing_section", location)
+            warn(
+                f"{incident['id']} is {status} but has no {required!r} section",
+                "missing_section",
+                location,
+            )
     if not is_project:
         milestones = {e["milestone"] for e in domain.timeline(docname)}
         missing = [m for m in ("start", "resolve") if m not in milestones]
         if missing:
-            warn(f"{incident['id']} is {status} but its timeline has no "
-                 + " or ".join(f"[{m}]" for m in missing) + " entry",
-                 "missing_section", location)
+            warn(
+                f"{incident['id']} is {status} but its timeline has no "
+                + " or ".join(f"[{m}]" for m in missing)
+                + " entry",
+                "missing_section",
+                location,
+            )
     if not domain.actions(docname):
         warn(f"{incident['id']} is {status} but has no action-item", "missing_section", location)
     if not domain.lessons(docname):
@@ -112,7 +139,8 @@ def _prose(doctree: nodes.document) -> Iterator[tuple[nodes.Element, str]]:
         if any(isinstance(parent, _NOT_PROSE) for parent in _ancestors(paragraph)):
             continue
         parts = [
-            text.astext() for text in paragraph.findall(nodes.Text)
+            text.astext()
+            for text in paragraph.findall(nodes.Text)
             if not any(isinstance(p, _NOT_PROSE) for p in _ancestors(text, stop=paragraph))
         ]
         yield paragraph, "".join(parts)
@@ -129,13 +157,19 @@ def _check_blame(app: Sphinx, incident: IncidentRecord, doctree: nodes.document)
     try:
         rules = _rules(app, incident)
     except PostmortemError as exc:
-        warn(f"postmortem_blameless_rules: {exc}", "config", (incident["docname"],
-                                                              incident["lineno"]))
+        warn(
+            f"postmortem_blameless_rules: {exc}",
+            "config",
+            (incident["docname"], incident["lineno"]),
+        )
         return
     allow = [*DEFAULT_ALLOW, *app.config.postmortem_blameless_allow]
     for paragraph, text in _prose(doctree):
         for finding in find_blame(text, rules, allow):
-            line = (paragraph.line or incident["lineno"]) + text[:finding.offset].count("\n")
+            line = (paragraph.line or incident["lineno"]) + text[: finding.offset].count("\n")
             source = paragraph.source or app.env.doc2path(incident["docname"])
-            warn(f"blameful phrasing {finding.phrase!r}: {finding.suggestion}", "blameless",
-                 f"{source}:{line}")
+            warn(
+                f"blameful phrasing {finding.phrase!r}: {finding.suggestion}",
+                "blameless",
+                f"{source}:{line}",
+            )

@@ -68,8 +68,12 @@ def existing_ids(roots: Sequence[Path]) -> set[str]:
         if not root.is_dir():
             continue
         for path in root.rglob("*"):
-            if (path.suffix not in SOURCE_SUFFIXES or path in seen or not path.is_file()
-                    or any(part.startswith((".", "_build")) for part in path.relative_to(root).parts)):
+            if (
+                path.suffix not in SOURCE_SUFFIXES
+                or path in seen
+                or not path.is_file()
+                or any(part.startswith((".", "_build")) for part in path.relative_to(root).parts)
+            ):
                 continue
             seen.add(path)
             try:
@@ -96,8 +100,9 @@ def next_id(id_format: str, date: dt.date, taken: set[str]) -> str:
     return candidates[following]
 
 
-def _template_loader(settings: dict[str, Any], conf_dir: Path, template: Path | None
-                     ) -> tuple[jinja2.Environment, str | None]:
+def _template_loader(
+    settings: dict[str, Any], conf_dir: Path, template: Path | None
+) -> tuple[jinja2.Environment, str | None]:
     search = [conf_dir / str(path) / "postmortem" for path in settings.get("templates_path") or []]
     search.append(PACKAGE_TEMPLATES)
     if template is not None:
@@ -135,28 +140,37 @@ def new_page(args: argparse.Namespace) -> Path:
     except ValueError:
         raise UsageError(f"--date {args.date!r} is not an ISO date (YYYY-MM-DD)") from None
     kind = _choice(args.type, settings["postmortem_types"], "--type") or _pick(
-        "incident", settings["postmortem_types"])
+        "incident", settings["postmortem_types"]
+    )
     severity = _choice(args.severity, settings["postmortem_severities"], "--severity")
     if kind != PROJECT_TYPE and severity is None:
         severities = settings["postmortem_severities"]
         severity = severities[len(severities) // 2]
     status = _choice(args.status, settings["postmortem_statuses"], "--status") or _pick(
-        "draft", settings["postmortem_statuses"])
+        "draft", settings["postmortem_statuses"]
+    )
     title = " ".join(args.title.split())
     if not title:
         raise UsageError("the title is empty")
     target_dir = Path(args.dir or ".")
-    incident_id = args.id or next_id(settings["postmortem_id_format"], date,
-                                     existing_ids([conf_dir, target_dir.resolve()]))
+    incident_id = args.id or next_id(
+        settings["postmortem_id_format"], date, existing_ids([conf_dir, target_dir.resolve()])
+    )
     suffix = ".md" if args.format == "md" else ".rst"
     path = target_dir / f"{date.isoformat()}-{slugify(title)}{suffix}"
     environment, custom = _template_loader(settings, conf_dir, args.template)
     name = custom or f"{'project' if kind == PROJECT_TYPE else 'incident'}{suffix}.jinja"
     try:
         text = environment.get_template(name).render(
-            title=title, id=incident_id, date=date.isoformat(), severity=severity or "",
-            status=status, type=kind, authors=comma_list(args.authors),
-            services=comma_list(args.services), tags=comma_list(args.tags),
+            title=title,
+            id=incident_id,
+            date=date.isoformat(),
+            severity=severity or "",
+            status=status,
+            type=kind,
+            authors=comma_list(args.authors),
+            services=comma_list(args.services),
+            tags=comma_list(args.tags),
             timezone=settings["postmortem_timezone"],
             action_type=_pick("prevent", settings["postmortem_action_types"]),
             process_type=_pick("process", settings["postmortem_action_types"]),
@@ -188,20 +202,31 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("title", help="the incident (or project) title")
     new.add_argument("--date", help="ISO date of the incident (default: today)")
     new.add_argument("--severity", help="one of postmortem_severities (default: the middle one)")
-    new.add_argument("--type", help="one of postmortem_types; 'project' writes an "
-                     "end-of-project review (default: incident)")
+    new.add_argument(
+        "--type",
+        help="one of postmortem_types; 'project' writes an "
+        "end-of-project review (default: incident)",
+    )
     new.add_argument("--status", help="one of postmortem_statuses (default: draft)")
     new.add_argument("--id", help="the id (default: the next free one in postmortem_id_format)")
     new.add_argument("--authors", help="comma-separated authors")
     new.add_argument("--services", help="comma-separated services affected")
     new.add_argument("--tags", help="comma-separated tags")
     new.add_argument("--dir", help="folder to write the page into (default: current folder)")
-    new.add_argument("--format", choices=("rst", "md"), default="rst",
-                     help="reStructuredText or MyST Markdown (default: rst)")
-    new.add_argument("--template", type=Path,
-                     help="a Jinja2 template to use instead of the shipped one")
-    new.add_argument("--conf-dir", help="folder of the project's conf.py, read for settings "
-                     "and templates_path (default: current folder)")
+    new.add_argument(
+        "--format",
+        choices=("rst", "md"),
+        default="rst",
+        help="reStructuredText or MyST Markdown (default: rst)",
+    )
+    new.add_argument(
+        "--template", type=Path, help="a Jinja2 template to use instead of the shipped one"
+    )
+    new.add_argument(
+        "--conf-dir",
+        help="folder of the project's conf.py, read for settings "
+        "and templates_path (default: current folder)",
+    )
     return parser
 
 
@@ -215,8 +240,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sphinx-postmortem: error: {exc}", file=sys.stderr)
         return 2
     except FileExistsError as exc:
-        print(f"sphinx-postmortem: error: {exc.args[0]} already exists; not overwritten",
-              file=sys.stderr)
+        print(
+            f"sphinx-postmortem: error: {exc.args[0]} already exists; not overwritten",
+            file=sys.stderr,
+        )
         return 1
     print(path)
     return 0

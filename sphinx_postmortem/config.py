@@ -13,7 +13,7 @@ from .errors import logger
 from .timeline_parser import resolve_zone
 
 #: name -> (default, rebuild, types)
-CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...]]] = {
+CONFIG_VALUES: dict[str, tuple[Any, Any, tuple[type, ...]]] = {
     "postmortem_severities": (["SEV1", "SEV2", "SEV3", "SEV4"], "env", (list, tuple)),
     "postmortem_statuses": (["draft", "in-review", "published"], "env", (list, tuple)),
     "postmortem_types": (
@@ -117,8 +117,9 @@ def check_config(app: Sphinx, config: Config) -> None:
             _config_warning("%s must be a non-empty list of names; using the default", name)
             setattr(config, name, list(CONFIG_VALUES[name][0]))
     if config.postmortem_today and not _parse_today(config.postmortem_today):
-        _config_warning("postmortem_today %r is not an ISO date; using today's date",
-                        config.postmortem_today)
+        _config_warning(
+            "postmortem_today %r is not an ISO date; using today's date", config.postmortem_today
+        )
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and not _parse_epoch(epoch):
         _config_warning("SOURCE_DATE_EPOCH %r is not a number of seconds; ignored", epoch)

@@ -9,7 +9,7 @@ object, never written back into the environment while writing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from docutils import nodes
@@ -104,7 +104,7 @@ class PostmortemDomain(Domain):
         "action-item": PostmortemXRefRole("action-item"),
     }
     indices = [IncidentIndex]
-    initial_data: dict[str, Any] = {
+    initial_data = {
         "incidents": {},  # docname -> IncidentRecord
         "timeline": {},  # docname -> [TimelineEntry]
         "actions": {},  # docname -> [ActionRecord]
@@ -124,7 +124,6 @@ class PostmortemDomain(Domain):
     def note_changed(self) -> None:
         """Forget derived data after records were edited in place."""
         self._cache.clear()
-
 
     def note_incident(self, record: IncidentRecord) -> None:
         self.data["incidents"][record["docname"]] = record
@@ -187,13 +186,14 @@ class PostmortemDomain(Domain):
     def imported(self, section: str, projects: Iterable[str] | None = None) -> list[Any]:
         """Imported records of one section (``incidents``, ``action_items``, ``lessons``)."""
         imports = self.data["imports"]
-        names = sorted(imports) if projects is None else [p for p in sorted(imports)
-                                                          if p in projects]
+        names = (
+            sorted(imports) if projects is None else [p for p in sorted(imports) if p in projects]
+        )
         return [record for name in names for record in imports[name][section]]
 
     def incident_of(self, record: ActionRecord | LessonRecord) -> IncidentRecord | None:
         """The incident an action item or lesson belongs to (its page's, or by imported id)."""
-        project = record.get("project")  # type: ignore[union-attr]
+        project = record.get("project")
         if not project:
             return self.incident(record["docname"])
         if "imported_by_id" not in self._cache:
@@ -211,8 +211,13 @@ class PostmortemDomain(Domain):
         wanted = None if projects is None else set(projects)
         views = self._local_views() if wanted is None or "local" in wanted else []
         imported = [
-            IncidentView(record=i, metrics=i["metrics"], open_actions=i["open_actions"],
-                         total_actions=i["total_actions"], lessons=i["lesson_count"])
+            IncidentView(
+                record=i,
+                metrics=i["metrics"],
+                open_actions=i["open_actions"],
+                total_actions=i["total_actions"],
+                lessons=i["lesson_count"],
+            )
             for i in self.imported("incidents", wanted)
         ]
         return views + imported
@@ -233,7 +238,7 @@ class PostmortemDomain(Domain):
             local = self.all_incidents()
             pool = [*local, *self.imported("incidents")]
             ranked = rank_related(local, pool, int(self.env.config.postmortem_related_limit))
-            self._cache["related"] = {i["docname"]: r for i, r in zip(local, ranked)}
+            self._cache["related"] = {i["docname"]: r for i, r in zip(local, ranked, strict=True)}
         return self._cache["related"].get(docname, [])
 
     def _local_views(self) -> list[IncidentView]:
@@ -246,13 +251,15 @@ class PostmortemDomain(Domain):
                 if metrics.impact_duration is not None:
                     durations["impact_duration"] = metrics.impact_duration
                 actions = self.actions(docname)
-                views.append(IncidentView(
-                    record=incident,
-                    metrics=durations,
-                    open_actions=sum(1 for a in actions if is_open(a)),
-                    total_actions=len(actions),
-                    lessons=len(self.lessons(docname)),
-                ))
+                views.append(
+                    IncidentView(
+                        record=incident,
+                        metrics=durations,
+                        open_actions=sum(1 for a in actions if is_open(a)),
+                        total_actions=len(actions),
+                        lessons=len(self.lessons(docname)),
+                    )
+                )
             self._cache["views"] = views
         return self._cache["views"]
 
@@ -293,7 +300,7 @@ class PostmortemDomain(Domain):
 
     @staticmethod
     def _report_duplicates(
-        what: str, records: Iterable[dict[str, Any]], winners: dict[str, Any]
+        what: str, records: Iterable[Mapping[str, Any]], winners: Mapping[str, Any]
     ) -> None:
         for record in records:
             first = winners[record["id"]]
@@ -308,7 +315,7 @@ class PostmortemDomain(Domain):
 
     # -- cross-references -----------------------------------------------------
 
-    def _target(self, typ: str, target: str) -> dict[str, Any] | None:
+    def _target(self, typ: str, target: str) -> IncidentRecord | ActionRecord | None:
         if typ == "incident":
             return self.winning_incidents().get(target.strip())
         if typ == "action-item":
@@ -324,14 +331,15 @@ class PostmortemDomain(Domain):
         target: str,
         node: pending_xref,
         contnode: Element,
-    ) -> Element | None:
+    ) -> nodes.reference | None:
         record = self._target(typ, target)
         if record is None:
             return self._resolve_imported(builder, fromdocname, typ, target, node, contnode)
         if not node.get("refexplicit"):
             contnode = nodes.inline(record["title"], record["title"], classes=contnode["classes"])
-        return link(builder, fromdocname, record["docname"], record["anchor"], contnode,
-                    record["id"])
+        return link(
+            builder, fromdocname, record["docname"], record["anchor"], contnode, record["id"]
+        )
 
     def _resolve_imported(
         self,
@@ -341,7 +349,7 @@ class PostmortemDomain(Domain):
         target: str,
         node: pending_xref,
         contnode: Element,
-    ) -> Element | None:
+    ) -> nodes.reference | None:
         """``project:ID`` -> a link into another project's published site."""
         project, sep, object_id = target.strip().partition(":")
         section = {"incident": "incidents", "action-item": "action_items"}.get(typ)
@@ -351,10 +359,12 @@ class PostmortemDomain(Domain):
             if record["id"] == object_id.strip() and record["url"]:
                 url = page_relative_url(builder, fromdocname, record["url"])
                 if not node.get("refexplicit"):
-                    contnode = nodes.inline(record["title"], record["title"],
-                                            classes=contnode["classes"])
-                reference = nodes.reference("", "", internal=False, refuri=url,
-                                            reftitle=f"{project}: {record['id']}")
+                    contnode = nodes.inline(
+                        record["title"], record["title"], classes=contnode["classes"]
+                    )
+                reference = nodes.reference(
+                    "", "", internal=False, refuri=url, reftitle=f"{project}: {record['id']}"
+                )
                 reference += contnode
                 return reference
         return None
@@ -367,7 +377,7 @@ class PostmortemDomain(Domain):
         target: str,
         node: pending_xref,
         contnode: Element,
-    ) -> list[tuple[str, Element]]:
+    ) -> list[tuple[str, nodes.reference]]:
         results = []
         for typ in ("incident", "action-item"):
             resolved = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
@@ -377,11 +387,23 @@ class PostmortemDomain(Domain):
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for incident in self.winning_incidents().values():
-            yield (incident["id"], incident["title"], "incident", incident["docname"],
-                   incident["anchor"], 1)
+            yield (
+                incident["id"],
+                incident["title"],
+                "incident",
+                incident["docname"],
+                incident["anchor"],
+                1,
+            )
         for action in self.winning_actions().values():
-            yield (action["id"], action["title"], "action-item", action["docname"],
-                   action["anchor"], 1)
+            yield (
+                action["id"],
+                action["title"],
+                "action-item",
+                action["docname"],
+                action["anchor"],
+                1,
+            )
 
 
 def warn_missing_reference(app: Any, domain: Domain, node: pending_xref) -> bool | None:

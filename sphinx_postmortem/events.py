@@ -64,8 +64,10 @@ def outdated_rollups(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if digest != state["digest"]:
         changed.update(domain.data["rollups"])
     related = {
-        docname: [[r.get("project") or "", r["id"], r["title"], r["date"] or "",
-                   r["severity"] or ""] for r in domain.related(docname)]
+        docname: [
+            [r.get("project") or "", r["id"], r["title"], r["date"] or "", r["severity"] or ""]
+            for r in domain.related(docname)
+        ]
         for docname in sorted(domain.data["incidents"])
     }
     previous = state.get("related", {})

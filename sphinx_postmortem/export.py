@@ -49,58 +49,66 @@ def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
             if entry["milestone"]:
                 offset = None
                 if start is not None:
-                    delta = dt.datetime.fromisoformat(entry["when"]) - dt.datetime.fromisoformat(start)
+                    delta = dt.datetime.fromisoformat(entry["when"]) - dt.datetime.fromisoformat(
+                        start
+                    )
                     offset = int(delta.total_seconds())
                 milestones.append(
                     {"milestone": entry["milestone"], "time": entry["when"], "offset": offset}
                 )
         milestones.sort(key=lambda m: MILESTONES.index(m["milestone"]))
-        incidents.append({
-            "id": record["id"],
-            "title": record["title"],
-            "date": record["date"],
-            "severity": record["severity"],
-            "status": record["status"],
-            "type": record["type"],
-            "authors": record["authors"],
-            "services": record["services"],
-            "tags": record["tags"],
-            "summary": record["summary"],
-            "impact_start": start,
-            "metrics": dict(sorted(view.metrics.items())),
-            "milestones": milestones,
-            "action_items": {"open": view.open_actions, "total": view.total_actions},
-            "lessons": view.lessons,
-            "url": _url(builder, docname, record["anchor"]),
-        })
+        incidents.append(
+            {
+                "id": record["id"],
+                "title": record["title"],
+                "date": record["date"],
+                "severity": record["severity"],
+                "status": record["status"],
+                "type": record["type"],
+                "authors": record["authors"],
+                "services": record["services"],
+                "tags": record["tags"],
+                "summary": record["summary"],
+                "impact_start": start,
+                "metrics": dict(sorted(view.metrics.items())),
+                "milestones": milestones,
+                "action_items": {"open": view.open_actions, "total": view.total_actions},
+                "lessons": view.lessons,
+                "url": _url(builder, docname, record["anchor"]),
+            }
+        )
     actions = []
     for action in domain.all_actions():
         incident = domain.incident_of(action)
-        actions.append({
-            "id": action["id"],
-            "title": action["title"],
-            "owner": action["owner"],
-            "type": action["type"],
-            "priority": action["priority"],
-            "due": action["due"],
-            "status": action["status"],
-            "tracker": action["tracker"],
-            "tracker_url": action["tracker_url"],
-            "body": action["body"],
-            "incident": incident["id"] if incident else None,
-            "url": _url(builder, action["docname"], action["anchor"]),
-        })
+        actions.append(
+            {
+                "id": action["id"],
+                "title": action["title"],
+                "owner": action["owner"],
+                "type": action["type"],
+                "priority": action["priority"],
+                "due": action["due"],
+                "status": action["status"],
+                "tracker": action["tracker"],
+                "tracker_url": action["tracker_url"],
+                "body": action["body"],
+                "incident": incident["id"] if incident else None,
+                "url": _url(builder, action["docname"], action["anchor"]),
+            }
+        )
     lessons = []
     for lesson in domain.all_lessons():
         incident = domain.incident_of(lesson)
-        lessons.append({
-            "title": lesson["title"],
-            "kind": lesson["kind"],
-            "tags": lesson["tags"],
-            "body": lesson["body"],
-            "incident": incident["id"] if incident else None,
-            "url": _url(builder, lesson["docname"], lesson["anchor"]),
-        })
+        lessons.append(
+            {
+                "title": lesson["title"],
+                "kind": lesson["kind"],
+                "tags": lesson["tags"],
+                "body": lesson["body"],
+                "incident": incident["id"] if incident else None,
+                "url": _url(builder, lesson["docname"], lesson["anchor"]),
+            }
+        )
     payload: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generator": "sphinx-postmortem",

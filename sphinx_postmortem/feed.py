@@ -40,8 +40,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
     return element
 
 
-def build_feed(incidents: list[IncidentRecord], base_url: str, title: str,
-               url_of: Any) -> bytes:
+def build_feed(incidents: list[IncidentRecord], base_url: str, title: str, url_of: Any) -> bytes:
     """The Atom document for ``incidents`` (already filtered), newest first."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
@@ -49,8 +48,9 @@ def build_feed(incidents: list[IncidentRecord], base_url: str, title: str,
     _sub(feed, "id", urljoin(base_url, FEED_FILENAME))
     _sub(feed, "title", title)
     _sub(feed, "updated", _timestamp(ordered[0]["date"] if ordered else None))
-    _sub(feed, "link", rel="self", type="application/atom+xml",
-         href=urljoin(base_url, FEED_FILENAME))
+    _sub(
+        feed, "link", rel="self", type="application/atom+xml", href=urljoin(base_url, FEED_FILENAME)
+    )
     _sub(feed, "link", rel="alternate", type="text/html", href=base_url)
     author = _sub(feed, "author")
     _sub(author, "name", title)
@@ -66,8 +66,9 @@ def build_feed(incidents: list[IncidentRecord], base_url: str, title: str,
         for name in incident["authors"]:
             _sub(_sub(entry, "author"), "name", name)
         _sub(entry, "link", rel="alternate", type="text/html", href=url)
-        details = ", ".join(filter(None, [incident["severity"], incident["type"],
-                                          ", ".join(incident["services"])]))
+        details = ", ".join(
+            filter(None, [incident["severity"], incident["type"], ", ".join(incident["services"])])
+        )
         summary = incident["summary"] or incident["title"]
         _sub(entry, "summary", f"{summary} ({details})" if details else summary)
         for tag in [*incident["services"], *incident["tags"]]:

@@ -30,8 +30,13 @@ from .export import EXPORT_FILENAME, SCHEMA_VERSION
 from .model import ACTION_STATUSES, LESSON_KINDS, MILESTONES
 
 LOCAL = "local"
-_METRICS = ("impact_duration", "time_to_detect", "time_to_acknowledge", "time_to_mitigate",
-            "time_to_resolve")
+_METRICS = (
+    "impact_duration",
+    "time_to_detect",
+    "time_to_acknowledge",
+    "time_to_mitigate",
+    "time_to_resolve",
+)
 
 
 @dataclass(frozen=True)
@@ -56,17 +61,24 @@ def parse_mapping(mapping: Any, confdir: str) -> tuple[list[Source], list[str]]:
     for name in sorted(mapping, key=str):
         value = mapping[name]
         if not isinstance(name, str) or not name.strip() or name == LOCAL or ":" in name:
-            problems.append(f"postmortem_projects: invalid project name {name!r} "
-                            f"(non-empty, no ':', not {LOCAL!r})")
+            problems.append(
+                f"postmortem_projects: invalid project name {name!r} "
+                f"(non-empty, no ':', not {LOCAL!r})"
+            )
             continue
-        if (not isinstance(value, (tuple, list)) or len(value) != 2
-                or not isinstance(value[0], str) or not isinstance(value[1], (str, type(None)))):
+        if (
+            not isinstance(value, (tuple, list))
+            or len(value) != 2
+            or not isinstance(value[0], str)
+            or not isinstance(value[1], (str, type(None)))
+        ):
             problems.append(f"postmortem_projects[{name!r}] must be (base_url, location or None)")
             continue
         base_url, location = value
         if urlsplit(base_url).scheme.lower() not in ("", "http", "https"):
-            problems.append(f"postmortem_projects[{name!r}]: base URL {base_url!r} "
-                            "must be http(s) or relative")
+            problems.append(
+                f"postmortem_projects[{name!r}]: base URL {base_url!r} must be http(s) or relative"
+            )
             continue
         if not base_url.endswith("/"):
             base_url += "/"
@@ -152,8 +164,11 @@ def _incident(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, A
             metrics[key] = value
     counts = entry.get("action_items") or {}
     lessons = entry.get("lessons", 0)
-    if (not isinstance(counts, Mapping) or not isinstance(lessons, int)
-            or not all(isinstance(counts.get(k, 0), int) for k in ("open", "total"))):
+    if (
+        not isinstance(counts, Mapping)
+        or not isinstance(lessons, int)
+        or not all(isinstance(counts.get(k, 0), int) for k in ("open", "total"))
+    ):
         raise PostmortemError("'action_items' and 'lessons' must hold whole numbers")
     return {
         "id": _text(entry, "id"),
@@ -167,8 +182,11 @@ def _incident(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, A
         "tags": _names(entry, "tags"),
         "summary": _text(entry, "summary", required=False) or "",
         "metrics": metrics,
-        "milestones": [m for m in entry.get("milestones") or []
-                       if isinstance(m, Mapping) and m.get("milestone") in MILESTONES],
+        "milestones": [
+            m
+            for m in entry.get("milestones") or []
+            if isinstance(m, Mapping) and m.get("milestone") in MILESTONES
+        ],
         "open_actions": counts.get("open", 0),
         "total_actions": counts.get("total", 0),
         "lesson_count": lessons,
@@ -182,8 +200,12 @@ def _incident(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, A
 
 def _action(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, Any]:
     tracker_url = entry.get("tracker_url")
-    if not (isinstance(tracker_url, str) and _is_remote(tracker_url)
-            and urlsplit(tracker_url).netloc and not any(ord(c) < 33 for c in tracker_url)):
+    if not (
+        isinstance(tracker_url, str)
+        and _is_remote(tracker_url)
+        and urlsplit(tracker_url).netloc
+        and not any(ord(c) < 33 for c in tracker_url)
+    ):
         tracker_url = None  # only absolute http(s) tracker links are kept
     return {
         "id": _text(entry, "id"),
@@ -237,8 +259,9 @@ def validate_payload(raw: bytes, name: str, base_url: str) -> tuple[dict[str, An
         raise PostmortemError("not a post-mortem export (the top level is not an object)")
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise PostmortemError(f"unknown schema_version {version!r} (this version reads "
-                              f"{SCHEMA_VERSION})")
+        raise PostmortemError(
+            f"unknown schema_version {version!r} (this version reads {SCHEMA_VERSION})"
+        )
     if not isinstance(data.get("project"), str) or not data["project"].strip():
         raise PostmortemError("does not match the schema: 'project' must be a non-empty string")
     for section in _SECTIONS:
@@ -340,18 +363,31 @@ def _load(source: Source, cached: dict[str, Any] | None, config: Any, now: float
                 return Outcome(source, cached, [])
             raw, mtime = _read_remote(source.location, config), None
         else:
-            mtime = Path(source.location).stat().st_mtime if Path(source.location).exists() else None
+            mtime = (
+                Path(source.location).stat().st_mtime if Path(source.location).exists() else None
+            )
             if cached is not None and mtime is not None and cached["mtime"] == mtime:
                 return Outcome(source, cached, [])
             raw, mtime = _read_local(source.location, config)
         data, problems = validate_payload(raw, source.name, source.base_url)
     except PostmortemError as exc:
         if cached is not None:
-            return Outcome(source, cached, [f"{exc}; using the copy cached on "
-                                            f"{time.strftime('%Y-%m-%d', time.gmtime(cached['fetched']))}"])
+            return Outcome(
+                source,
+                cached,
+                [
+                    f"{exc}; using the copy cached on "
+                    f"{time.strftime('%Y-%m-%d', time.gmtime(cached['fetched']))}"
+                ],
+            )
         return Outcome(source, None, [f"{exc}; project skipped"])
-    entry = {"location": source.location, "base_url": source.base_url, "fetched": now,
-             "mtime": mtime, **data}
+    entry = {
+        "location": source.location,
+        "base_url": source.base_url,
+        "fetched": now,
+        "mtime": mtime,
+        **data,
+    }
     return Outcome(source, entry, problems)
 
 
@@ -383,14 +419,15 @@ def load_projects(app: Sphinx) -> None:
     outcomes: list[Outcome] = []
     if sources:
         with ThreadPoolExecutor(max_workers=min(8, len(sources))) as pool:
-            outcomes = list(pool.map(
-                lambda s: _load(s, cache.get(s.name), config, now), sources
-            ))
+            outcomes = list(pool.map(lambda s: _load(s, cache.get(s.name), config, now), sources))
     kept = {}
     for outcome in outcomes:
         for problem in outcome.problems:
-            warn(f"project {outcome.source.name!r}: {problem}", "import",
-                 _conf_location(confdir, outcome.source.name))
+            warn(
+                f"project {outcome.source.name!r}: {problem}",
+                "import",
+                _conf_location(confdir, outcome.source.name),
+            )
         if outcome.entry is not None:
             kept[outcome.source.name] = outcome.entry
     domain.set_imports(kept)

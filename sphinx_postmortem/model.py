@@ -24,7 +24,15 @@ LESSON_KINDS = ("went-well", "went-wrong", "lucky")
 PROJECT_TYPE = "project"
 
 
-class IncidentRecord(TypedDict):
+class ImportedFields(TypedDict, total=False):
+    """Present on records imported from another project (see ``imports.py``)."""
+
+    project: str  # the name given in postmortem_projects
+    url: str | None  # link to the record in that project's published site
+    incident: str | None  # id of the incident an action item or lesson belongs to
+
+
+class IncidentRecord(ImportedFields):
     """The header of one post-mortem (the ``incident`` directive)."""
 
     id: str
@@ -52,7 +60,7 @@ class TimelineEntry(TypedDict):
     lineno: int
 
 
-class ActionRecord(TypedDict):
+class ActionRecord(ImportedFields):
     """A follow-up (the ``action-item`` directive)."""
 
     id: str
@@ -70,7 +78,7 @@ class ActionRecord(TypedDict):
     lineno: int
 
 
-class LessonRecord(TypedDict):
+class LessonRecord(ImportedFields):
     """A lesson learned (the ``lesson`` directive)."""
 
     title: str

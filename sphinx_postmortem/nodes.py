@@ -47,6 +47,8 @@ def _skip(translator: Any, node: nodes.Element) -> None:
 
 def register(app: Sphinx) -> None:
     """Register the placeholders with a skip visitor for every output format."""
-    formats = ("html", "latex", "text", "man", "texinfo")
+    visitors: dict[str, Any] = {
+        fmt: (_skip, None) for fmt in ("html", "latex", "text", "man", "texinfo")
+    }
     for node_class in PLACEHOLDERS:
-        app.add_node(node_class, **{fmt: (_skip, None) for fmt in formats})
+        app.add_node(node_class, override=False, **visitors)

@@ -30,9 +30,7 @@ def choice(value: str, allowed: Sequence[str], what: str) -> str:
     for candidate in allowed:
         if candidate.casefold() == wanted:
             return candidate
-    raise PostmortemError(
-        f"unknown {what} {value.strip()!r}; allowed values: {', '.join(allowed)}"
-    )
+    raise PostmortemError(f"unknown {what} {value.strip()!r}; allowed values: {', '.join(allowed)}")
 
 
 def choices(value: str | None, allowed: Sequence[str], what: str) -> tuple[list[str], list[str]]:

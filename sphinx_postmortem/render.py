@@ -84,7 +84,10 @@ def field_list(fields: Sequence[tuple[str, Cell]], classes: Sequence[str] = ()) 
         if value in ("", None, []):
             continue
         body = nodes.field_body()
-        body += value if isinstance(value, nodes.Sequential) else paragraph(value)
+        if isinstance(value, nodes.Sequential) and isinstance(value, nodes.Element):
+            body += value
+        else:
+            body += paragraph(value)
         result += nodes.field("", nodes.field_name(name, name), body)
     return result
 

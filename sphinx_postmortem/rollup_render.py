@@ -10,10 +10,10 @@ from sphinx.builders import Builder
 from sphinx.locale import get_translation
 from sphinx.util import docname_join
 
+from .charts import incidents_chart, times_chart
+from .export import project_name
 from .model import ActionRecord, LessonRecord, is_overdue
 from .nodes import rollup
-from .export import project_name
-from .charts import incidents_chart, times_chart
 from .render import (
     as_nodes,
     css_token,
@@ -45,11 +45,22 @@ _ = get_translation("sphinx_postmortem")
 
 def column_names() -> dict[str, str]:
     return {
-        "project": _("Project"), "id": _("ID"), "date": _("Date"), "title": _("Title"), "severity": _("Severity"),
-        "status": _("Status"), "type": _("Type"), "authors": _("Authors"),
-        "services": _("Services"), "tags": _("Tags"), "duration": _("Duration"),
-        "ttd": _("Time to detect"), "tta": _("Time to acknowledge"),
-        "ttm": _("Time to mitigate"), "ttr": _("Time to resolve"), "actions": _("Actions"),
+        "project": _("Project"),
+        "id": _("ID"),
+        "date": _("Date"),
+        "title": _("Title"),
+        "severity": _("Severity"),
+        "status": _("Status"),
+        "type": _("Type"),
+        "authors": _("Authors"),
+        "services": _("Services"),
+        "tags": _("Tags"),
+        "duration": _("Duration"),
+        "ttd": _("Time to detect"),
+        "tta": _("Time to acknowledge"),
+        "ttm": _("Time to mitigate"),
+        "ttr": _("Time to resolve"),
+        "actions": _("Actions"),
         "lessons": _("Lessons"),
     }
 
@@ -114,12 +125,13 @@ class RollupRenderer:
         if not views:
             return self._empty(_("No incidents match."))
         columns = spec["columns"] or [
-            *(["project"] if self.has_imports else []), *DEFAULT_INCIDENT_COLUMNS
+            *(["project"] if self.has_imports else []),
+            *DEFAULT_INCIDENT_COLUMNS,
         ]
         names = column_names()
         rows = [[self._incident_cell(view, column) for column in columns] for view in views]
         if not {"id", "title"} & set(columns):
-            for row, view in zip(rows, views):
+            for row, view in zip(rows, views, strict=True):
                 row[0] = self._link(view.record, row[0] or view.record["id"])
         widths = [30 if c == "title" else 10 for c in columns]
         return [table([names[c] for c in columns], rows, ["pm-incident-table"], widths)]
@@ -178,14 +190,14 @@ class RollupRenderer:
         return entry
 
     def _lesson_origin(self, lesson: LessonRecord) -> nodes.paragraph:
-        """"from INC-2024-017: Title" (with the project when there are imports)."""
+        """ "from INC-2024-017: Title" (with the project when there are imports)."""
         incident = self.domain.incident_of(lesson)
         if incident:
             source = f"{incident['id']}: {incident['title']}"
         elif lesson["docname"] in self.domain.env.titles:
             source = self.domain.env.titles[lesson["docname"]].astext()
         else:
-            source = lesson["docname"] or lesson.get("incident") or ""  # type: ignore[attr-defined]
+            source = lesson["docname"] or lesson.get("incident") or ""
         if self.has_imports:
             project = self._project(lesson)
             source = f"{project} \N{MIDDLE DOT} {source}" if source else project
@@ -196,9 +208,12 @@ class RollupRenderer:
 
     def _lesson_body(self, lesson: LessonRecord) -> list[nodes.Node]:
         """The lesson's body: copied from its page's doctree, or imported plain text."""
-        if lesson.get("project"):  # type: ignore[attr-defined]
-            return [nodes.paragraph(part, part, classes=["pm-imported"])
-                    for part in lesson["body"].split("\n\n") if part.strip()]
+        if lesson.get("project"):
+            return [
+                nodes.paragraph(part, part, classes=["pm-imported"])
+                for part in lesson["body"].split("\n\n")
+                if part.strip()
+            ]
         docname = lesson["docname"]
         if docname not in self._doctrees:
             self._doctrees[docname] = self.domain.env.get_doctree(docname)
@@ -233,26 +248,39 @@ class RollupRenderer:
                 if docname == self.fromdocname:
                     element["refid"] = anchor
                 else:
-                    element["refuri"] = link(self.builder, self.fromdocname, docname, anchor,
-                                             "")["refuri"]
+                    element["refuri"] = link(self.builder, self.fromdocname, docname, anchor, "")[
+                        "refuri"
+                    ]
 
     # -- action-item-list -------------------------------------------------------------
 
     def action_item_list(self, spec: dict[str, Any]) -> list[nodes.Node]:
         actions = select_actions(
-            self.domain.actions_for(spec.get("projects")), self.domain.incident_of, spec,
-            self.today, self.config,
+            self.domain.actions_for(spec.get("projects")),
+            self.domain.incident_of,
+            spec,
+            self.today,
+            self.config,
         )
         if not actions:
             return self._empty(_("No action items match."))
-        headers = [_("ID"), _("Title"), _("Owner"), _("Type"), _("Priority"), _("Due"),
-                   _("Status"), _("Tracker"), _("Incident")]
+        headers = [
+            _("ID"),
+            _("Title"),
+            _("Owner"),
+            _("Type"),
+            _("Priority"),
+            _("Due"),
+            _("Status"),
+            _("Tracker"),
+            _("Incident"),
+        ]
         widths = [10, 26, 10, 8, 6, 12, 8, 10, 10]
         rows = [self._action_row(action) for action in actions]
         if self.has_imports:
             headers.insert(0, _("Project"))
             widths.insert(0, 8)
-            for row, action in zip(rows, actions):
+            for row, action in zip(rows, actions, strict=True):
                 row.insert(0, self._project(action))
         return [table(headers, rows, ["pm-action-table"], widths)]
 
@@ -278,7 +306,6 @@ class RollupRenderer:
             self._link(incident, incident["id"]) if incident else "",
         ]
 
-
     # -- postmortem-stats ----------------------------------------------------------------
 
     def stats(self, spec: dict[str, Any]) -> list[nodes.Node]:
@@ -287,38 +314,68 @@ class RollupRenderer:
         )
         if not views:
             return self._empty(_("No incidents match."))
-        numbers = compute_stats(views, spec["period"], self.config.postmortem_severities,
-                                spec.get("since"), spec.get("until"))
+        numbers = compute_stats(
+            views,
+            spec["period"],
+            self.config.postmortem_severities,
+            spec.get("since"),
+            spec.get("until"),
+        )
         period_name = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}
         names = metric_names()
         result: list[nodes.Node] = []
         title = _("Incidents per %s, by severity") % period_name[spec["period"]]
         result.append(nodes.rubric(title, title, classes=["pm-stats-heading"]))
         result += self._chart(incidents_chart(numbers, self._chart_id(), title))
-        result.append(table(
-            [_("Period"), *numbers.severities, _("Total")],
-            [[p, *(str(numbers.counts[p][s]) for s in numbers.severities), str(numbers.total(p))]
-             for p in numbers.periods],
-            ["pm-stats-table"],
-        ))
+        result.append(
+            table(
+                [_("Period"), *numbers.severities, _("Total")],
+                [
+                    [
+                        p,
+                        *(str(numbers.counts[p][s]) for s in numbers.severities),
+                        str(numbers.total(p)),
+                    ]
+                    for p in numbers.periods
+                ],
+                ["pm-stats-table"],
+            )
+        )
         title = _("Median times per %s") % period_name[spec["period"]]
         result.append(nodes.rubric(title, title, classes=["pm-stats-heading"]))
         result += self._chart(times_chart(numbers, self._chart_id(), title, names))
-        result.append(table(
-            [_("Period"), *(names[m] for m in TIME_METRICS)],
-            [[p, *(format_duration(int(v)) if (v := numbers.medians[p][m]) is not None
-                   else "\N{EM DASH}" for m in TIME_METRICS)] for p in numbers.periods],
-            ["pm-stats-table"],
-        ))
+        result.append(
+            table(
+                [_("Period"), *(names[m] for m in TIME_METRICS)],
+                [
+                    [
+                        p,
+                        *(
+                            format_duration(int(v))
+                            if (v := numbers.medians[p][m]) is not None
+                            else "\N{EM DASH}"
+                            for m in TIME_METRICS
+                        ),
+                    ]
+                    for p in numbers.periods
+                ],
+                ["pm-stats-table"],
+            )
+        )
         for heading, column, rows in (
             (_("Most affected services"), _("Service"), numbers.services),
             (_("Most frequent tags"), _("Tag"), numbers.tags),
         ):
             if rows:
                 result.append(nodes.rubric(heading, heading, classes=["pm-stats-heading"]))
-                result.append(table([column, _("Incidents")],
-                                    [[name, str(count)] for name, count in rows],
-                                    ["pm-stats-table"], [70, 30]))
+                result.append(
+                    table(
+                        [column, _("Incidents")],
+                        [[name, str(count)] for name, count in rows],
+                        ["pm-stats-table"],
+                        [70, 30],
+                    )
+                )
         return result
 
     def _chart_id(self) -> str:

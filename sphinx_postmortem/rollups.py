@@ -23,13 +23,47 @@ from .model import (
 from .options import choice, choices, comma_list, iso_date, positive_int
 
 INCIDENT_COLUMNS = (
-    "project", "id", "date", "title", "severity", "status", "type", "authors", "services", "tags",
-    "duration", "ttd", "tta", "ttm", "ttr", "actions", "lessons",
+    "project",
+    "id",
+    "date",
+    "title",
+    "severity",
+    "status",
+    "type",
+    "authors",
+    "services",
+    "tags",
+    "duration",
+    "ttd",
+    "tta",
+    "ttm",
+    "ttr",
+    "actions",
+    "lessons",
 )
-DEFAULT_INCIDENT_COLUMNS = ("id", "date", "title", "severity", "status", "services", "duration",
-                            "actions")
-INCIDENT_SORT_KEYS = ("date", "id", "title", "severity", "status", "type", "duration", "ttd",
-                      "tta", "ttm", "ttr")
+DEFAULT_INCIDENT_COLUMNS = (
+    "id",
+    "date",
+    "title",
+    "severity",
+    "status",
+    "services",
+    "duration",
+    "actions",
+)
+INCIDENT_SORT_KEYS = (
+    "date",
+    "id",
+    "title",
+    "severity",
+    "status",
+    "type",
+    "duration",
+    "ttd",
+    "tta",
+    "ttm",
+    "ttr",
+)
 LESSON_GROUPS = ("kind", "tag", "service", "incident", "project", "none")
 LOCAL_PROJECT = "local"
 ACTION_SORT_KEYS = ("due", "priority", "owner", "incident")
@@ -123,8 +157,9 @@ def parse_spec(kind: str, options: Mapping[str, str | None], config: Any) -> tup
         date("since")
         date("until")
         if spec.get("since") and spec.get("until") and spec["since"] > spec["until"]:
-            problems.append(f":since: {spec['since']} is after :until: {spec['until']}; "
-                            "nothing can match")
+            problems.append(
+                f":since: {spec['since']} is after :until: {spec['until']}; nothing can match"
+            )
     free_list("tags")
 
     if kind == "incident-list":
@@ -165,8 +200,11 @@ def project_names(config: Any) -> list[str]:
     mapping = getattr(config, "postmortem_projects", None)
     if not isinstance(mapping, Mapping):
         return []
-    return [name for name in mapping
-            if isinstance(name, str) and name.strip() and ":" not in name and name != LOCAL_PROJECT]
+    return [
+        name
+        for name in mapping
+        if isinstance(name, str) and name.strip() and ":" not in name and name != LOCAL_PROJECT
+    ]
 
 
 def _origin(record: Mapping[str, Any]) -> tuple[str, str]:
@@ -187,7 +225,7 @@ def _any(wanted: list[str] | None, values: Iterable[str]) -> bool:
 def incident_matches(incident: IncidentRecord, spec: Mapping[str, Any]) -> bool:
     """Whether an incident passes the incident filters of ``spec``."""
     for name in ("severity", "status", "type"):
-        if name in spec and incident[name] not in spec[name]:  # type: ignore[literal-required]
+        if name in spec and incident.get(name) not in spec[name]:
             return False
     if not _any(spec.get("services"), incident["services"]):
         return False
@@ -208,7 +246,8 @@ def select_incidents(
 ) -> list[IncidentView]:
     """Matching incidents, sorted by ``spec['sort']`` with stable tie-breaks."""
     chosen = [
-        v for v in views
+        v
+        for v in views
         if incident_matches(v.record, spec) and _any(spec.get("tags"), v.record["tags"])
     ]
     chosen.sort(key=lambda v: (v.record["id"], _origin(v.record)))
@@ -256,6 +295,7 @@ def select_lessons(
         if needs_incident and (incident is None or not incident_matches(incident, spec)):
             continue
         chosen.append(lesson)
+
     def incident_key(lesson: LessonRecord) -> tuple[str, str]:
         incident = incident_of(lesson)
         return (incident["date"] or "", incident["id"]) if incident else ("", "")
@@ -283,7 +323,7 @@ def group_lessons(
         elif group_by == "tag":
             keys = lesson["tags"] or [""]
         elif group_by == "project":
-            keys = [lesson.get("project") or local_name]  # type: ignore[attr-defined]
+            keys = [lesson.get("project") or local_name]
         elif group_by == "service":
             keys = (incident["services"] if incident else []) or [""]
         else:

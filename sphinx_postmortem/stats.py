@@ -92,9 +92,10 @@ def compute_stats(
     if UNRATED in used:
         stats.severities.append(UNRATED)
     stats.counts = {p: {s: 0 for s in stats.severities} for p in stats.periods}
-    samples: dict[str, dict[str, list[int]]] = {p: {m: [] for m in TIME_METRICS}
-                                                for p in stats.periods}
-    for view, date in zip(dated, dates):
+    samples: dict[str, dict[str, list[int]]] = {
+        p: {m: [] for m in TIME_METRICS} for p in stats.periods
+    }
+    for view, date in zip(dated, dates, strict=True):
         label = period_of(date, period)
         if label not in stats.counts:
             continue

@@ -21,8 +21,22 @@ from .errors import PostmortemError
 from .model import MILESTONES, TimelineEntry
 
 _IANA_AREAS = (
-    "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
-    "Brazil", "Canada", "Chile", "Etc", "Europe", "Indian", "Mexico", "Pacific", "US",
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Brazil",
+    "Canada",
+    "Chile",
+    "Etc",
+    "Europe",
+    "Indian",
+    "Mexico",
+    "Pacific",
+    "US",
 )
 
 _ENTRY = re.compile(
@@ -34,7 +48,9 @@ _ENTRY = re.compile(
     """,
     re.VERBOSE,
 )
-_ZONE_WORD = re.compile(r"\s+(?P<zone>UTC|GMT|Z|[+-]\d{2}:?\d{2}|[A-Za-z]+/[A-Za-z0-9_+/-]+)(?=\s|$)")
+_ZONE_WORD = re.compile(
+    r"\s+(?P<zone>UTC|GMT|Z|[+-]\d{2}:?\d{2}|[A-Za-z]+/[A-Za-z0-9_+/-]+)(?=\s|$)"
+)
 _MILESTONE = re.compile(r"\s*\[(?P<name>[^\]\s]*)\](?=\s|$)")
 _OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})")
 
@@ -115,7 +131,7 @@ def _split_zone(rest: str) -> tuple[str | None, str]:
     word = match["zone"]
     if "/" in word and word.split("/", 1)[0] not in _IANA_AREAS:
         return None, rest  # ordinary text such as "EU/US traffic"
-    return word, rest[match.end():]
+    return word, rest[match.end() :]
 
 
 def _parse_timestamp(
@@ -198,7 +214,7 @@ def parse_lines(
                 )
             )
             continue
-        rest = line[match.end():]
+        rest = line[match.end() :]
         zone_text = match["attached"]
         if zone_text is None:
             zone_text, rest = _split_zone(rest)
@@ -222,7 +238,7 @@ def parse_lines(
         marker = _MILESTONE.match(rest)
         if marker:
             name = marker["name"].lower()
-            rest = rest[marker.end():]
+            rest = rest[marker.end() :]
             if name not in MILESTONES:
                 result.problems.append(
                     Problem(
@@ -233,8 +249,11 @@ def parse_lines(
                 )
             elif name in used:
                 result.problems.append(
-                    Problem(lineno, f"milestone [{name}] appears more than once on this page; "
-                            "this one is ignored")
+                    Problem(
+                        lineno,
+                        f"milestone [{name}] appears more than once on this page; "
+                        "this one is ignored",
+                    )
                 )
             else:
                 milestone = name
@@ -260,7 +279,10 @@ def compute_metrics(entries: Sequence[TimelineEntry]) -> Metrics:
     moments: dict[str, tuple[dt.datetime, int]] = {}
     for entry in entries:
         if entry["milestone"] and entry["milestone"] not in moments:
-            moments[entry["milestone"]] = (dt.datetime.fromisoformat(entry["when"]), entry["lineno"])
+            moments[entry["milestone"]] = (
+                dt.datetime.fromisoformat(entry["when"]),
+                entry["lineno"],
+            )
     metrics = Metrics()
     if "start" in moments:
         metrics.impact_start = moments["start"][0].isoformat()
@@ -300,7 +322,9 @@ def format_offset(moment: str, start: str | None) -> str:
     """The offset of ``moment`` from impact start: ``T+7m``, ``T-2m``, ``T0``."""
     if start is None:
         return ""
-    delta = int((dt.datetime.fromisoformat(moment) - dt.datetime.fromisoformat(start)).total_seconds())
+    delta = int(
+        (dt.datetime.fromisoformat(moment) - dt.datetime.fromisoformat(start)).total_seconds()
+    )
     if delta == 0:
         return "T0"
     return ("T+" if delta > 0 else "T\N{MINUS SIGN}") + format_duration(delta)

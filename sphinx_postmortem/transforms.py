@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -43,7 +42,7 @@ class FillPlaceholders(SphinxPostTransform):
     default_priority = 5  # before ReferencesResolver (10)
 
     def run(self, **kwargs: Any) -> None:
-        found: dict[type, list[nodes.Element]] = {}
+        found: dict[type, list[Any]] = {}
         for node in self.document.findall(PostmortemPlaceholder):
             found.setdefault(type(node), []).append(node)
         if not found:

@@ -100,25 +100,27 @@ class ActionItemDirective(PostmortemDirective):
         )
         self.domain.note_action(record)
         if provisional:
-            self.env.temp_data.setdefault(PROVISIONAL_KEY, []).append(record["anchor"])
+            anchors: list[str] = self.env.temp_data.get(PROVISIONAL_KEY) or []
+            self.env.temp_data[PROVISIONAL_KEY] = [*anchors, record["anchor"]]
         return [target, render_action(record, body)]
 
 
 def render_action(record: ActionRecord, body: list[nodes.Node]) -> nodes.container:
     """The block of one action item: id and title, its fields, its body."""
-    container = nodes.container(
-        classes=["pm-action", f"pm-action-{record['status']}"]
-    )
+    container = nodes.container(classes=["pm-action", f"pm-action-{record['status']}"])
     heading = nodes.paragraph(classes=["pm-action-title"])
-    heading += nodes.literal(record["id"], record["id"], classes=["pm-action-id"],
-                             action_anchor=record["anchor"])
+    heading += nodes.literal(
+        record["id"], record["id"], classes=["pm-action-id"], action_anchor=record["anchor"]
+    )
     heading += nodes.Text(" ")
     heading += nodes.strong(record["title"], record["title"])
     container += heading
     due: list[nodes.Node] = []
     if record["due"]:
-        due = [nodes.Text(record["due"]),
-               overdue_marker(due=record["due"], status=record["status"])]
+        due = [
+            nodes.Text(record["due"]),
+            overdue_marker(due=record["due"], status=record["status"]),
+        ]
     tracker: object = record["tracker"] or ""
     if record["tracker"] and record["tracker_url"]:
         tracker = external_link(record["tracker_url"], record["tracker"])
@@ -147,7 +149,7 @@ def build_overdue(node: overdue_marker, today: str) -> list[nodes.Node]:
 
 def settle_default_ids(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``: give ``<incident id>-A<n>`` ids to items written before the incident."""
-    provisional = set(app.env.temp_data.pop(PROVISIONAL_KEY, []))
+    provisional: set[str] = set(app.env.temp_data.pop(PROVISIONAL_KEY, None) or ())
     domain = cast("PostmortemDomain", app.env.get_domain("postmortem"))
     incident = domain.incident(app.env.docname)
     if not provisional or incident is None:

@@ -114,20 +114,29 @@ def settle_title(app: Sphinx, doctree: nodes.document) -> None:
     incident = domain.incident(app.env.docname)
     if incident is None or incident["title"]:
         return
-    container = next(doctree.findall(
-        lambda n: isinstance(n, nodes.container) and n.get("incident_lineno") == incident["lineno"]
-    ), None)
+    container = next(
+        doctree.findall(
+            lambda n: (
+                isinstance(n, nodes.container) and n.get("incident_lineno") == incident["lineno"]
+            )
+        ),
+        None,
+    )
     section = container.parent if container is not None else None
     while section is not None and not isinstance(section, nodes.section):
         section = section.parent
     if section is not None and section.children and isinstance(section[0], nodes.title):
         incident["title"] = " ".join(section[0].astext().split())
     else:
-        warn("incident: no title: give one as the directive argument or put the incident "
-             "inside a titled section", "option", (incident["docname"], incident["lineno"]))
+        warn(
+            "incident: no title: give one as the directive argument or put the incident "
+            "inside a titled section",
+            "option",
+            (incident["docname"], incident["lineno"]),
+        )
         incident["title"] = incident["id"]
     if container is not None:
-        heading = container[0]
+        heading = cast(nodes.Element, container.children[0])
         heading.children = []
         heading += nodes.strong(incident["title"], incident["title"])
     domain.note_changed()
@@ -170,7 +179,10 @@ def build_panel(
     lessons = domain.lessons(docname)
     if lessons:
         fields.append(
-            (_("Lessons"), link(builder, fromdocname, docname, lessons[0]["anchor"], str(len(lessons))))
+            (
+                _("Lessons"),
+                link(builder, fromdocname, docname, lessons[0]["anchor"], str(len(lessons))),
+            )
         )
     related = domain.related(docname)
     if related:
@@ -187,9 +199,11 @@ def _related_list(builder: Builder, fromdocname: str, related: list[dict]) -> no
         text = f"{incident['id']}: {incident['title']}"
         if incident.get("project"):
             text = f"{incident['project']} \N{MIDDLE DOT} {text}"
-            target: nodes.Node = (external_link(page_relative_url(builder, fromdocname,
-                                                                  incident["url"]), text)
-                                  if incident.get("url") else nodes.Text(text))
+            target: nodes.Node = (
+                external_link(page_relative_url(builder, fromdocname, incident["url"]), text)
+                if incident.get("url")
+                else nodes.Text(text)
+            )
         else:
             target = link(builder, fromdocname, incident["docname"], incident["anchor"], text)
         details = ", ".join(filter(None, [incident["date"], incident["severity"]]))

@@ -6,6 +6,9 @@ placeholder that is filled once every document has been read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from docutils import nodes
 from docutils.parsers.rst import directives
 
@@ -13,11 +16,20 @@ from ..nodes import rollup
 from ..rollups import parse_spec
 from .base import PostmortemDirective
 
-_INCIDENT_FILTERS = ("severity", "status", "type", "services", "tags", "since", "until", "limit",
-                     "projects")
+_INCIDENT_FILTERS = (
+    "severity",
+    "status",
+    "type",
+    "services",
+    "tags",
+    "since",
+    "until",
+    "limit",
+    "projects",
+)
 
 
-def _options(*names: str) -> dict[str, object]:
+def _options(*names: str) -> dict[str, Callable[[str], Any]]:
     return {name: directives.unchanged for name in names}
 
 
@@ -49,8 +61,9 @@ class LessonListDirective(RollupDirective):
 class ActionItemListDirective(RollupDirective):
     """A table of action items, open ones by default."""
 
-    option_spec = _options("status", "owner", "type", "priority", "overdue", "sort", "tags",
-                           "limit", "projects")
+    option_spec = _options(
+        "status", "owner", "type", "priority", "overdue", "sort", "tags", "limit", "projects"
+    )
 
 
 class StatsDirective(RollupDirective):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -90,22 +90,29 @@ class TimelineDirective(PostmortemDirective):
             widths=[18, 8, 12, 62],
         )
         source = self.get_source_info()[0]
-        for row, entry in zip(result.findall(nodes.row), [None, *entries]):
-            if entry is not None:
-                row["pm_when"], row["pm_milestone"] = entry["when"], entry["milestone"] or ""
-                description = row[-1][0]  # the paragraph in the Event cell
-                description.source, description.line = source, entry["lineno"]
+        body_rows = list(result.findall(nodes.row))[1:]  # after the header row
+        for row, entry in zip(body_rows, entries, strict=True):
+            row["pm_when"], row["pm_milestone"] = entry["when"], entry["milestone"] or ""
+            event = cast(nodes.Element, row.children[-1]).children[0]  # Event cell paragraph
+            event.source, event.line = source, entry["lineno"]
         return timeline_block("", result, docname=docname)
 
 
 #: Phase of the incident an entry falls in, by the last milestone reached.
-PHASES = {"start": "undetected", "detect": "responding", "ack": "responding",
-          "mitigate": "mitigated", "resolve": "resolved"}
+PHASES = {
+    "start": "undetected",
+    "detect": "responding",
+    "ack": "responding",
+    "mitigate": "mitigated",
+    "resolve": "resolved",
+}
 #: What each milestone's gap is measured from, and the metric holding it.
-GAPS = {"detect": ("time_to_detect", "after impact start"),
-        "ack": ("time_to_acknowledge", "after detection"),
-        "mitigate": ("time_to_mitigate", "after impact start"),
-        "resolve": ("time_to_resolve", "after impact start")}
+GAPS = {
+    "detect": ("time_to_detect", "after impact start"),
+    "ack": ("time_to_acknowledge", "after detection"),
+    "mitigate": ("time_to_mitigate", "after impact start"),
+    "resolve": ("time_to_resolve", "after impact start"),
+}
 
 
 def build_timeline_list(domain: PostmortemDomain, node: timeline_block) -> nodes.Node:
@@ -119,10 +126,13 @@ def build_timeline_list(domain: PostmortemDomain, node: timeline_block) -> nodes
     metrics = domain.metrics(node["docname"])
     reached = sorted(
         (dt.datetime.fromisoformat(e["when"]), e["milestone"])
-        for e in domain.timeline(node["docname"]) if e["milestone"]
+        for e in domain.timeline(node["docname"])
+        if e["milestone"]
     )
-    gap_words = {"after impact start": _("after impact start"),
-                 "after detection": _("after detection")}
+    gap_words = {
+        "after impact start": _("after impact start"),
+        "after detection": _("after detection"),
+    }
     result = nodes.enumerated_list(enumtype="arabic", classes=["pm-timeline-list"])
     for row in node.findall(nodes.row):
         if "pm_when" not in row:
