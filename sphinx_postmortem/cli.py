@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import sys
 import unicodedata
@@ -18,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from sphinx.config import eval_config_file
-from sphinx.errors import ConfigError
 from sphinx.util.tags import Tags
 
 from . import __version__
@@ -45,12 +44,23 @@ def read_settings(conf_dir: Path) -> dict[str, Any]:
     settings["templates_path"] = []
     conf_py = conf_dir / "conf.py"
     if conf_py.is_file():
-        try:
-            namespace = eval_config_file(conf_py, Tags())
-        except ConfigError as exc:
-            raise UsageError(f"cannot read {conf_py}: {str(exc).strip().splitlines()[0]}") from None
-        settings.update({k: v for k, v in namespace.items() if k in settings})
+        settings.update({k: v for k, v in _run_conf_py(conf_py).items() if k in settings})
     return settings
+
+
+def _run_conf_py(conf_py: Path) -> dict[str, Any]:
+    """Execute ``conf.py`` in its folder, as Sphinx does, and return its names."""
+    namespace: dict[str, Any] = {"__file__": str(conf_py), "tags": Tags()}
+    previous = os.getcwd()
+    try:
+        os.chdir(conf_py.parent)
+        exec(compile(conf_py.read_bytes(), str(conf_py), "exec"), namespace)
+    except (Exception, SystemExit) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"cannot read {conf_py}: {reason}") from None
+    finally:
+        os.chdir(previous)
+    return namespace
 
 
 def slugify(text: str, limit: int = 60) -> str:

@@ -5,6 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sphinx
+from sphinx.config import Config
+
+if sphinx.version_info < (8,):
+    # Sphinx 8 ends every warning with its "[type.subtype]" by default; the tests
+    # assert on it, so ask Sphinx 7.x (which has the setting since 7.3) to do the same.
+    option = Config.config_values["show_warning_types"]
+    Config.config_values["show_warning_types"] = type(option)(
+        True, option.rebuild, option.valid_types, option.description
+    )
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 

@@ -172,7 +172,8 @@ def test_man_output_has_the_rollups(builds):
     result = builds("man")
     pages = list(result.outdir.glob("*.1"))
     assert len(pages) == 1
-    text = pages[0].read_text(encoding="utf-8")
+    # older docutils escape hyphens in man pages ("INC\-2024\-001")
+    text = pages[0].read_text(encoding="utf-8").replace("\\-", "-")
     for incident_id in INCIDENT_IDS:
         assert incident_id in text
     assert "Incremental rollout worked" in text
