@@ -55,7 +55,15 @@ class TimelineDirective(PostmortemDirective):
         return [self._table(docname, result.entries)]
 
     def _source_line(self, index: int) -> int:
-        return self.content.offset(index) + 1
+        """The line number in the source file of content line ``index``.
+
+        Docutils gives content offsets in the file; MyST gives them from the
+        start of the directive's body (and says where the body starts).
+        """
+        offset = self.content.offset(index)
+        if self.content.offset(0) < self.lineno:  # a MyST body: offsets from its start
+            return self.lineno + self.content_offset + offset + 1
+        return offset + 1
 
     def _location(self, index: int) -> str:
         return f"{self.content.source(index)}:{self._source_line(index)}"
@@ -75,6 +83,7 @@ class TimelineDirective(PostmortemDirective):
             shown_date, shown_zone = date, zone
             milestone = entry["milestone"]
             description, _messages = self.state.inline_text(entry["text"], entry["lineno"])
+            entry["text"] = "".join(node.astext() for node in description)
             rows.append(
                 [
                     nodes.inline(when, when, classes=["pm-time"]),

@@ -1,0 +1,611 @@
+"""``sphinx-postmortem new`` (issue 5): the real console script, run in a temporary project.
+
+Both entry points are exercised: the ``sphinx-postmortem`` script installed
+next to ``sys.executable`` and ``python -m sphinx_postmortem``. Every page the
+command writes is then built with ``python -m sphinx -W -b html``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(sys.executable).parent / ("sphinx-postmortem" + (".exe" if os.name == "nt" else ""))
+ENTRY_POINTS = {
+    "script": [str(SCRIPT)],
+    "module": [sys.executable, "-m", "sphinx_postmortem"],
+}
+TITLE = "Checkout API returned 503s"
+SLUG = "2024-03-05-checkout-api-returned-503s"
+INCIDENT_SECTIONS = [
+    "Summary",
+    "Impact",
+    "Timeline",
+    "Root cause and contributing factors",
+    "Detection",
+    "Response and recovery",
+    "Action items",
+    "Supporting information",
+]
+PROJECT_SECTIONS = [
+    "Goals and outcome",
+    "What went well",
+    "What did not go well",
+    "Lessons learned",
+    "Action items",
+]
+ALL_OPTIONS = [
+    "--date",
+    "--severity",
+    "--type",
+    "--status",
+    "--id",
+    "--authors",
+    "--services",
+    "--tags",
+    "--dir",
+    "--format",
+    "--template",
+    "--conf-dir",
+    "--help",
+]
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def run(args, cwd, via="script"):
+    return subprocess.run(
+        [*ENTRY_POINTS[via], *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def new(cwd, *args, via="script", expect=0):
+    result = run(["new", *args], cwd, via)
+    assert result.returncode == expect, (
+        f"exit {result.returncode}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+    )
+    return result
+
+
+def written(result, cwd) -> Path:
+    """The path the command printed (one line on stdout); it must exist."""
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1, result.stdout
+    path = Path(lines[0])
+    if not path.is_absolute():
+        path = Path(cwd) / path
+    assert path.is_file(), (path, result.stdout)
+    return path
+
+
+def make_project(root: Path, md: bool = False, conf: str = "") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    extensions = ["sphinx_postmortem", "myst_parser"] if md else ["sphinx_postmortem"]
+    (root / "conf.py").write_text(
+        f"extensions = {extensions!r}\nproject = 'cli'\nexclude_patterns = ['_build']\n" + conf,
+        encoding="utf-8",
+    )
+    if md:
+        (root / "index.md").write_text(
+            "# Post-mortems\n\n```{toctree}\n:glob:\n\npostmortems/*\n```\n", encoding="utf-8"
+        )
+    else:
+        (root / "index.rst").write_text(
+            "Post-mortems\n============\n\n.. toctree::\n   :glob:\n\n   postmortems/*\n",
+            encoding="utf-8",
+        )
+    return root
+
+
+def sphinx_build(project: Path) -> subprocess.CompletedProcess:
+    out = project / "_build" / "html"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-b", "html", str(project), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"sphinx-build -W failed\n{result.stdout}\n{result.stderr}"
+    assert "WARNING" not in result.stderr, result.stderr
+    return result
+
+
+def html_of(project: Path, page: Path) -> str:
+    rel = page.relative_to(project).with_suffix(".html")
+    return (project / "_build" / "html" / rel).read_text(encoding="utf-8")
+
+
+def one_line_error(result) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected a one-line error, got:\n{result.stderr}"
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def incident_option(text: str, name: str) -> str | None:
+    match = re.search(rf"^\s*:{name}:[ \t]*(.*?)\s*$", text, re.M)
+    return match[1] if match else None
+
+
+def headings(text: str, md: bool) -> list[str]:
+    if md:
+        return [m[1].strip() for m in re.finditer(r"^#{1,6}\s+(.*)$", text, re.M)]
+    lines = text.splitlines()
+    return [
+        lines[i - 1].strip()
+        for i, line in enumerate(lines)
+        if i
+        and re.fullmatch(r"([=\-~^\"'`#*+])\1{2,}", line.strip())
+        and lines[i - 1].strip()
+        and len(line.strip()) >= len(lines[i - 1].strip())
+    ]
+
+
+@pytest.fixture(params=["rst", "md"])
+def fmt(request):
+    if request.param == "md":
+        pytest.importorskip("myst_parser")
+    return request.param
+
+
+def test_console_script_is_installed():
+    assert SCRIPT.is_file(), f"no console script at {SCRIPT}"
+
+
+# -- the incident page --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("via", ["script", "module"])
+def test_new_incident_page_builds(tmp_path, fmt, via):
+    project = make_project(tmp_path / "docs", md=fmt == "md")
+    result = new(
+        project,
+        TITLE,
+        "--severity",
+        "SEV2",
+        "--date",
+        "2024-03-05",
+        "--services",
+        "checkout-api",
+        "--dir",
+        "postmortems",
+        "--format",
+        fmt,
+        via=via,
+    )
+    page = written(result, project)
+    assert page.resolve() == (project / "postmortems" / f"{SLUG}.{fmt}").resolve()
+    text = page.read_text(encoding="utf-8")
+    # the incident header, filled in
+    assert ("```{incident}" if fmt == "md" else ".. incident::") in text
+    assert TITLE in text
+    assert incident_option(text, "id") == "INC-2024-001"
+    assert incident_option(text, "date") == "2024-03-05"
+    assert incident_option(text, "severity") == "SEV2"
+    assert incident_option(text, "status") == "draft"
+    assert incident_option(text, "services") == "checkout-api"
+    # a timeline with every milestone to complete, the lesson stubs and the sections
+    assert ("```{timeline}" if fmt == "md" else ".. timeline::") in text
+    for milestone in ("start", "detect", "ack", "mitigate", "resolve"):
+        assert f"[{milestone}]" in text, milestone
+    for kind in ("went-well", "went-wrong", "lucky"):
+        assert re.search(rf"^\s*:kind:\s*{kind}\s*$", text, re.M), kind
+    for stub in ("What went well", "What went wrong", "Where we got lucky"):
+        assert stub in text, stub
+    assert ("```{action-item}" if fmt == "md" else ".. action-item::") in text
+    titles = headings(text, fmt == "md")
+    for section in INCIDENT_SECTIONS:
+        assert section in titles, (section, titles)
+    # the scaffold builds as it is, with -W, and is the incident it claims to be
+    sphinx_build(project)
+    page_html = html_of(project, page)
+    assert "INC-2024-001" in page_html
+    assert "pm-sev-sev2" in page_html and "pm-status-draft" in page_html
+
+
+def test_new_with_authors_tags_and_timezone(tmp_path):
+    project = make_project(tmp_path / "docs", conf="postmortem_timezone = 'Europe/Berlin'\n")
+    result = new(
+        project,
+        "Search results were stale",
+        "--date",
+        "2024-03-07",
+        "--authors",
+        "Ana Silva, Bo Chen",
+        "--tags",
+        "search,indexing",
+        "--services",
+        "search, indexer",
+        "--dir",
+        "postmortems",
+    )
+    text = written(result, project).read_text(encoding="utf-8")
+    assert incident_option(text, "authors") == "Ana Silva, Bo Chen"
+    assert incident_option(text, "tags") == "search, indexing"
+    assert incident_option(text, "services") == "search, indexer"
+    assert incident_option(text, "timezone") == "Europe/Berlin"
+    sphinx_build(project)
+
+
+# -- the project review -------------------------------------------------------------
+
+
+def test_new_project_review_builds(tmp_path, fmt):
+    project = make_project(tmp_path / "docs", md=fmt == "md")
+    result = new(
+        project,
+        "Billing migration",
+        "--type",
+        "project",
+        "--date",
+        "2024-04-26",
+        "--dir",
+        "postmortems",
+        "--format",
+        fmt,
+    )
+    page = written(result, project)
+    assert page.name == f"2024-04-26-billing-migration.{fmt}"
+    text = page.read_text(encoding="utf-8")
+    assert incident_option(text, "type") == "project"
+    assert incident_option(text, "status") == "draft"
+    assert incident_option(text, "id") == "INC-2024-001"
+    # no severity and no timeline
+    assert incident_option(text, "severity") in (None, "")
+    assert ".. timeline::" not in text and "```{timeline}" not in text
+    assert not re.search(r"\[(start|resolve)\]", text)
+    titles = headings(text, fmt == "md")
+    for section in PROJECT_SECTIONS:
+        assert section in titles, (section, titles)
+    assert "Timeline" not in titles and "Impact" not in titles
+    assert ("```{lesson}" if fmt == "md" else ".. lesson::") in text
+    sphinx_build(project)
+    assert "pm-status-draft" in html_of(project, page)
+
+
+# -- ids ----------------------------------------------------------------------------
+
+
+def existing_page(path: Path, incident_id: str, md: bool = False) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if md:
+        path.write_text(
+            f"# {incident_id}\n\n```{{incident}} Old\n:id: {incident_id}\n:date: 2024-01-02\n"
+            ":severity: SEV3\n```\n",
+            encoding="utf-8",
+        )
+    else:
+        path.write_text(
+            f"{incident_id}\n{'=' * len(incident_id)}\n\n.. incident:: Old\n"
+            f"   :id: {incident_id}\n   :date: 2024-01-02\n   :severity: SEV3\n",
+            encoding="utf-8",
+        )
+
+
+def test_id_is_the_next_free_one(tmp_path):
+    project = make_project(tmp_path / "docs")
+    existing_page(project / "postmortems" / "a.rst", "INC-2024-001")
+    existing_page(project / "postmortems" / "b.rst", "INC-2024-003")
+    result = new(project, "Queue stalled", "--date", "2024-05-01", "--dir", "postmortems")
+    assert (
+        incident_option(written(result, project).read_text(encoding="utf-8"), "id")
+        == "INC-2024-004"
+    )
+    # the page just written counts too
+    result = new(project, "Queue stalled again", "--date", "2024-05-02", "--dir", "postmortems")
+    assert (
+        incident_option(written(result, project).read_text(encoding="utf-8"), "id")
+        == "INC-2024-005"
+    )
+    # another year starts again at 001
+    result = new(project, "New year outage", "--date", "2025-01-10", "--dir", "postmortems")
+    assert (
+        incident_option(written(result, project).read_text(encoding="utf-8"), "id")
+        == "INC-2025-001"
+    )
+    sphinx_build(project)
+
+
+def test_ids_in_markdown_pages_and_other_folders_count(tmp_path):
+    pytest.importorskip("myst_parser")
+    project = make_project(tmp_path / "docs", md=True)
+    existing_page(project / "postmortems" / "a.md", "INC-2024-007", md=True)
+    existing_page(project / "archive" / "old.rst", "INC-2024-009")
+    result = new(
+        project, "Cache stampede", "--date", "2024-06-01", "--dir", "postmortems", "--format", "md"
+    )
+    assert (
+        incident_option(written(result, project).read_text(encoding="utf-8"), "id")
+        == "INC-2024-010"
+    )
+
+
+def test_custom_id_format_from_conf_py(tmp_path):
+    project = make_project(
+        tmp_path / "docs", conf="postmortem_id_format = 'PM-{date:%Y%m}-{seq:02d}'\n"
+    )
+    existing_page(project / "postmortems" / "a.rst", "PM-202403-01")
+    existing_page(project / "postmortems" / "b.rst", "PM-202402-05")
+    result = new(project, "Disk full", "--date", "2024-03-20", "--dir", "postmortems")
+    assert (
+        incident_option(written(result, project).read_text(encoding="utf-8"), "id")
+        == "PM-202403-02"
+    )
+    result = new(project, "Disk full in April", "--date", "2024-04-02", "--dir", "postmortems")
+    assert (
+        incident_option(written(result, project).read_text(encoding="utf-8"), "id")
+        == "PM-202404-01"
+    )
+
+
+def test_explicit_id(tmp_path):
+    project = make_project(tmp_path / "docs")
+    result = new(
+        project, "Disk full", "--date", "2024-03-20", "--id", "OPS-42", "--dir", "postmortems"
+    )
+    assert incident_option(written(result, project).read_text(encoding="utf-8"), "id") == "OPS-42"
+
+
+def test_conf_dir_option(tmp_path):
+    project = make_project(tmp_path / "docs", conf="postmortem_id_format = 'X-{seq:04d}'\n")
+    existing_page(project / "postmortems" / "a.rst", "X-0012")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = new(
+        elsewhere,
+        "Run from elsewhere",
+        "--date",
+        "2024-03-20",
+        "--conf-dir",
+        project,
+        "--dir",
+        project / "postmortems",
+    )
+    page = written(result, elsewhere)
+    assert page.parent.resolve() == (project / "postmortems").resolve()
+    assert incident_option(page.read_text(encoding="utf-8"), "id") == "X-0013"
+
+
+# -- file names, overwriting ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title,name",
+    [
+        ("Checkout API returned 503s!", "2024-03-05-checkout-api-returned-503s.rst"),
+        ("DNS / TLS:  certs   expired", "2024-03-05-dns-tls-certs-expired.rst"),
+        ("Café payments déjà vu", "2024-03-05-cafe-payments-deja-vu.rst"),
+    ],
+)
+def test_file_name_is_a_slug_of_date_and_title(tmp_path, title, name):
+    project = make_project(tmp_path / "docs")
+    page = written(new(project, title, "--date", "2024-03-05", "--dir", "postmortems"), project)
+    assert page.name == name
+    assert page.parent.resolve() == (project / "postmortems").resolve()
+
+
+def test_default_dir_is_the_current_folder(tmp_path):
+    project = make_project(tmp_path / "docs")
+    page = written(new(project, TITLE, "--date", "2024-03-05"), project)
+    assert page.resolve() == (project / f"{SLUG}.rst").resolve()
+
+
+def test_never_overwrites(tmp_path):
+    project = make_project(tmp_path / "docs")
+    page = written(new(project, TITLE, "--date", "2024-03-05", "--dir", "postmortems"), project)
+    page.write_text("my notes, not to be lost\n", encoding="utf-8")
+    result = new(project, TITLE, "--date", "2024-03-05", "--dir", "postmortems", expect=1)
+    error = one_line_error(result)
+    assert page.name in error and "exist" in error.lower(), error
+    assert result.stdout.strip() == ""
+    assert page.read_text(encoding="utf-8") == "my notes, not to be lost\n"
+    assert sorted(p.name for p in page.parent.iterdir()) == [page.name]
+
+
+# -- bad arguments --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("date", ["2024-13-05", "05/03/2024", "2024-3-5", "yesterday"])
+def test_bad_date(tmp_path, date):
+    project = make_project(tmp_path / "docs")
+    result = new(project, TITLE, "--date", date, "--dir", "postmortems", expect=2)
+    error = one_line_error(result)
+    assert date in error and "date" in error.lower(), error
+    assert not (project / "postmortems").exists() or not any((project / "postmortems").iterdir())
+
+
+def test_unknown_severity_from_configured_list(tmp_path):
+    project = make_project(
+        tmp_path / "docs", conf="postmortem_severities = ['critical', 'major', 'minor']\n"
+    )
+    result = new(
+        project,
+        TITLE,
+        "--date",
+        "2024-03-05",
+        "--severity",
+        "SEV2",
+        "--dir",
+        "postmortems",
+        expect=2,
+    )
+    error = one_line_error(result)
+    assert "SEV2" in error and "severity" in error.lower(), error
+    assert "critical" in error and "minor" in error, error  # names the allowed values
+    assert not (project / "postmortems").exists() or not any((project / "postmortems").iterdir())
+    # a configured severity is accepted, and the page builds
+    page = written(
+        new(project, TITLE, "--date", "2024-03-05", "--severity", "major", "--dir", "postmortems"),
+        project,
+    )
+    assert incident_option(page.read_text(encoding="utf-8"), "severity") == "major"
+    sphinx_build(project)
+
+
+def test_unknown_severity_with_default_list(tmp_path):
+    project = make_project(tmp_path / "docs")
+    result = new(project, TITLE, "--date", "2024-03-05", "--severity", "SEV9", expect=2)
+    assert "SEV9" in one_line_error(result)
+
+
+# -- help ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("via", ["script", "module"])
+def test_help_lists_every_option(tmp_path, via):
+    result = run(["new", "--help"], tmp_path, via)
+    assert result.returncode == 0, result.stderr
+    for option in ALL_OPTIONS:
+        assert re.search(rf"(^|\s){re.escape(option)}\b", result.stdout), (option, result.stdout)
+    assert "TITLE" in result.stdout.upper()
+    # each option comes with a description (on its line or the lines below it)
+    lines = result.stdout.splitlines()
+    for option in ALL_OPTIONS:
+        start = next(
+            i
+            for i, line in enumerate(lines)
+            if re.match(rf"\s+(-\w, )?{re.escape(option)}\b", line)
+        )
+        block = [lines[start]]
+        for line in lines[start + 1 :]:
+            if not line.strip() or re.match(r"\s+-", line):
+                break
+            block.append(line)
+        words = re.sub(rf"(-\w, )?{re.escape(option)}(\s+[A-Z_{{}},]+)?", "", " ".join(block))
+        assert len(words.split()) >= 2, (option, block)
+    top = run(["--help"], tmp_path, via)
+    assert top.returncode == 0 and "new" in top.stdout
+
+
+# -- templates ----------------------------------------------------------------------
+
+
+CUSTOM_TEMPLATE = """{{ title }}
+{{ "=" * title|length }}
+
+.. incident:: {{ title }}
+   :id: {{ id }}
+   :date: {{ date }}
+   :severity: {{ severity }}
+   :status: {{ status }}
+
+   MARKER-{{ marker }}: our own outline.
+
+Customer communication
+----------------------
+
+What we told customers.
+"""
+
+
+def test_template_option_overrides_the_shipped_template(tmp_path):
+    project = make_project(tmp_path / "docs")
+    template = tmp_path / "templates" / "security.rst.jinja"
+    template.parent.mkdir()
+    template.write_text(CUSTOM_TEMPLATE.replace("{{ marker }}", "CLI"), encoding="utf-8")
+    page = written(
+        new(
+            project,
+            TITLE,
+            "--date",
+            "2024-03-05",
+            "--severity",
+            "SEV1",
+            "--template",
+            template,
+            "--dir",
+            "postmortems",
+        ),
+        project,
+    )
+    text = page.read_text(encoding="utf-8")
+    assert "MARKER-CLI: our own outline." in text
+    assert "Customer communication" in text
+    assert "Root cause and contributing factors" not in text
+    assert incident_option(text, "id") == "INC-2024-001"
+    assert incident_option(text, "severity") == "SEV1"
+    sphinx_build(project)
+
+
+def test_templates_path_postmortem_folder_overrides(tmp_path):
+    project = make_project(tmp_path / "docs", conf="templates_path = ['_templates']\n")
+    folder = project / "_templates" / "postmortem"
+    folder.mkdir(parents=True)
+    (folder / "incident.rst.jinja").write_text(
+        CUSTOM_TEMPLATE.replace("{{ marker }}", "TP"), encoding="utf-8"
+    )
+    page = written(new(project, TITLE, "--date", "2024-03-05", "--dir", "postmortems"), project)
+    text = page.read_text(encoding="utf-8")
+    assert "MARKER-TP: our own outline." in text
+    assert "Root cause and contributing factors" not in text
+    # a name the team does not provide falls back to the shipped template
+    review = written(
+        new(
+            project,
+            "Billing migration",
+            "--type",
+            "project",
+            "--date",
+            "2024-04-26",
+            "--dir",
+            "postmortems",
+        ),
+        project,
+    )
+    assert "MARKER-TP" not in review.read_text(encoding="utf-8")
+    assert "Goals and outcome" in review.read_text(encoding="utf-8")
+    # --template wins over the templates_path folder
+    other = tmp_path / "other.rst.jinja"
+    other.write_text(CUSTOM_TEMPLATE.replace("{{ marker }}", "OPT"), encoding="utf-8")
+    page2 = written(
+        new(
+            project,
+            "Second outage",
+            "--date",
+            "2024-03-06",
+            "--template",
+            other,
+            "--dir",
+            "postmortems",
+        ),
+        project,
+    )
+    assert "MARKER-OPT" in page2.read_text(encoding="utf-8")
+    sphinx_build(project)
+
+
+def test_templates_path_read_through_conf_dir(tmp_path):
+    project = make_project(tmp_path / "docs", conf="templates_path = ['_templates']\n")
+    folder = project / "_templates" / "postmortem"
+    folder.mkdir(parents=True)
+    (folder / "incident.rst.jinja").write_text(
+        CUSTOM_TEMPLATE.replace("{{ marker }}", "CD"), encoding="utf-8"
+    )
+    page = written(
+        new(
+            tmp_path,
+            TITLE,
+            "--date",
+            "2024-03-05",
+            "--conf-dir",
+            project,
+            "--dir",
+            project / "postmortems",
+        ),
+        tmp_path,
+    )
+    assert "MARKER-CD" in page.read_text(encoding="utf-8")
+
+
+def test_missing_template_is_a_usage_error(tmp_path):
+    project = make_project(tmp_path / "docs")
+    result = new(
+        project, TITLE, "--date", "2024-03-05", "--template", tmp_path / "nope.jinja", expect=2
+    )
+    assert "nope.jinja" in one_line_error(result)
