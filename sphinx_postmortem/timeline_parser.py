@@ -303,6 +303,11 @@ def compute_metrics(entries: Sequence[TimelineEntry]) -> Metrics:
     return metrics
 
 
+def format_clock(moment: dt.datetime) -> str:
+    """``14:02``, or ``14:02:30`` when the seconds matter."""
+    return moment.strftime("%H:%M" if moment.second == 0 else "%H:%M:%S")
+
+
 def format_duration(seconds: int) -> str:
     """``45s``, ``7m``, ``7m30s``, ``1h08m``, ``2d03h``."""
     seconds = abs(int(seconds))

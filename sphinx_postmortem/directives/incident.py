@@ -16,7 +16,7 @@ from ..errors import warn
 from ..model import PROJECT_TYPE, IncidentRecord, is_open
 from ..nodes import incident_panel
 from ..render import external_link, field_list, label, link, metric_names, page_relative_url
-from ..timeline_parser import format_duration
+from ..timeline_parser import format_clock, format_duration
 from .base import PostmortemDirective
 
 if TYPE_CHECKING:
@@ -218,5 +218,4 @@ def _related_list(builder: Builder, fromdocname: str, related: list[dict]) -> no
 def format_moment(iso: str, zone: str) -> str:
     """``2024-03-05T14:02:00+01:00`` in zone ``CET`` -> ``2024-03-05 14:02 CET``."""
     moment = dt.datetime.fromisoformat(iso)
-    time = moment.strftime("%H:%M" if moment.second == 0 else "%H:%M:%S")
-    return f"{moment.date().isoformat()} {time} {zone}"
+    return f"{moment.date().isoformat()} {format_clock(moment)} {zone}"

@@ -13,7 +13,13 @@ from ..errors import warn
 from ..model import TimelineEntry
 from ..nodes import timeline_block, timeline_offset
 from ..render import label, milestone_names, table
-from ..timeline_parser import format_duration, format_offset, parse_lines, resolve_zone
+from ..timeline_parser import (
+    format_clock,
+    format_duration,
+    format_offset,
+    parse_lines,
+    resolve_zone,
+)
 from .base import PostmortemDirective
 
 if TYPE_CHECKING:
@@ -75,7 +81,7 @@ class TimelineDirective(PostmortemDirective):
         for entry in entries:
             moment = dt.datetime.fromisoformat(entry["when"])
             date, zone = moment.date().isoformat(), entry["zone"]
-            when = moment.strftime("%H:%M" if moment.second == 0 else "%H:%M:%S")
+            when = format_clock(moment)
             if date != shown_date:
                 when = f"{date} {when}"
             if zone != shown_zone or date != shown_date:
