@@ -1,0 +1,245 @@
+"""The Atom feed of published post-mortems (issue 6, "Atom feed").
+
+``tests/roots/test-feed`` (``html_baseurl = "https://example.org/pm/"``, a
+project name that needs escaping) holds:
+
+========== ===== ========== ========== =====================
+document   id    date       status     authors
+========== ===== ========== ========== =====================
+one        F-1   2024-03-01 published  Ana Silva, Bo Chen
+two        F-2   2024-05-01 published  Kim Park
+three      F-3   2024-04-01 in-review  Lee Wong
+four       F-4   2024-02-01 draft      Dee Raft
+sub/five   F-6   2024-04-15 published  Sam Sub
+hostile    F-5   2024-01-15 published  (names to escape)
+plain      (no incident)
+========== ===== ========== ========== =====================
+
+The feed is parsed with a real feed parser (``feedparser``) and with
+:mod:`xml.etree.ElementTree` for the structure Atom 1.0 requires.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+from test_rollup_support import El, build, parse_html
+
+ROOTS = Path(__file__).parent / "roots"
+ATOM = "{http://www.w3.org/2005/Atom}"
+BASE = "https://example.org/pm/"
+FEED = "postmortems.atom"
+PROJECT = 'Feed "Demo" <&>'
+FEED_TITLE = f"{PROJECT} post-mortems"
+HOSTILE_TITLE = "<script>alert(\"x\")</script> & ]]> 'quoted'"
+
+#: id -> (page, title, date, authors) of the incidents of the root.
+INCIDENTS = {
+    "F-1": ("one.html", "First published outage", "2024-03-01", ["Ana Silva", "Bo Chen"]),
+    "F-2": ("two.html", "Second published outage", "2024-05-01", ["Kim Park"]),
+    "F-3": ("three.html", "Outage still in review", "2024-04-01", ["Lee Wong"]),
+    "F-4": ("four.html", "Draft outage", "2024-02-01", ["Dee Raft"]),
+    "F-6": ("sub/five.html", "Nested published outage", "2024-04-15", ["Sam Sub"]),
+    "F-5": ("hostile.html", HOSTILE_TITLE, "2024-01-15",
+            ["Eve <eve@example.com>", "O'Brien & Sons"]),
+}
+PUBLISHED_NEWEST_FIRST = ["F-2", "F-6", "F-1", "F-5"]
+
+
+def copy_root(dest: Path) -> Path:
+    shutil.copytree(ROOTS / "test-feed", dest)
+    return dest
+
+
+def url(incident_id: str, page: str | None = None) -> str:
+    return f"{BASE}{page or INCIDENTS[incident_id][0]}#incident-{incident_id}"
+
+
+def entry_ids(parsed) -> list[str]:
+    """Incident ids of the feed's entries, in feed order (from the entry ids)."""
+    return [e.id.rsplit("#incident-", 1)[1] for e in parsed.entries]
+
+
+def parse_feed(outdir: Path):
+    data = (outdir / FEED).read_bytes()
+    parsed = feedparser.parse(data)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    return parsed
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory):
+    return build(copy_root(tmp_path_factory.mktemp("feed") / "src"))
+
+
+@pytest.fixture(scope="module")
+def feed(html):
+    return parse_feed(html.outdir)
+
+
+def test_build_is_clean(html):
+    assert html.warnings == []
+
+
+def test_feed_is_valid_atom(html, feed):
+    assert feed.encoding.lower() == "utf-8"
+    root = ET.fromstring((html.outdir / FEED).read_bytes())
+    assert root.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated"):
+        assert len(root.findall(f"{ATOM}{name}")) == 1, name
+    feed_has_author = root.find(f"{ATOM}author/{ATOM}name") is not None
+    self_links = [link for link in root.findall(f"{ATOM}link") if link.get("rel") == "self"]
+    assert [link.get("href") for link in self_links] == [BASE + FEED]
+    entries = root.findall(f"{ATOM}entry")
+    assert entries
+    seen = set()
+    for entry in entries:
+        for name in ("id", "title", "updated"):
+            assert len(entry.findall(f"{ATOM}{name}")) == 1, name
+        # RFC 3339 timestamps
+        dt.datetime.strptime(entry.findtext(f"{ATOM}updated"), "%Y-%m-%dT%H:%M:%SZ")
+        # every entry has an author, its own or the feed's
+        assert feed_has_author or entry.find(f"{ATOM}author/{ATOM}name") is not None
+        alternates = [link for link in entry.findall(f"{ATOM}link")
+                      if link.get("rel", "alternate") == "alternate"]
+        assert len(alternates) == 1
+        identifier = entry.findtext(f"{ATOM}id")
+        assert identifier.startswith(BASE) and identifier not in seen
+        seen.add(identifier)
+
+
+def test_feed_metadata(feed):
+    assert feed.feed.title == FEED_TITLE
+    assert feed.feed.id == BASE + FEED
+    assert feed.feed.updated_parsed[:3] == (2024, 5, 1)  # the newest entry, not the clock
+    assert any(link.rel == "self" and link.href == BASE + FEED for link in feed.feed.links)
+
+
+def test_only_published_entries_newest_first(feed):
+    assert entry_ids(feed) == PUBLISHED_NEWEST_FIRST
+
+
+def test_entry_contents(html, feed):
+    for entry, incident_id in zip(feed.entries, entry_ids(feed), strict=True):
+        page, title, date, authors = INCIDENTS[incident_id]
+        assert entry.id == url(incident_id)
+        assert entry.link == url(incident_id)
+        assert title in entry.title
+        assert entry.updated_parsed[:3] == tuple(int(p) for p in date.split("-"))
+        assert [a.name for a in entry.authors] == authors
+        if incident_id != "F-5":
+            assert entry.summary.startswith(f"Summary of {incident_id}: what happened")
+        # the link leads to the incident on its page
+        target = html.outdir / page
+        assert f'id="incident-{incident_id}"' in target.read_text(encoding="utf-8")
+    first = feed.entries[0]
+    assert first.title == "F-2: Second published outage"
+
+
+def test_hostile_strings_are_escaped(html, feed):
+    raw = (html.outdir / FEED).read_bytes()
+    assert b"<script>" not in raw and b"<b>" not in raw and b"<img" not in raw
+    root = ET.fromstring(raw)
+    entry = next(e for e in root.findall(f"{ATOM}entry")
+                 if e.findtext(f"{ATOM}id") == url("F-5"))
+    assert HOSTILE_TITLE in entry.findtext(f"{ATOM}title")
+    assert [a.findtext(f"{ATOM}name") for a in entry.findall(f"{ATOM}author")] == [
+        "Eve <eve@example.com>", "O'Brien & Sons"]
+    assert entry.findtext(f"{ATOM}summary").startswith("Summary with <b>markup</b> & an")
+    assert root.findtext(f"{ATOM}title") == FEED_TITLE
+    parsed = next(e for e in feed.entries if e.id == url("F-5"))
+    assert HOSTILE_TITLE in parsed.title
+
+
+def alternate_links(page: str) -> list[El]:
+    dom = parse_html(page)
+    head = dom.find("head")
+    assert head is not None
+    return [link for link in head.find_all("link")
+            if link.attrs.get("rel") == "alternate"
+            and link.attrs.get("type") == "application/atom+xml"]
+
+
+def test_every_page_links_the_feed(html):
+    pages = sorted(html.outdir.rglob("*.html"))
+    names = {p.relative_to(html.outdir).as_posix() for p in pages}
+    assert {"index.html", "plain.html", "sub/five.html", "genindex.html", "search.html",
+            "postmortem-incidents.html"} <= names
+    for path in pages:
+        links = alternate_links(path.read_text(encoding="utf-8"))
+        assert len(links) == 1, path
+        assert links[0].attrs["href"] == BASE + FEED
+        assert links[0].attrs.get("title") == FEED_TITLE  # escaped in the markup, intact here
+
+
+def test_feed_statuses_add_entries(tmp_path):
+    result = build(copy_root(tmp_path / "src"),
+                   confoverrides={"postmortem_feed_statuses": ["in-review"]})
+    parsed = parse_feed(result.outdir)
+    assert entry_ids(parsed) == ["F-2", "F-6", "F-3", "F-1", "F-5"]
+    entry = parsed.entries[2]
+    assert entry.link == url("F-3")
+    assert [a.name for a in entry.authors] == ["Lee Wong"]
+
+
+def test_no_feed_without_base_url(tmp_path):
+    result = build(copy_root(tmp_path / "src"), confoverrides={"html_baseurl": ""})
+    assert not (result.outdir / FEED).exists()
+    for path in result.outdir.rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        assert "application/atom+xml" not in page, path
+
+
+def test_no_feed_for_the_text_builder(tmp_path):
+    result = build(copy_root(tmp_path / "src"), "text")
+    assert (result.outdir / "one.txt").exists()
+    assert not (result.outdir / FEED).exists()
+    assert not list(result.outdir.rglob("*.atom"))
+
+
+def test_dirhtml_feed_links_directory_urls(tmp_path):
+    result = build(copy_root(tmp_path / "src"), "dirhtml")
+    parsed = parse_feed(result.outdir)
+    assert entry_ids(parsed) == PUBLISHED_NEWEST_FIRST
+    assert parsed.entries[0].link == f"{BASE}two/#incident-F-2"
+    assert parsed.entries[1].link == f"{BASE}sub/five/#incident-F-6"
+    links = alternate_links((result.outdir / "one" / "index.html").read_text(encoding="utf-8"))
+    assert [link.attrs["href"] for link in links] == [BASE + FEED]
+
+
+def test_feed_is_deterministic(tmp_path, html):
+    again = build(copy_root(tmp_path / "elsewhere"))
+    assert (again.outdir / FEED).read_bytes() == (html.outdir / FEED).read_bytes()
+
+
+def test_incremental_build_updates_the_feed(tmp_path):
+    srcdir = copy_root(tmp_path / "src")
+    first = build(srcdir, freshenv=True)
+    before = (first.outdir / FEED).read_bytes()
+    again = build(srcdir, freshenv=False)
+    assert (again.outdir / FEED).read_bytes() == before  # nothing changed: same bytes
+    path = srcdir / "three.rst"
+    path.write_text(path.read_text(encoding="utf-8").replace(":status: in-review",
+                                                             ":status: published"),
+                    encoding="utf-8")
+    later = time.time_ns() + 2_000_000_000
+    os.utime(path, ns=(later, later))
+    updated = build(srcdir, freshenv=False)
+    assert entry_ids(parse_feed(updated.outdir)) == ["F-2", "F-6", "F-3", "F-1", "F-5"]
+
+
+def test_base_url_without_trailing_slash(tmp_path, html):
+    result = build(copy_root(tmp_path / "src"), confoverrides={"html_baseurl": BASE.rstrip("/")})
+    parsed = parse_feed(result.outdir)
+    assert [e.link for e in parsed.entries] == [url(i) for i in PUBLISHED_NEWEST_FIRST]
+    assert parsed.feed.id == BASE + FEED
+    links = alternate_links((result.outdir / "one.html").read_text(encoding="utf-8"))
+    assert [link.attrs["href"] for link in links] == [BASE + FEED]
