@@ -10,7 +10,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import checks, config, events, export, feed, imports, nodes
+from . import checks, config, events, export, feed, imports, lesson_store, nodes
 from .directives.action_item import ActionItemDirective, settle_default_ids
 from .directives.incident import IncidentDirective, settle_title
 from .directives.lesson import LessonDirective
@@ -57,6 +57,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", settle_title, priority=400)
     app.connect("doctree-read", settle_default_ids, priority=400)
     app.connect("doctree-read", checks.check_page)
+    app.connect("doctree-read", lesson_store.save_lesson_bodies)
+    app.connect("env-purge-doc", lesson_store.forget_lesson_bodies)
     app.connect("env-get-updated", events.outdated_rollups)
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("html-page-context", events.add_stylesheet)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any, cast
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.util.fileutil import copy_asset_file
 
 from .config import build_date
 from .domain import PER_DOC_KEYS, PostmortemDomain
@@ -86,7 +86,9 @@ def copy_stylesheet(app: Sphinx, exception: BaseException | None) -> None:
     changed setting).
     """
     if exception is None and app.builder.format == "html":
-        copy_asset_file(STATIC_DIR / STYLESHEET, Path(app.builder.outdir) / "_static")
+        target = Path(app.builder.outdir) / "_static" / STYLESHEET
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(STATIC_DIR / STYLESHEET, target)
 
 
 def add_stylesheet(

@@ -12,6 +12,7 @@ from sphinx.util import docname_join
 
 from .charts import incidents_chart, times_chart
 from .export import project_name
+from .lesson_store import load_lesson_bodies
 from .model import ActionRecord, LessonRecord, is_overdue
 from .nodes import rollup
 from .render import (
@@ -76,7 +77,7 @@ class RollupRenderer:
         self.fromdocname = fromdocname
         self.today = today
         self.config = domain.env.config
-        self._doctrees: dict[str, nodes.document] = {}
+        self._lesson_bodies: dict[str, dict[str, nodes.Element]] = {}
         self.local_name = project_name(self.config)
         self._charts = 0
 
@@ -215,12 +216,10 @@ class RollupRenderer:
                 if part.strip()
             ]
         docname = lesson["docname"]
-        if docname not in self._doctrees:
-            self._doctrees[docname] = self.domain.env.get_doctree(docname)
-        for body in self._doctrees[docname].findall(nodes.container):
-            if body.get("lesson_anchor") == lesson["anchor"]:
-                break
-        else:
+        if docname not in self._lesson_bodies:
+            self._lesson_bodies[docname] = load_lesson_bodies(self.domain.env, docname)
+        body = self._lesson_bodies[docname].get(lesson["anchor"])
+        if body is None:
             return []
         copied = body.deepcopy()
         del copied["lesson_anchor"]

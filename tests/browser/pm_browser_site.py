@@ -1,0 +1,148 @@
+"""Build the demo documentation with a given theme and serve it locally.
+
+Shared by the browser tests (test_browser.py) and the README screenshot
+script (make_readme_screenshots.py). Everything is written under a
+directory the caller chooses; the repository's own tree is never touched.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DOCS = REPO / "docs"
+PAYMENTS = Path("_example_projects") / "payments"
+
+THEMES = ("alabaster", "furo", "sphinx_rtd_theme", "pydata_sphinx_theme", "sphinx_book_theme")
+#: Themes with a dark mode, and how a visitor's choice is stored.
+PYDATA_THEMES = ("pydata_sphinx_theme", "sphinx_book_theme")
+DARK_THEMES = ("furo", *PYDATA_THEMES)
+
+#: Pages the tests and screenshots look at, relative to the site root.
+INCIDENT_PAGE = "examples/checkout-503s.html"
+LESSONS_PAGE = "lessons.html"
+INCIDENTS_PAGE = "incidents.html"
+ACTIONS_PAGE = "actions.html"
+STATS_PAGE = "pm-browser-stats.html"
+
+#: A postmortem-stats page added to the copy of the docs that is built (the
+#: documentation has none of its own). ``:orphan:`` keeps it out of toctrees.
+STATS_SOURCE = """\
+:orphan:
+
+Post-mortem statistics
+======================
+
+.. postmortem-stats::
+   :period: quarter
+   :since: 2023-10-01
+"""
+
+
+def _ignore(directory: str, names: list[str]) -> set[str]:
+    return {n for n in names if n in {"_build", "__pycache__", ".doctrees"}}
+
+
+def build_site(theme: str, workdir: Path, *, quiet: bool = True) -> Path:
+    """Build the payments example, then the docs, with ``html_theme=theme``.
+
+    Returns the HTML output directory of the docs (the payments site is
+    copied into its ``payments/`` folder by docs/conf.py).
+    """
+    source = workdir / "src"
+    if source.exists():
+        shutil.rmtree(source)
+    shutil.copytree(DOCS, source, ignore=_ignore)
+    (source / "pm-browser-stats.rst").write_text(STATS_SOURCE, encoding="utf-8")
+    out = workdir / "html"
+    flags = ["-q"] if quiet else []
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    # pydata-sphinx-theme (and sphinx-book-theme, built on it) logs a console
+    # error on a first visit when no default mode is configured; a site sets
+    # one with html_context, as these builds do.
+    theme_flags = ["-A", "default_mode=auto"] if theme in PYDATA_THEMES else []
+    builds = (
+        (source / PAYMENTS, source / PAYMENTS / "_build" / "html", []),
+        (source, out, ["-d", str(workdir / ".doctrees")]),
+    )
+    for src, dest, extra in builds:
+        cmd = [
+            sys.executable,
+            "-m",
+            "sphinx",
+            *flags,
+            *extra,
+            *theme_flags,
+            "-b",
+            "html",
+            "-D",
+            f"html_theme={theme}",
+            str(src),
+            str(dest),
+        ]
+        result = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=source)
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"sphinx build with {theme} failed ({result.returncode}):\n"
+                f"{result.stdout}\n{result.stderr}"
+            )
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+class Server:
+    """A static file server on 127.0.0.1 (a free port) in a daemon thread."""
+
+    def __init__(self, root: Path) -> None:
+        handler = functools.partial(_QuietHandler, directory=str(root))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def missing_browser() -> str | None:
+    """Why a browser cannot be driven here, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -e '.[browser]')"
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    return None
+
+
+def launch_chromium(playwright):  # type: ignore[no-untyped-def]
+    """Debian's Chromium, never a browser Playwright downloads."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
