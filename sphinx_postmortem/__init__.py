@@ -10,7 +10,17 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import checks, config, events, export, feed, imports, lesson_store, nodes
+from . import (
+    checks,
+    config,
+    export,
+    feed,
+    freshness,
+    imports,
+    lesson_store,
+    nodes,
+    stylesheet,
+)
 from .directives.action_item import ActionItemDirective, settle_default_ids
 from .directives.incident import IncidentDirective, settle_title
 from .directives.lesson import LessonDirective
@@ -59,11 +69,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", checks.check_page)
     app.connect("doctree-read", lesson_store.save_lesson_bodies)
     app.connect("env-purge-doc", lesson_store.forget_lesson_bodies)
-    app.connect("env-get-updated", events.outdated_rollups)
+    app.connect("env-get-updated", freshness.outdated_pages)
     app.connect("warn-missing-reference", warn_missing_reference)
-    app.connect("html-page-context", events.add_stylesheet)
+    app.connect("html-page-context", stylesheet.add_stylesheet)
     app.connect("html-page-context", feed.add_feed_link)
-    app.connect("build-finished", events.copy_stylesheet)
+    app.connect("build-finished", stylesheet.copy_stylesheet)
+    app.connect("build-finished", freshness.save_state)
     app.connect("build-finished", export.write_export)
     app.connect("build-finished", feed.write_feed)
     return {

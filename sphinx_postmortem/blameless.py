@@ -131,22 +131,29 @@ def compile_rules(
 
     Raises :class:`PostmortemError` for a rule that is not a valid pattern.
     """
-    names = sorted({" ".join(p.split()) for p in people if p and p.strip()}, key=len, reverse=True)
+    names = sorted(
+        {" ".join(p.split()) for p in people if isinstance(p, str) and p.strip()},
+        key=len,
+        reverse=True,
+    )
     person = "|".join(re.escape(n) for n in names) or r"(?!x)x"
+    if isinstance(rules, (str, bytes)) or not isinstance(rules, Iterable):
+        raise PostmortemError("the rules must be a list of (name, pattern, suggestion)")
     compiled = []
     for rule in rules:
         if isinstance(rule, Mapping):
-            name, pattern, suggestion = (
-                rule.get("name", ""),
-                rule.get("pattern", ""),
-                rule.get("suggestion", ""),
-            )
+            fields = [rule.get("name", ""), rule.get("pattern", ""), rule.get("suggestion", "")]
+        elif isinstance(rule, (list, tuple)) and len(rule) == 3:
+            fields = list(rule)
         else:
-            if len(rule) != 3:
-                raise PostmortemError(
-                    f"blameless rule {rule!r} must be (name, pattern, suggestion)"
-                )
-            name, pattern, suggestion = rule
+            raise PostmortemError(
+                f"blameless rule {rule!r:.80} must be (name, pattern, suggestion)"
+            )
+        if not all(isinstance(field, str) for field in fields):
+            raise PostmortemError(
+                f"blameless rule {rule!r:.80}: name, pattern and suggestion must be strings"
+            )
+        name, pattern, suggestion = fields
         if not pattern:
             raise PostmortemError(f"blameless rule {name!r} has no pattern")
         try:

@@ -110,14 +110,15 @@ class PostmortemDomain(Domain):
         "actions": {},  # docname -> [ActionRecord]
         "lessons": {},  # docname -> [LessonRecord]
         "rollups": {},  # docname -> [roll-up directive names]
-        "rollup_state": {"digest": "", "overdue": [], "related": {}},
         "imports": {},  # project name -> imported export (see imports.py)
     }
-    data_version = 4
+    data_version = 5
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._cache: dict[str, Any] = {}
+        #: Set at env-get-updated, saved at build-finished (see freshness.py).
+        self.pending_state: dict[str, Any] | None = None
 
     # -- storing ------------------------------------------------------------
 

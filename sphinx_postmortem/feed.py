@@ -13,11 +13,12 @@ import xml.etree.ElementTree as ET
 from html import escape
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urljoin
 
 from sphinx.application import Sphinx
 
+from . import urls
 from .domain import PostmortemDomain
+from .errors import warn
 from .export import EXPORT_BUILDERS, project_name
 from .model import IncidentRecord, newest_first
 
@@ -45,12 +46,10 @@ def build_feed(incidents: list[IncidentRecord], base_url: str, title: str, url_o
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ordered = newest_first(incidents)
-    _sub(feed, "id", urljoin(base_url, FEED_FILENAME))
+    _sub(feed, "id", _join(base_url, FEED_FILENAME))
     _sub(feed, "title", title)
     _sub(feed, "updated", _timestamp(ordered[0]["date"] if ordered else None))
-    _sub(
-        feed, "link", rel="self", type="application/atom+xml", href=urljoin(base_url, FEED_FILENAME)
-    )
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=_join(base_url, FEED_FILENAME))
     _sub(feed, "link", rel="alternate", type="text/html", href=base_url)
     author = _sub(feed, "author")
     _sub(author, "name", title)
@@ -77,22 +76,44 @@ def build_feed(incidents: list[IncidentRecord], base_url: str, title: str, url_o
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+def _join(base_url: str, path: str) -> str:
+    return urls.join(base_url, path) or base_url + path
+
+
+def _base_url(app: Sphinx) -> str:
+    return str(app.config.html_baseurl).rstrip("/") + "/"
+
+
 def _enabled(app: Sphinx) -> bool:
-    return bool(app.config.html_baseurl) and app.builder.name in EXPORT_BUILDERS
+    """A feed needs an absolute ``html_baseurl`` (feed readers need absolute links)."""
+    return (
+        bool(app.config.html_baseurl)
+        and app.builder.name in EXPORT_BUILDERS
+        and urls.is_absolute_http(_base_url(app))
+    )
 
 
 def write_feed(app: Sphinx, exception: BaseException | None) -> None:
     """``build-finished``: write ``postmortems.atom`` next to the HTML."""
-    if exception is not None or not _enabled(app):
+    if exception is not None or not app.config.html_baseurl:
+        return
+    if not _enabled(app):
+        if app.builder.name in EXPORT_BUILDERS:
+            warn(
+                f"html_baseurl {app.config.html_baseurl!r} is not an absolute http(s) URL; "
+                "no Atom feed written",
+                "config",
+                None,
+            )
         return
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
-    base_url = app.config.html_baseurl.rstrip("/") + "/"
+    base_url = _base_url(app)
     statuses = feed_statuses(app.config)
     incidents = [i for i in domain.all_incidents() if i["status"] in statuses]
 
     def url_of(incident: IncidentRecord) -> str:
         page = app.builder.get_target_uri(incident["docname"])
-        return urljoin(base_url, f"{page}#{incident['anchor']}")
+        return _join(base_url, f"{page}#{incident['anchor']}")
 
     data = build_feed(incidents, base_url, f"{project_name(app.config)} post-mortems", url_of)
     target = Path(app.builder.outdir) / FEED_FILENAME
@@ -108,7 +129,7 @@ def add_feed_link(
     """``html-page-context``: advertise the feed on every page."""
     if not _enabled(app):
         return
-    href = urljoin(app.config.html_baseurl.rstrip("/") + "/", FEED_FILENAME)
+    href = _join(_base_url(app), FEED_FILENAME)
     title = f"{project_name(app.config)} post-mortems"
     context["metatags"] = context.get("metatags", "") + (
         f'\n<link rel="alternate" type="application/atom+xml" title="{escape(title)}" '

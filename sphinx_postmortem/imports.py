@@ -19,11 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urljoin, urlsplit
 
 from sphinx.application import Sphinx
 from sphinx.util import requests
 
+from . import urls
 from .domain import PostmortemDomain
 from .errors import PostmortemError, warn
 from .export import EXPORT_FILENAME, SCHEMA_VERSION
@@ -50,7 +50,7 @@ class Source:
 
 
 def _is_remote(location: str) -> bool:
-    return urlsplit(location).scheme.lower() in ("http", "https")
+    return urls.scheme(location) in ("http", "https")
 
 
 def parse_mapping(mapping: Any, confdir: str) -> tuple[list[Source], list[str]]:
@@ -75,7 +75,7 @@ def parse_mapping(mapping: Any, confdir: str) -> tuple[list[Source], list[str]]:
             problems.append(f"postmortem_projects[{name!r}] must be (base_url, location or None)")
             continue
         base_url, location = value
-        if urlsplit(base_url).scheme.lower() not in ("", "http", "https"):
+        if urls.scheme(base_url) not in urls.LINKABLE_SCHEMES:
             problems.append(
                 f"postmortem_projects[{name!r}]: base URL {base_url!r} must be http(s) or relative"
             )
@@ -83,7 +83,7 @@ def parse_mapping(mapping: Any, confdir: str) -> tuple[list[Source], list[str]]:
         if not base_url.endswith("/"):
             base_url += "/"
         if location is None:
-            location = join_url(base_url, EXPORT_FILENAME)
+            location = urls.join(base_url, EXPORT_FILENAME) or EXPORT_FILENAME
             if not _is_remote(location):
                 location = str(Path(confdir, location))
         elif not _is_remote(location):
@@ -131,22 +131,12 @@ def _choice(entry: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str
     return cast(str, value)
 
 
-def join_url(base_url: str, url: str) -> str:
-    """``url`` resolved against ``base_url``; a relative base keeps its leading ``../``."""
-    if urlsplit(url).scheme or url.startswith(("/", "//")):
-        return url
-    base = urlsplit(base_url)
-    if base.scheme or base.netloc:
-        return urljoin(base_url, url)
-    return base_url.rsplit("/", 1)[0] + "/" + url if "/" in base_url else url
-
-
 def safe_link(base_url: str, url: Any) -> str:
     """``url`` joined to ``base_url``; only http(s) or relative links are allowed."""
     if not isinstance(url, str) or not url.strip() or any(ord(c) < 32 for c in url):
         raise PostmortemError("'url' must be a non-empty string")
-    joined = join_url(base_url, url.strip())
-    if urlsplit(joined).scheme.lower() not in ("", "http", "https"):
+    joined = urls.join(base_url, url.strip())
+    if joined is None or urls.scheme(joined) not in urls.LINKABLE_SCHEMES:
         raise PostmortemError(f"link {url.strip()[:80]!r} is not http(s) or relative; refused")
     return joined
 
@@ -182,11 +172,7 @@ def _incident(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, A
         "tags": _names(entry, "tags"),
         "summary": _text(entry, "summary", required=False) or "",
         "metrics": metrics,
-        "milestones": [
-            m
-            for m in entry.get("milestones") or []
-            if isinstance(m, Mapping) and m.get("milestone") in MILESTONES
-        ],
+        "milestones": _milestones(entry.get("milestones")),
         "open_actions": counts.get("open", 0),
         "total_actions": counts.get("total", 0),
         "lesson_count": lessons,
@@ -198,14 +184,21 @@ def _incident(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, A
     }
 
 
+def _milestones(value: Any) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PostmortemError("'milestones' must be a list")
+    return [
+        {"milestone": m["milestone"], "time": m.get("time"), "offset": m.get("offset")}
+        for m in value
+        if isinstance(m, Mapping) and m.get("milestone") in MILESTONES
+    ]
+
+
 def _action(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, Any]:
     tracker_url = entry.get("tracker_url")
-    if not (
-        isinstance(tracker_url, str)
-        and _is_remote(tracker_url)
-        and urlsplit(tracker_url).netloc
-        and not any(ord(c) < 33 for c in tracker_url)
-    ):
+    if not (isinstance(tracker_url, str) and urls.is_absolute_http(tracker_url)):
         tracker_url = None  # only absolute http(s) tracker links are kept
     return {
         "id": _text(entry, "id"),
@@ -255,6 +248,8 @@ def validate_payload(raw: bytes, name: str, base_url: str) -> tuple[dict[str, An
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise PostmortemError(f"not a JSON file ({exc})") from None
+    except RecursionError:
+        raise PostmortemError("not a usable JSON file (nested too deeply)") from None
     if not isinstance(data, dict):
         raise PostmortemError("not a post-mortem export (the top level is not an object)")
     version = data.get("schema_version")

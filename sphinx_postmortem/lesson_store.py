@@ -29,7 +29,7 @@ def _detached(body: nodes.Element) -> nodes.Element:
     """A copy of ``body`` that refers to no document (and so pickles on its own)."""
     copied = body.deepcopy()
     for node in copied.findall():
-        node.document = None
+        node.document = None  # type: ignore[assignment]  # docutils allows None
     return copied
 
 

@@ -8,12 +8,13 @@ All user text goes into Text nodes, which every writer escapes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.locale import get_translation
 from sphinx.util.nodes import make_refnode
+
+from . import urls
 
 _ = get_translation("sphinx_postmortem")
 
@@ -145,7 +146,7 @@ def link(
 
 def page_relative_url(builder: Builder, fromdocname: str, url: str) -> str:
     """Make a URL relative to the output root usable from ``fromdocname``'s page."""
-    if urlsplit(url).scheme or url.startswith(("/", "#")):
+    if not urls.is_relative(url) or url.startswith(("/", "#")):
         return url
     depth = builder.get_target_uri(fromdocname).count("/")
     return "../" * depth + url

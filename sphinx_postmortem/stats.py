@@ -57,13 +57,14 @@ def _next_start(date: dt.date, period: str) -> dt.date:
 
 def period_range(first: dt.date, last: dt.date, period: str) -> list[str]:
     """Every period from the one holding ``first`` to the one holding ``last``."""
-    labels = []
+    if first > last:
+        return []
+    labels = [period_of(first, period)]
+    final = period_of(last, period)
     current = first
-    while current <= last:
-        labels.append(period_of(current, period))
+    while labels[-1] != final:
         current = _next_start(current, period)
-    if period_of(last, period) not in labels:
-        labels.append(period_of(last, period))
+        labels.append(period_of(current, period))
     return labels
 
 

@@ -222,6 +222,10 @@ def parse_lines(
             moment, entry_zone = _parse_timestamp(
                 match["date"], match["time"], zone_text, zone, last, fallback_date
             )
+            moment.astimezone(dt.timezone.utc)  # raises for the last hours of year 9999
+        except OverflowError:
+            result.problems.append(Problem(lineno, "date out of range; entry skipped"))
+            continue
         except ValueError as exc:
             result.problems.append(Problem(lineno, f"{exc}; entry skipped"))
             continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -11,6 +11,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.locale import get_translation
 
+from .. import urls
 from ..errors import PostmortemError
 from ..model import ACTION_STATUSES, ActionRecord, is_overdue
 from ..nodes import overdue_marker
@@ -40,8 +41,7 @@ def tracker_url(tracker: str, config: Config) -> str | None:
     """
     lowered = tracker.strip().lower()
     if "://" in lowered or lowered.startswith(_UNSAFE_SCHEMES):
-        parts = urlsplit(tracker.strip())
-        if parts.scheme.lower() in ("http", "https") and parts.netloc and " " not in tracker:
+        if urls.is_absolute_http(tracker.strip()):
             return tracker.strip()
         raise PostmortemError(
             f"tracker {tracker!r} is not an http(s) URL; it is shown as text, not linked"

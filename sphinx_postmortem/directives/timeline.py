@@ -1,4 +1,4 @@
-"""The ``timeline`` directive: timestamped events rendered as a table."""
+"""The ``timeline`` directive: timestamped events (an ordered list in HTML, a table elsewhere)."""
 
 from __future__ import annotations
 

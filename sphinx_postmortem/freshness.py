@@ -1,0 +1,121 @@
+"""Keeping pages that show data from other pages fresh in incremental builds.
+
+Roll-up pages, incident panels (related post-mortems) and action items
+(overdue flags) show data that changes without their own source changing.
+At ``env-get-updated`` the data they show is compared with what it was when
+the last build *finished*, and the pages whose view changed are returned to
+be rewritten. The comparison state is written only at ``build-finished``
+without an exception, beside the doctrees and per builder, so a build that
+fails half-way leaves the old state behind and the next build rewrites the
+pages again (no stale roll-ups after an interrupted build).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, cast
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from .config import build_date
+from .domain import PostmortemDomain
+from .model import is_overdue
+
+STATE_VERSION = 1
+
+
+def _domain(env: BuildEnvironment) -> PostmortemDomain:
+    return cast(PostmortemDomain, env.get_domain("postmortem"))
+
+
+def _state_path(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / f"postmortem-state-{app.builder.name}.json"
+
+
+def _load_state(app: Sphinx) -> dict[str, Any]:
+    try:
+        state = json.loads(_state_path(app).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) and state.get("version") == STATE_VERSION else {}
+
+
+def _digest(domain: PostmortemDomain, overdue: list[list[str]]) -> str:
+    """A hash of everything a roll-up can show (line numbers excluded)."""
+
+    def strip(record: Any) -> dict[str, Any]:
+        return {k: v for k, v in record.items() if k != "lineno"}
+
+    payload = {
+        "incidents": [strip(r) for r in domain.all_incidents()],
+        "actions": [strip(r) for r in domain.all_actions()],
+        "lessons": [strip(r) for r in domain.all_lessons()],
+        "milestones": {
+            docname: [(e["when"], e["milestone"]) for e in entries if e["milestone"]]
+            for docname, entries in sorted(domain.data["timeline"].items())
+        },
+        "overdue": overdue,
+        "imports": {
+            name: {k: v for k, v in project.items() if k not in ("fetched", "mtime")}
+            for name, project in sorted(domain.data["imports"].items())
+        },
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def current_state(domain: PostmortemDomain, today: str) -> dict[str, Any]:
+    """What the pages that depend on other pages show now."""
+    overdue = sorted([a["docname"], a["id"]] for a in domain.all_actions() if is_overdue(a, today))
+    related = {
+        docname: [
+            [r.get("project") or "", r["id"], r["title"], r["date"] or "", r["severity"] or ""]
+            for r in domain.related(docname)
+        ]
+        for docname in sorted(domain.data["incidents"])
+    }
+    return {
+        "version": STATE_VERSION,
+        "digest": _digest(domain, overdue),
+        "overdue": overdue,
+        "related": related,
+    }
+
+
+def outdated_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``: pages to rewrite (not re-read) because data they show changed.
+
+    Roll-up pages are rewritten when any record changed; an incident's page
+    when its related post-mortems changed; an action item's page when its
+    overdue flag flipped since the last finished build.
+    """
+    domain = _domain(env)
+    previous = _load_state(app)
+    state = current_state(domain, build_date(env.config))
+    changed: set[str] = set()
+    if state["digest"] != previous.get("digest"):
+        changed.update(domain.data["rollups"])
+    before = previous.get("related", {})
+    changed.update(d for d, related in state["related"].items() if related != before.get(d))
+    flipped = {tuple(p) for p in state["overdue"]} ^ {tuple(p) for p in previous.get("overdue", [])}
+    changed.update(docname for docname, _action_id in flipped)
+    domain.pending_state = state
+    return sorted(changed & env.found_docs)
+
+
+def save_state(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: remember what the written pages show, once writing succeeded."""
+    domain = _domain(app.env)
+    state = domain.pending_state
+    if exception is not None or state is None:
+        return
+    path = _state_path(app)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    partial.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+    os.replace(partial, path)
+    domain.pending_state = None

@@ -1,0 +1,48 @@
+"""The package stylesheet: copied into HTML builds, linked where post-mortems are shown."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import cast
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from .domain import PER_DOC_KEYS, PostmortemDomain
+
+STATIC_DIR = Path(__file__).parent / "static"
+STYLESHEET = "sphinx_postmortem.css"
+
+
+def _domain(env: BuildEnvironment) -> PostmortemDomain:
+    return cast(PostmortemDomain, env.get_domain("postmortem"))
+
+
+def copy_stylesheet(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: put the stylesheet into ``_static`` of HTML builds.
+
+    Copied rather than added to ``html_static_path``, so the user's
+    configuration is left as it is (and incremental builds do not see a
+    changed setting).
+    """
+    if exception is None and app.builder.format == "html":
+        target = Path(app.builder.outdir) / "_static" / STYLESHEET
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(STATIC_DIR / STYLESHEET, target)
+
+
+def add_stylesheet(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.Node | None
+) -> None:
+    """``html-page-context``: link the stylesheet on pages that show post-mortem content."""
+    domain = _domain(app.env)
+    if app.builder.name == "singlehtml":
+        needed = any(domain.data[key] for key in PER_DOC_KEYS)
+    else:
+        needed = pagename == "postmortem-incidents" or any(
+            pagename in domain.data[key] for key in PER_DOC_KEYS
+        )
+    if needed:
+        app.add_css_file(STYLESHEET)
