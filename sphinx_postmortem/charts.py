@@ -18,7 +18,7 @@ WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 56
 
 #: Fallback colours per severity position (most severe first) and per metric.
-SEVERITY_COLOURS = ("#b00020", "#c2410c", "#a16207", "#1d4ed8", "#4b5563", "#6b7280")
+SEVERITY_COLOURS = ("#b91c1c", "#c2410c", "#eab308", "#1d4ed8", "#4b5563", "#6b7280")
 METRIC_COLOURS = {
     "time_to_detect": "#7c3aed",
     "time_to_mitigate": "#c2410c",

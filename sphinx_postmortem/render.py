@@ -98,28 +98,34 @@ def table(
     rows: Sequence[Sequence[Cell]],
     classes: Sequence[str] = (),
     widths: Sequence[int] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> nodes.table:
-    """A table with a header row; each cell becomes a paragraph."""
+    """A table with a header row; each cell becomes a paragraph.
+
+    ``columns`` names the columns: every cell of column ``x`` gets the class
+    ``pm-col-x`` (so a stylesheet can keep ids and dates on one line).
+    """
     widths = widths or [max(8, 100 // len(headers))] * len(headers)
+    cell_classes = [[f"pm-col-{css_token(c)}"] for c in columns] if columns else None
     group = nodes.tgroup(cols=len(headers))
     for width in widths:
         group += nodes.colspec(colwidth=width)
     head = nodes.thead()
-    head += _row(headers)
+    head += _row(headers, cell_classes)
     group += head
     body = nodes.tbody()
     for row in rows:
-        body += _row(row)
+        body += _row(row, cell_classes)
     group += body
     result = nodes.table(classes=["pm-table", *classes])
     result += group
     return result
 
 
-def _row(cells: Sequence[Cell]) -> nodes.row:
+def _row(cells: Sequence[Cell], classes: Sequence[list[str]] | None = None) -> nodes.row:
     row = nodes.row()
-    for cell in cells:
-        entry = nodes.entry()
+    for index, cell in enumerate(cells):
+        entry = nodes.entry(classes=list(classes[index]) if classes else [])
         entry += paragraph(cell)
         row += entry
     return row

@@ -135,7 +135,7 @@ class RollupRenderer:
             for row, view in zip(rows, views, strict=True):
                 row[0] = self._link(view.record, row[0] or view.record["id"])
         widths = [30 if c == "title" else 10 for c in columns]
-        return [table([names[c] for c in columns], rows, ["pm-incident-table"], widths)]
+        return [table([names[c] for c in columns], rows, ["pm-incident-table"], widths, columns)]
 
     def _incident_cell(self, view: IncidentView, column: str) -> Any:
         record = view.record
@@ -275,13 +275,15 @@ class RollupRenderer:
             _("Incident"),
         ]
         widths = [10, 26, 10, 8, 6, 12, 8, 10, 10]
+        keys = ["id", "title", "owner", "type", "priority", "due", "status", "tracker", "incident"]
         rows = [self._action_row(action) for action in actions]
         if self.has_imports:
             headers.insert(0, _("Project"))
             widths.insert(0, 8)
+            keys.insert(0, "project")
             for row, action in zip(rows, actions, strict=True):
                 row.insert(0, self._project(action))
-        return [table(headers, rows, ["pm-action-table"], widths)]
+        return [table(headers, rows, ["pm-action-table"], widths, keys)]
 
     def _action_row(self, action: ActionRecord) -> list[Any]:
         due: list[nodes.Node] = []
@@ -385,4 +387,6 @@ class RollupRenderer:
         """The SVG for HTML builders; other builders get the table that follows it."""
         if self.builder.format != "html":
             return []
-        return [nodes.raw("", svg, format="html", classes=["pm-chart-wrapper"])]
+        return [
+            nodes.container("", nodes.raw("", svg, format="html"), classes=["pm-chart-wrapper"])
+        ]
