@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -99,8 +100,28 @@ def build_date(config: Config) -> str:
     return dt.date.today().isoformat()
 
 
-def _config_warning(message: str, *args: Any) -> None:
-    logger.warning(message, *args, type="postmortem", subtype="config")
+def conf_location(confdir: str | Path, *needles: str) -> str:
+    """``path/conf.py:line`` of the first line holding one of ``needles`` (in order)."""
+    conf_py = Path(confdir, "conf.py")
+    try:
+        lines = conf_py.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return f"{conf_py}:1"
+    for needle in needles:
+        for number, line in enumerate(lines, 1):
+            if needle in line:
+                return f"{conf_py}:{number}"
+    return f"{conf_py}:1"
+
+
+def _config_warning(app: Sphinx, setting: str, message: str, *args: Any) -> None:
+    logger.warning(
+        message,
+        *args,
+        type="postmortem",
+        subtype="config",
+        location=conf_location(app.confdir, setting),
+    )
 
 
 def check_config(app: Sphinx, config: Config) -> None:
@@ -114,18 +135,30 @@ def check_config(app: Sphinx, config: Config) -> None:
     ):
         values = getattr(config, name)
         if not values or not all(isinstance(v, str) and v.strip() for v in values):
-            _config_warning("%s must be a non-empty list of names; using the default", name)
+            _config_warning(
+                app, name, "%s must be a non-empty list of names; using the default", name
+            )
             setattr(config, name, list(CONFIG_VALUES[name][0]))
     if config.postmortem_today and not _parse_today(config.postmortem_today):
         _config_warning(
-            "postmortem_today %r is not an ISO date; using today's date", config.postmortem_today
+            app,
+            "postmortem_today",
+            "postmortem_today %r is not an ISO date; using today's date",
+            config.postmortem_today,
         )
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and not _parse_epoch(epoch):
-        _config_warning("SOURCE_DATE_EPOCH %r is not a number of seconds; ignored", epoch)
+        logger.warning(
+            "SOURCE_DATE_EPOCH %r is not a number of seconds; ignored",
+            epoch,
+            type="postmortem",
+            subtype="config",
+        )
     url = config.postmortem_tracker_url
     if url and ("{key}" not in url or not url.lower().startswith(("http://", "https://"))):
         _config_warning(
+            app,
+            "postmortem_tracker_url",
             "postmortem_tracker_url %r must be an http(s) URL containing {key}; "
             "tracker keys will not be linked",
             url,
@@ -134,5 +167,5 @@ def check_config(app: Sphinx, config: Config) -> None:
     try:
         resolve_zone(config.postmortem_timezone)
     except ValueError as exc:
-        _config_warning("postmortem_timezone: %s; using UTC", exc)
+        _config_warning(app, "postmortem_timezone", "postmortem_timezone: %s; using UTC", exc)
         config.postmortem_timezone = "UTC"

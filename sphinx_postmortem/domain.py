@@ -274,23 +274,22 @@ class PostmortemDomain(Domain):
     def all_lessons(self) -> list[LessonRecord]:
         return [le for d in sorted(self.data["lessons"]) for le in self.data["lessons"][d]]
 
+    def _winners(self, key: str, records: Iterable[Any]) -> dict[str, Any]:
+        """Id -> record, cached; for a duplicated id the first document (by name) wins."""
+        if key not in self._cache:
+            winners: dict[str, Any] = {}
+            for record in records:
+                winners.setdefault(record["id"], record)
+            self._cache[key] = winners
+        return self._cache[key]
+
     def winning_incidents(self) -> dict[str, IncidentRecord]:
         """Incident id -> record; for a duplicated id the first document (by name) wins."""
-        if "incidents" not in self._cache:
-            winners: dict[str, IncidentRecord] = {}
-            for incident in self.all_incidents():
-                winners.setdefault(incident["id"], incident)
-            self._cache["incidents"] = winners
-        return self._cache["incidents"]
+        return self._winners("incidents", self.all_incidents())
 
     def winning_actions(self) -> dict[str, ActionRecord]:
-        """Action item id -> record; for a duplicated id the first one wins."""
-        if "actions" not in self._cache:
-            winners: dict[str, ActionRecord] = {}
-            for action in self.all_actions():
-                winners.setdefault(action["id"], action)
-            self._cache["actions"] = winners
-        return self._cache["actions"]
+        """Action item id -> record; for a duplicated id the first document (by name) wins."""
+        return self._winners("actions", self.all_actions())
 
     # -- consistency ----------------------------------------------------------
 

@@ -19,7 +19,7 @@ from sphinx.builders import Builder
 
 from .domain import PostmortemDomain
 from .errors import logger
-from .model import MILESTONES
+from .model import MILESTONES, ActionRecord, LessonRecord
 
 SCHEMA_VERSION = 1
 EXPORT_FILENAME = "postmortems.json"
@@ -34,6 +34,19 @@ def project_name(config: Any) -> str:
 
 def _url(builder: Builder, docname: str, anchor: str) -> str:
     return f"{builder.get_target_uri(docname)}#{anchor}"
+
+
+def _with_origin(
+    domain: PostmortemDomain,
+    builder: Builder,
+    record: ActionRecord | LessonRecord,
+    fields: dict[str, Any],
+) -> dict[str, Any]:
+    """``fields`` plus the id of the record's incident and the record's URL."""
+    incident = domain.incident_of(record)
+    fields["incident"] = incident["id"] if incident else None
+    fields["url"] = _url(builder, record["docname"], record["anchor"])
+    return fields
 
 
 def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
@@ -77,38 +90,27 @@ def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
                 "url": _url(builder, docname, record["anchor"]),
             }
         )
-    actions = []
-    for action in domain.all_actions():
-        incident = domain.incident_of(action)
-        actions.append(
-            {
-                "id": action["id"],
-                "title": action["title"],
-                "owner": action["owner"],
-                "type": action["type"],
-                "priority": action["priority"],
-                "due": action["due"],
-                "status": action["status"],
-                "tracker": action["tracker"],
-                "tracker_url": action["tracker_url"],
-                "body": action["body"],
-                "incident": incident["id"] if incident else None,
-                "url": _url(builder, action["docname"], action["anchor"]),
-            }
-        )
-    lessons = []
-    for lesson in domain.all_lessons():
-        incident = domain.incident_of(lesson)
-        lessons.append(
-            {
-                "title": lesson["title"],
-                "kind": lesson["kind"],
-                "tags": lesson["tags"],
-                "body": lesson["body"],
-                "incident": incident["id"] if incident else None,
-                "url": _url(builder, lesson["docname"], lesson["anchor"]),
-            }
-        )
+    action_fields = (
+        "id",
+        "title",
+        "owner",
+        "type",
+        "priority",
+        "due",
+        "status",
+        "tracker",
+        "tracker_url",
+        "body",
+    )
+    actions = [
+        _with_origin(domain, builder, action, {k: action[k] for k in action_fields})  # type: ignore[literal-required]
+        for action in domain.all_actions()
+    ]
+    lesson_fields = ("title", "kind", "tags", "body")
+    lessons = [
+        _with_origin(domain, builder, lesson, {k: lesson[k] for k in lesson_fields})  # type: ignore[literal-required]
+        for lesson in domain.all_lessons()
+    ]
     payload: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generator": "sphinx-postmortem",

@@ -17,6 +17,7 @@ from typing import Any, cast
 from sphinx.application import Sphinx
 
 from . import urls
+from .config import conf_location
 from .domain import PostmortemDomain
 from .errors import warn
 from .export import EXPORT_BUILDERS, project_name
@@ -103,7 +104,7 @@ def write_feed(app: Sphinx, exception: BaseException | None) -> None:
                 f"html_baseurl {app.config.html_baseurl!r} is not an absolute http(s) URL; "
                 "no Atom feed written",
                 "config",
-                None,
+                conf_location(app.confdir, "html_baseurl"),
             )
         return
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))

@@ -24,6 +24,7 @@ from sphinx.application import Sphinx
 from sphinx.util import requests
 
 from . import urls
+from .config import conf_location
 from .domain import PostmortemDomain
 from .errors import PostmortemError, warn
 from .export import EXPORT_FILENAME, SCHEMA_VERSION
@@ -210,6 +211,13 @@ def _action(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, Any
         "status": _choice(entry, "status", ACTION_STATUSES),
         "tracker": _text(entry, "tracker", required=False),
         "tracker_url": tracker_url,
+        **_origin(entry, name, base_url),
+    }
+
+
+def _origin(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, Any]:
+    """The fields an imported action item or lesson shares: body, incident, project, link."""
+    return {
         "body": _text(entry, "body", required=False) or "",
         "incident": _text(entry, "incident", required=False),
         "project": name,
@@ -225,13 +233,7 @@ def _lesson(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, Any
         "title": _text(entry, "title"),
         "kind": _choice(entry, "kind", LESSON_KINDS),
         "tags": _names(entry, "tags"),
-        "body": _text(entry, "body", required=False) or "",
-        "incident": _text(entry, "incident", required=False),
-        "project": name,
-        "url": safe_link(base_url, entry.get("url")),
-        "docname": "",
-        "anchor": "",
-        "lineno": 0,
+        **_origin(entry, name, base_url),
     }
 
 
@@ -386,28 +388,13 @@ def _load(source: Source, cached: dict[str, Any] | None, config: Any, now: float
     return Outcome(source, entry, problems)
 
 
-def _conf_location(confdir: str, name: str | None) -> str:
-    """``conf.py:line`` of the line that names ``name`` (else of ``postmortem_projects``)."""
-    conf_py = Path(confdir, "conf.py")
-    try:
-        lines = conf_py.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return f"{conf_py}:1"
-    needles = [f'"{name}"', f"'{name}'"] if name else []
-    for needle in [*needles, "postmortem_projects"]:
-        for number, line in enumerate(lines, 1):
-            if needle in line:
-                return f"{conf_py}:{number}"
-    return f"{conf_py}:1"
-
-
 def load_projects(app: Sphinx) -> None:
     """``builder-inited``: load every project of ``postmortem_projects`` into the domain."""
     config = app.config
     confdir = str(app.confdir)
     sources, problems = parse_mapping(config.postmortem_projects, confdir)
     for problem in problems:
-        warn(problem, "import", _conf_location(confdir, None))
+        warn(problem, "import", conf_location(confdir, "postmortem_projects"))
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
     cache: dict[str, Any] = domain.data["imports"]
     now = time.time()
@@ -421,7 +408,12 @@ def load_projects(app: Sphinx) -> None:
             warn(
                 f"project {outcome.source.name!r}: {problem}",
                 "import",
-                _conf_location(confdir, outcome.source.name),
+                conf_location(
+                    confdir,
+                    f'"{outcome.source.name}"',
+                    f"'{outcome.source.name}'",
+                    "postmortem_projects",
+                ),
             )
         if outcome.entry is not None:
             kept[outcome.source.name] = outcome.entry
