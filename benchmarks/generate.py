@@ -3,6 +3,10 @@
 ``--kind ext`` writes the pages with the sphinx-postmortem directives and
 roll-ups; ``--kind plain`` writes the same content in plain reStructuredText
 (field lists, bullet lists, hand-written roll-ups) as a baseline.
+``--kind todo`` and ``--kind needs`` write it for two peers: ``sphinx.ext.todo``
+(action items and lessons as ``todo`` blocks, roll-ups with ``todolist``) and
+sphinx-needs (incidents, action items and lessons as need objects, roll-ups
+with ``needtable``).
 
     python benchmarks/generate.py --n 1000 --kind ext OUTDIR
 """
@@ -22,7 +26,8 @@ FIRST_DAY = dt.date(2021, 1, 1)
 LAST_DAY = dt.date(2024, 5, 31)
 TRACKER_URL = "https://tracker.example.com/browse/{key}"
 ROLLUP_DOCS = ("incidents", "lessons", "actions")
-KINDS = ("ext", "plain")
+KINDS = ("ext", "plain", "todo", "needs")
+NEED_TYPES = ("incident", "action", "lesson")
 TIMELINE_LEN = 15
 ACTIONS_PER_PAGE = 5
 LESSONS_PER_PAGE = 4
@@ -514,32 +519,109 @@ def plain_lesson(lesson: Lesson) -> list[str]:
             *indent([title, "", *fields, "", lesson.body], "  "), ""]
 
 
+def todo_action(item: ActionItem) -> list[str]:
+    """One action item as a ``todo`` block, its fields as text."""
+    due = item.due.isoformat() + (" **overdue**" if item.overdue else "")
+    fields = field_list({
+        "Owner": item.owner, "Type": item.type, "Priority": item.priority,
+        "Due": due, "Status": item.status, "Tracker": tracker_link(item.tracker),
+    })
+    body = ["", item.body] if item.body else []
+    return [".. todo::", "",
+            *indent([f"**{item.id}**: {item.title}", "", *fields, *body]), ""]
+
+
+def todo_lesson(lesson: Lesson) -> list[str]:
+    """One lesson as a ``todo`` block, its fields as text."""
+    fields = field_list({"Kind": lesson.kind, "Tags": ", ".join(lesson.tags)})
+    title = f"**{KIND_LABELS[lesson.kind]}: {lesson.title}**"
+    return [".. todo::", "", *indent([title, "", *fields, "", lesson.body]), ""]
+
+
+def need_id(text: str) -> str:
+    """A need id: upper case, ``-`` becomes ``_``."""
+    return text.upper().replace("-", "_")
+
+
+def need_options(options: dict[str, str]) -> list[str]:
+    """Need options as directive options, skipping empty values."""
+    return indent(field_list(options))
+
+
+def needs_incident(inc: Incident) -> list[str]:
+    """The incident as an ``incident`` need; metrics as a field list."""
+    options = need_options({
+        "id": need_id(inc.id), "date": inc.date.isoformat(),
+        "severity": inc.severity, "status": inc.status, "incident_type": inc.type,
+        "authors": ", ".join(inc.authors), "services": ", ".join(inc.services),
+        "tags": ", ".join(inc.tags),
+    })
+    extra = field_list({
+        **plain_metrics(inc),
+        "Action items": f"{inc.open_actions} open / {len(inc.actions)}",
+        "Lessons": str(len(inc.lessons)),
+    })
+    return [f".. incident:: {inc.title}", *options, "",
+            *indent([inc.summary, "", *extra]), ""]
+
+
+def needs_action(item: ActionItem, inc: Incident) -> list[str]:
+    """One action item as an ``action`` need linked to its incident."""
+    options = need_options({
+        "id": need_id(item.id), "owner": item.owner, "action_type": item.type,
+        "priority": item.priority, "due": item.due.isoformat(),
+        "status": item.status, "tracker": item.tracker,
+        "links": need_id(inc.id),
+    })
+    body = ["", *indent([item.body])] if item.body else []
+    return [f".. action:: {item.title}", *options, *body, ""]
+
+
+def needs_lesson(lesson: Lesson, inc: Incident) -> list[str]:
+    """One lesson as a ``lesson`` need linked to its incident."""
+    options = need_options({
+        "id": need_id(lesson.label), "kind": lesson.kind,
+        "tags": ", ".join(lesson.tags), "links": need_id(inc.id),
+    })
+    return [f".. lesson:: {lesson.title}", *options, "",
+            *indent([lesson.body]), ""]
+
+
 def related(inc: Incident, kind: str) -> list[str]:
     """The "Related incidents" section body."""
     if not inc.related:
         return ["None.", ""]
-    role = ":incident:`{}`" if kind == "ext" else ":ref:`{}`"
-    keys = inc.related if kind == "ext" else tuple(r.lower() for r in inc.related)
-    return [f"- {role.format(key)}" for key in keys] + [""]
+    if kind == "ext":
+        refs = [f":incident:`{key}`" for key in inc.related]
+    elif kind == "needs":
+        refs = [f":need:`{need_id(key)}`" for key in inc.related]
+    else:
+        refs = [f":ref:`{key.lower()}`" for key in inc.related]
+    return [f"- {ref}" for ref in refs] + [""]
 
 
 def render_page(inc: Incident, kind: str) -> str:
     """The reST source of one post-mortem page."""
-    ext = kind == "ext"
-    lines = [] if ext else [f".. _{inc.label}:", ""]
+    lines = [f".. _{inc.label}:", ""] if kind in ("plain", "todo") else []
     lines += heading(inc.title, "=") + heading("Summary", "-")
-    lines += ext_incident(inc) if ext else plain_incident(inc)
+    lines += {"ext": ext_incident, "needs": needs_incident}.get(
+        kind, plain_incident)(inc)
     lines += heading("Impact", "-") + [inc.impact, ""]
     lines += heading("Timeline", "-")
-    lines += ext_timeline(inc) if ext else plain_timeline(inc)
+    lines += ext_timeline(inc) if kind == "ext" else plain_timeline(inc)
     lines += heading("Root cause", "-")
     lines += [line for para in inc.root_cause for line in (para, "")]
     lines += heading("Action items", "-")
     for item in inc.actions:
-        lines += ext_action(item) if ext else plain_action(item)
+        lines += {"ext": lambda: ext_action(item), "plain": lambda: plain_action(item),
+                  "todo": lambda: todo_action(item),
+                  "needs": lambda: needs_action(item, inc)}[kind]()
     lines += heading("Lessons learned", "-")
     for lesson in inc.lessons:
-        lines += ext_lesson(lesson) if ext else plain_lesson(lesson)
+        lines += {"ext": lambda: ext_lesson(lesson),
+                  "plain": lambda: plain_lesson(lesson),
+                  "todo": lambda: todo_lesson(lesson),
+                  "needs": lambda: needs_lesson(lesson, inc)}[kind]()
     lines += heading("Related incidents", "-") + related(inc, kind)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -584,17 +666,45 @@ def plain_action_list(incidents: list[Incident]) -> list[str]:
     return [*lines, ""]
 
 
+NEEDTABLES = {
+    "incidents": ("incident", "", "id;title;date;severity;status;services;tags",
+                  "-date"),
+    "lessons": ("lesson", "", "id;title;kind;tags;links", "id"),
+    "actions": ("action", ' and status in ["open", "in-progress"]',
+                "id;title;owner;action_type;priority;due;status;tracker;links",
+                "due"),
+}
+
+
+def needtable(name: str) -> list[str]:
+    """A ``needtable`` of one need type, as a static table."""
+    need_type, extra_filter, columns, sort = NEEDTABLES[name]
+    return [".. needtable::", f"   :filter: type == \"{need_type}\"{extra_filter}",
+            f"   :columns: {columns}", "   :style: table",
+            f"   :sort: {sort.lstrip('-')}", ""]
+
+
 def rollup_pages(incidents: list[Incident], kind: str) -> dict[str, str]:
-    """Sources of the three roll-up pages."""
-    ext = kind == "ext"
-    bodies = {
-        "incidents": ([".. incident-list::", ""] if ext
-                      else plain_incident_list(incidents)),
-        "lessons": ([".. lesson-list::", "   :group-by: tag", ""] if ext
-                    else plain_lesson_list(incidents)),
-        "actions": ([".. action-item-list::", ""] if ext
-                    else plain_action_list(incidents)),
-    }
+    """Sources of the three roll-up pages.
+
+    ``todo`` has no equivalent of an incident list, so its incident roll-up
+    is the hand-written plain one; its lesson and action roll-ups are each a
+    ``todolist`` (which lists every todo of the project: it cannot filter).
+    """
+    if kind == "ext":
+        bodies = {"incidents": [".. incident-list::", ""],
+                  "lessons": [".. lesson-list::", "   :group-by: tag", ""],
+                  "actions": [".. action-item-list::", ""]}
+    elif kind == "needs":
+        bodies = {name: needtable(name) for name in ROLLUP_DOCS}
+    elif kind == "todo":
+        bodies = {"incidents": plain_incident_list(incidents),
+                  "lessons": [".. todolist::", ""],
+                  "actions": [".. todolist::", ""]}
+    else:
+        bodies = {"incidents": plain_incident_list(incidents),
+                  "lessons": plain_lesson_list(incidents),
+                  "actions": plain_action_list(incidents)}
     titles = {"incidents": "All incidents", "lessons": "Lessons learned",
               "actions": "Open action items"}
     return {name: "\n".join(heading(titles[name], "=") + body).rstrip() + "\n"
@@ -615,6 +725,25 @@ def conf_py(kind: str) -> str:
             'extensions = ["sphinx_postmortem"]',
             'postmortem_today = "2024-06-01"',
             f'postmortem_tracker_url = "{TRACKER_URL}"',
+        ]
+    elif kind == "todo":
+        lines += ['extensions = ["sphinx.ext.todo"]', "todo_include_todos = True"]
+    elif kind == "needs":
+        lines += [
+            'extensions = ["sphinx_needs"]',
+            "needs_types = [",
+            *(f'    {{"directive": "{t}", "title": "{t.title()}", '
+              f'"prefix": "{t[:3].upper()}_", "color": "#BFD8D2", "style": "node"}},'
+              for t in NEED_TYPES),
+            "]",
+            "needs_extra_options = [",
+            '    "date", "severity", "incident_type", "authors", "services",',
+            '    "owner", "action_type", "priority", "due", "tracker", "kind",',
+            "]",
+            'needs_id_regex = r"^[A-Z0-9_]{3,}"',
+            "needs_id_required = True",
+            "# needs_fields replaces it in sphinx-needs 9; kept for older releases.",
+            "suppress_warnings = [\"needs.deprecated\"]",
         ]
     else:
         lines.append("extensions = []")
