@@ -59,8 +59,9 @@ def _digest(domain: PostmortemDomain, overdue: list[list[str]]) -> str:
             for docname, entries in sorted(domain.data["timeline"].items())
         },
         "overdue": overdue,
+        # what an imported file holds is summed up by its hash (taken when it was read)
         "imports": {
-            name: {k: v for k, v in project.items() if k not in ("fetched", "mtime")}
+            name: [project.get("sha256"), project["base_url"]]
             for name, project in sorted(domain.data["imports"].items())
         },
     }
