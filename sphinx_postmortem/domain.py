@@ -23,6 +23,7 @@ from sphinx.roles import XRefRole
 
 from .errors import warn
 from .model import (
+    LOCAL_PROJECT,
     ActionRecord,
     IncidentRecord,
     LessonRecord,
@@ -210,7 +211,7 @@ class PostmortemDomain(Domain):
         None means all.
         """
         wanted = None if projects is None else set(projects)
-        views = self._local_views() if wanted is None or "local" in wanted else []
+        views = self._local_views() if wanted is None or LOCAL_PROJECT in wanted else []
         imported = [
             IncidentView(
                 record=i,
@@ -225,12 +226,12 @@ class PostmortemDomain(Domain):
 
     def lessons_for(self, projects: Iterable[str] | None = None) -> list[Any]:
         wanted = None if projects is None else set(projects)
-        local = self.all_lessons() if wanted is None or "local" in wanted else []
+        local = self.all_lessons() if wanted is None or LOCAL_PROJECT in wanted else []
         return local + self.imported("lessons", wanted)
 
     def actions_for(self, projects: Iterable[str] | None = None) -> list[Any]:
         wanted = None if projects is None else set(projects)
-        local = self.all_actions() if wanted is None or "local" in wanted else []
+        local = self.all_actions() if wanted is None or LOCAL_PROJECT in wanted else []
         return local + self.imported("action_items", wanted)
 
     def related(self, docname: str) -> list[dict[str, Any]]:

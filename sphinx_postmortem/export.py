@@ -19,7 +19,7 @@ from sphinx.builders import Builder
 
 from .domain import PostmortemDomain
 from .errors import logger
-from .model import MILESTONES, ActionRecord, LessonRecord
+from .model import LOCAL_PROJECT, MILESTONES, ActionRecord, LessonRecord
 
 SCHEMA_VERSION = 1
 EXPORT_FILENAME = "postmortems.json"
@@ -29,7 +29,7 @@ EXPORT_BUILDERS = ("html", "dirhtml")
 
 def project_name(config: Any) -> str:
     """``postmortem_project_name``, else ``project`` from conf.py."""
-    return str(config.postmortem_project_name or config.project or "local")
+    return str(config.postmortem_project_name or config.project or LOCAL_PROJECT)
 
 
 def _url(builder: Builder, docname: str, anchor: str) -> str:
@@ -53,7 +53,7 @@ def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
     """The export document for the records in ``domain``, with URLs for ``builder``."""
     config = builder.config
     incidents = []
-    for view in domain.incident_views(["local"]):
+    for view in domain.incident_views([LOCAL_PROJECT]):
         record = view.record
         docname = record["docname"]
         start = domain.metrics(docname).impact_start

@@ -30,9 +30,8 @@ from .config import conf_location
 from .domain import PostmortemDomain
 from .errors import PostmortemError, warn
 from .export import EXPORT_FILENAME, SCHEMA_VERSION
-from .model import ACTION_STATUSES, LESSON_KINDS, MILESTONES
+from .model import ACTION_STATUSES, LESSON_KINDS, LOCAL_PROJECT, MILESTONES, is_project_name
 
-LOCAL = "local"
 _METRICS = (
     "impact_duration",
     "time_to_detect",
@@ -63,10 +62,10 @@ def parse_mapping(mapping: Any, confdir: str) -> tuple[list[Source], list[str]]:
     sources, problems = [], []
     for name in sorted(mapping, key=str):
         value = mapping[name]
-        if not isinstance(name, str) or not name.strip() or name == LOCAL or ":" in name:
+        if not is_project_name(name):
             problems.append(
                 f"postmortem_projects: invalid project name {name!r} "
-                f"(non-empty, no ':', not {LOCAL!r})"
+                f"(non-empty, no ':', not {LOCAL_PROJECT!r})"
             )
             continue
         if (

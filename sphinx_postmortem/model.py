@@ -23,6 +23,9 @@ LESSON_KINDS = ("went-well", "went-wrong", "lucky")
 #: The incident type that marks an end-of-project review.
 PROJECT_TYPE = "project"
 
+#: The name roll-ups use for this project, next to imported projects' names.
+LOCAL_PROJECT = "local"
+
 
 class ImportedFields(TypedDict, total=False):
     """Present on records imported from another project (see ``imports.py``)."""
@@ -89,6 +92,13 @@ class LessonRecord(ImportedFields):
     docname: str
     anchor: str
     lineno: int
+
+
+def is_project_name(name: object) -> bool:
+    """Whether ``name`` can name an imported project: non-empty, no ``:``, not ``local``."""
+    return (
+        isinstance(name, str) and bool(name.strip()) and ":" not in name and (name != LOCAL_PROJECT)
+    )
 
 
 def is_open(action: ActionRecord) -> bool:

@@ -15,10 +15,12 @@ from .errors import PostmortemError
 from .model import (
     ACTION_STATUSES,
     LESSON_KINDS,
+    LOCAL_PROJECT,
     ActionRecord,
     IncidentRecord,
     LessonRecord,
     is_overdue,
+    is_project_name,
 )
 from .options import choice, choices, comma_list, iso_date, positive_int
 
@@ -65,7 +67,6 @@ INCIDENT_SORT_KEYS = (
     "ttr",
 )
 LESSON_GROUPS = ("kind", "tag", "service", "incident", "project", "none")
-LOCAL_PROJECT = "local"
 ACTION_SORT_KEYS = ("due", "priority", "owner", "incident")
 PERIODS = ("month", "quarter", "year")
 DEFAULT_ACTION_STATUSES = ("open", "in-progress")
@@ -200,11 +201,7 @@ def project_names(config: Any) -> list[str]:
     mapping = getattr(config, "postmortem_projects", None)
     if not isinstance(mapping, Mapping):
         return []
-    return [
-        name
-        for name in mapping
-        if isinstance(name, str) and name.strip() and ":" not in name and name != LOCAL_PROJECT
-    ]
+    return [name for name in mapping if is_project_name(name)]
 
 
 def _origin(record: Mapping[str, Any]) -> tuple[str, str]:
