@@ -16,6 +16,7 @@ from . import (
     export,
     feed,
     freshness,
+    html_memo,
     imports,
     lesson_store,
     nodes,
@@ -37,7 +38,7 @@ from .transforms import FillPlaceholders
 __version__ = "0.1.0"
 
 #: Bumped whenever the stored records change shape, so old environments are re-read.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 DIRECTIVES = {
     "incident": IncidentDirective,
@@ -55,6 +56,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the domain, directives, roles, settings and event handlers."""
     config.register(app)
     nodes.register(app)
+    html_memo.register(app)
     app.add_domain(PostmortemDomain)
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
@@ -70,10 +72,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", lesson_store.save_lesson_bodies)
     app.connect("env-purge-doc", lesson_store.forget_lesson_bodies)
     app.connect("env-get-updated", freshness.outdated_pages)
+    app.connect("env-updated", stylesheet.copy_stylesheet)
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("html-page-context", stylesheet.add_stylesheet)
     app.connect("html-page-context", feed.add_feed_link)
-    app.connect("build-finished", stylesheet.copy_stylesheet)
     app.connect("build-finished", freshness.save_state)
     app.connect("build-finished", export.write_export)
     app.connect("build-finished", feed.write_feed)

@@ -4,11 +4,14 @@ Records are kept per document (``docname -> records``), so clearing a
 document and merging what parallel readers collected are dictionary
 operations. Anything derived from all documents (which record wins a
 duplicate id, metrics) is computed on demand and cached on the domain
-object, never written back into the environment while writing.
+object. The one derived value kept in the environment is the ranking of
+related incidents, which is costly and rarely changes (see ``related()``);
+it is computed while reading, when pages are checked for freshness.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
@@ -31,7 +34,7 @@ from .model import (
     is_open,
     newest_first,
 )
-from .related import rank_related
+from .related import rank_related_positions, ranking_digest
 from .render import link, page_relative_url
 from .rollups import IncidentView
 from .timeline_parser import Metrics, compute_metrics
@@ -112,12 +115,15 @@ class PostmortemDomain(Domain):
         "lessons": {},  # docname -> [LessonRecord]
         "rollups": {},  # docname -> [roll-up directive names]
         "imports": {},  # project name -> imported export (see imports.py)
+        "related": {},  # digest of the ranking's inputs, and the ranking (see related())
     }
-    data_version = 5
+    data_version = 7
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._cache: dict[str, Any] = {}
+        #: Imported sections decoded so far: (project, section) -> records.
+        self._decoded: dict[tuple[str, str], list[Any]] = {}
         #: Set at env-get-updated, saved at build-finished (see freshness.py).
         self.pending_state: dict[str, Any] | None = None
 
@@ -183,15 +189,26 @@ class PostmortemDomain(Domain):
     def set_imports(self, projects: dict[str, Any]) -> None:
         """Replace the imported projects (done once per build, before reading)."""
         self.data["imports"] = projects
+        self._decoded.clear()
         self.note_changed()
 
     def imported(self, section: str, projects: Iterable[str] | None = None) -> list[Any]:
-        """Imported records of one section (``incidents``, ``action_items``, ``lessons``)."""
+        """Imported records of one section (``incidents``, ``action_items``, ``lessons``).
+
+        The environment keeps each project's sections as JSON text (see
+        imports.py); a section is decoded the first time a build needs it.
+        """
         imports = self.data["imports"]
         names = (
             sorted(imports) if projects is None else [p for p in sorted(imports) if p in projects]
         )
-        return [record for name in names for record in imports[name][section]]
+        records = []
+        for name in names:
+            if (name, section) not in self._decoded:
+                text = imports[name]["sections"][section]
+                self._decoded[name, section] = json.loads(text)
+            records.extend(self._decoded[name, section])
+        return records
 
     def incident_of(self, record: ActionRecord | LessonRecord) -> IncidentRecord | None:
         """The incident an action item or lesson belongs to (its page's, or by imported id)."""
@@ -235,12 +252,26 @@ class PostmortemDomain(Domain):
         return local + self.imported("action_items", wanted)
 
     def related(self, docname: str) -> list[dict[str, Any]]:
-        """Incidents related to the one on ``docname`` (``postmortem_related_limit`` at most)."""
+        """Incidents related to the one on ``docname`` (``postmortem_related_limit`` at most).
+
+        Ranking every incident against every other grows with the square of
+        their number, so the ranking is kept in the environment (as positions
+        among all incidents) with a digest of what it depends on, and reused
+        while dates, services, tags and ids stay the same.
+        """
         if "related" not in self._cache:
             local = self.all_incidents()
             pool = [*local, *self.imported("incidents")]
-            ranked = rank_related(local, pool, int(self.env.config.postmortem_related_limit))
-            self._cache["related"] = {i["docname"]: r for i, r in zip(local, ranked, strict=True)}
+            limit = int(self.env.config.postmortem_related_limit)
+            digest = ranking_digest(local, pool, limit)
+            saved = self.data["related"]
+            if saved.get("digest") != digest or len(saved.get("ranking", ())) != len(local):
+                ranking = rank_related_positions(local, pool, limit)
+                saved = self.data["related"] = {"digest": digest, "ranking": ranking}
+            self._cache["related"] = {
+                incident["docname"]: [pool[p] for p in positions]
+                for incident, positions in zip(local, saved["ranking"], strict=True)
+            }
         return self._cache["related"].get(docname, [])
 
     def _local_views(self) -> list[IncidentView]:

@@ -14,16 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 import time
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from sphinx.application import Sphinx
-from sphinx.util import requests
+from sphinx.util.parallel import parallel_available
 
 from . import urls
 from .config import conf_location
@@ -293,11 +295,20 @@ def validate_payload(raw: bytes, name: str, base_url: str) -> tuple[dict[str, An
 
 @dataclass
 class Outcome:
-    """What loading one project gave: new data, and what to report."""
+    """What loading one project gave: its entry for the environment, and what to report."""
 
     source: Source
     entry: dict[str, Any] | None
     problems: list[str]
+
+
+@dataclass
+class Fetched:
+    """A project file just read, still to be validated."""
+
+    source: Source
+    raw: bytes
+    mtime: float | None
 
 
 def _reason(exc: Exception) -> str:
@@ -310,6 +321,8 @@ def _read_remote(url: str, config: Any) -> bytes:
     limit = int(config.postmortem_import_max_bytes)
     timeout = float(config.postmortem_timeout)
     deadline = time.monotonic() + timeout
+    from sphinx.util import requests  # imported when needed: it takes longer than the rest
+
     try:
         response = requests.get(
             url,
@@ -356,10 +369,16 @@ def _read_local(path: str, config: Any) -> tuple[bytes, float]:
         raise PostmortemError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def _load(source: Source, cached: dict[str, Any] | None, config: Any, now: float) -> Outcome:
-    """Load one project, using ``cached`` when it is fresh or when loading fails."""
-    if cached is not None and cached["location"] != source.location:
-        cached = None
+def _cached_copy(source: Source, cache: dict[str, Any]) -> dict[str, Any] | None:
+    """The copy the environment holds of ``source``, if it was read from the same place."""
+    cached = cache.get(source.name)
+    return cached if cached is not None and cached["location"] == source.location else None
+
+
+def _fetch(
+    source: Source, cached: dict[str, Any] | None, config: Any, now: float
+) -> Fetched | Outcome:
+    """Read one project's file, or settle for ``cached`` when it is fresh or reading fails."""
     try:
         if source.is_remote:
             limit_days = float(config.postmortem_cache_limit)
@@ -367,35 +386,99 @@ def _load(source: Source, cached: dict[str, Any] | None, config: Any, now: float
                 limit_days < 0 or now - cached["fetched"] < limit_days * 86400
             ):
                 return Outcome(source, cached, [])
-            raw, mtime = _read_remote(source.location, config), None
-        else:
-            mtime = (
-                Path(source.location).stat().st_mtime if Path(source.location).exists() else None
-            )
-            if cached is not None and mtime is not None and cached["mtime"] == mtime:
-                return Outcome(source, cached, [])
-            raw, mtime = _read_local(source.location, config)
-        data, problems = validate_payload(raw, source.name, source.base_url)
-        data["sha256"] = hashlib.sha256(raw).hexdigest()
+            return Fetched(source, _read_remote(source.location, config), None)
+        mtime = Path(source.location).stat().st_mtime if Path(source.location).exists() else None
+        if cached is not None and mtime is not None and cached["mtime"] == mtime:
+            return Outcome(source, cached, [])
+        raw, mtime = _read_local(source.location, config)
+        return Fetched(source, raw, mtime)
     except PostmortemError as exc:
-        if cached is not None:
-            return Outcome(
-                source,
-                cached,
-                [
-                    f"{exc}; using the copy cached on "
-                    f"{time.strftime('%Y-%m-%d', time.gmtime(cached['fetched']))}"
-                ],
-            )
+        return _failed(source, cached, exc)
+
+
+def _failed(source: Source, cached: dict[str, Any] | None, exc: PostmortemError) -> Outcome:
+    if cached is None:
         return Outcome(source, None, [f"{exc}; project skipped"])
-    entry = {
-        "location": source.location,
-        "base_url": source.base_url,
-        "fetched": now,
-        "mtime": mtime,
-        **data,
+    day = time.strftime("%Y-%m-%d", time.gmtime(cached["fetched"]))
+    return Outcome(source, cached, [f"{exc}; using the copy cached on {day}"])
+
+
+def encode_payload(
+    raw: bytes, name: str, base_url: str
+) -> tuple[dict[str, Any], list[str]] | PostmortemError:
+    """Validate one export file; its sections as compact JSON, as the environment keeps them.
+
+    Kept as JSON text rather than as records, the environment pickles and
+    unpickles in a moment, and each build decodes only the sections it shows.
+    Returns the error instead of raising it (this runs in worker processes).
+    """
+    try:
+        data, problems = validate_payload(raw, name, base_url)
+    except PostmortemError as exc:
+        return exc
+    sections = {
+        section: json.dumps(data[section], ensure_ascii=False, separators=(",", ":")).encode()
+        for section in _SECTIONS
     }
-    return Outcome(source, entry, problems)
+    return {"project": data["project"], "sections": sections}, problems
+
+
+#: Below this much JSON, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+
+
+def _usable_cpus() -> int:
+    """CPUs this process may run on (fewer than the machine's under taskset or in containers)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _encode_all(fetched: list[Fetched]) -> list[tuple[dict[str, Any], list[str]] | PostmortemError]:
+    """:func:`encode_payload` for each file, in worker processes when there is much to do.
+
+    Validating is pure Python, so threads would take turns; processes are
+    forked the way Sphinx forks its parallel readers, where that is available.
+    """
+    jobs = [(f.raw, f.source.name, f.source.base_url) for f in fetched]
+    workers = min(len(jobs), _usable_cpus())
+    size = sum(len(f.raw) for f in fetched)
+    if workers < 2 or size < PARALLEL_MIN_BYTES or not parallel_available:
+        return [encode_payload(*job) for job in jobs]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(encode_payload, *zip(*jobs, strict=True)))
+
+
+def _load_all(
+    sources: list[Source], cache: dict[str, Any], config: Any, now: float
+) -> list[Outcome]:
+    """Fetch every project (several at once), then validate what was read."""
+    cached = {source.name: _cached_copy(source, cache) for source in sources}
+    with ThreadPoolExecutor(max_workers=min(8, len(sources))) as pool:
+        results = list(pool.map(lambda s: _fetch(s, cached[s.name], config, now), sources))
+    fetched = [result for result in results if isinstance(result, Fetched)]
+    validated = iter(_encode_all(fetched))
+    outcomes = []
+    for result in results:
+        if isinstance(result, Outcome):
+            outcomes.append(result)
+            continue
+        source, encoded = result.source, next(validated)
+        if isinstance(encoded, PostmortemError):
+            outcomes.append(_failed(source, cached[source.name], encoded))
+            continue
+        data, problems = encoded
+        entry = {
+            "location": source.location,
+            "base_url": source.base_url,
+            "fetched": now,
+            "mtime": result.mtime,
+            "sha256": hashlib.sha256(result.raw).hexdigest(),
+            **data,
+        }
+        outcomes.append(Outcome(source, entry, problems))
+    return outcomes
 
 
 def load_projects(app: Sphinx) -> None:
@@ -408,10 +491,7 @@ def load_projects(app: Sphinx) -> None:
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
     cache: dict[str, Any] = domain.data["imports"]
     now = time.time()
-    outcomes: list[Outcome] = []
-    if sources:
-        with ThreadPoolExecutor(max_workers=min(8, len(sources))) as pool:
-            outcomes = list(pool.map(lambda s: _load(s, cache.get(s.name), config, now), sources))
+    outcomes = _load_all(sources, cache, config, now) if sources else []
     kept = {}
     for outcome in outcomes:
         for problem in outcome.problems:

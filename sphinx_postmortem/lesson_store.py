@@ -13,10 +13,13 @@ from __future__ import annotations
 import os
 import pickle
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+
+from .html_memo import body_digest, self_contained
 
 FOLDER = "postmortem-lessons"
 
@@ -42,9 +45,20 @@ def _lesson_bodies(doctree: nodes.Node) -> dict[str, nodes.Element]:
 
 
 def save_lesson_bodies(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read``: store the lesson bodies of the page just read."""
+    """``doctree-read``: store the lesson bodies of the page just read.
+
+    Each lesson's record gets the digest of its body as read (substitutions
+    and other read-time transforms applied) and whether that body's HTML can
+    be reused by roll-ups (see html_memo.py).
+    """
     path = _path(app.env, app.env.docname)
     bodies = _lesson_bodies(doctree)
+    domain: Any = app.env.get_domain("postmortem")
+    for record in domain.lessons(app.env.docname):
+        body = bodies.get(record["anchor"])
+        if body is not None:
+            record["body_digest"] = body_digest(body)
+            record["body_cacheable"] = self_contained(body)
     if not bodies:
         path.unlink(missing_ok=True)
         return

@@ -89,6 +89,7 @@ class LessonRecord(ImportedFields):
     tags: list[str]
     body: str  # plain text
     body_digest: str  # changes when the body's markup changes (links, emphasis...)
+    body_cacheable: bool  # whether the body's HTML depends on the body alone (html_memo.py)
     docname: str
     anchor: str
     lineno: int

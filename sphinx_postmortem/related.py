@@ -6,6 +6,7 @@ id, so a reader finds that another team hit the same weakness.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -21,10 +22,34 @@ def _identity(incident: Mapping[str, Any]) -> tuple[str, str, str]:
     return incident.get("project") or "", incident["id"], incident.get("docname") or ""
 
 
+def ranking_digest(
+    targets: Sequence[Mapping[str, Any]], pool: Sequence[Mapping[str, Any]], limit: int
+) -> str:
+    """A hash of everything :func:`rank_related` looks at (not titles or severities).
+
+    Equal digests mean equal rankings, as positions in ``pool``.
+    """
+    inputs = [
+        limit,
+        [_identity(t) for t in targets],
+        [(_identity(i), i["date"], i["services"], i["tags"]) for i in pool],
+    ]
+    return hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
+
+
 def rank_related(
     targets: Sequence[Mapping[str, Any]], pool: Sequence[Mapping[str, Any]], limit: int
 ) -> list[list[Mapping[str, Any]]]:
-    """For each incident of ``targets``, up to ``limit`` related incidents from ``pool``.
+    """For each incident of ``targets``, up to ``limit`` related incidents from ``pool``."""
+    return [
+        [pool[p] for p in positions] for positions in rank_related_positions(targets, pool, limit)
+    ]
+
+
+def rank_related_positions(
+    targets: Sequence[Mapping[str, Any]], pool: Sequence[Mapping[str, Any]], limit: int
+) -> list[list[int]]:
+    """For each incident of ``targets``, the positions in ``pool`` of its related incidents.
 
     Uses an inverted index of services and tags, so the cost grows with the
     number of shared keys, not with every pair of incidents.
@@ -46,5 +71,5 @@ def rank_related(
         candidates.sort(key=lambda p: (pool[p]["id"], _identity(pool[p])))
         candidates.sort(key=lambda p: pool[p]["date"] or "", reverse=True)
         candidates.sort(key=lambda p: shared[p], reverse=True)
-        results.append([pool[p] for p in candidates[:limit]])
+        results.append(candidates[:limit])
     return results

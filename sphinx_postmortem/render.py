@@ -93,9 +93,14 @@ def field_list(fields: Sequence[tuple[str, Cell]], classes: Sequence[str] = ()) 
     return result
 
 
+def column_classes(columns: Sequence[str]) -> list[list[str]]:
+    """The classes of each column's cells: ``pm-col-<name>``."""
+    return [[f"pm-col-{css_token(c)}"] for c in columns]
+
+
 def table(
     headers: Sequence[str],
-    rows: Sequence[Sequence[Cell]],
+    rows: Sequence[Sequence[Cell] | nodes.Element],
     classes: Sequence[str] = (),
     widths: Sequence[int] | None = None,
     columns: Sequence[str] | None = None,
@@ -103,26 +108,28 @@ def table(
     """A table with a header row; each cell becomes a paragraph.
 
     ``columns`` names the columns: every cell of column ``x`` gets the class
-    ``pm-col-x`` (so a stylesheet can keep ids and dates on one line).
+    ``pm-col-x`` (so a stylesheet can keep ids and dates on one line). A
+    row given as a node (see :func:`table_row`) is used as it is.
     """
     widths = widths or [max(8, 100 // len(headers))] * len(headers)
-    cell_classes = [[f"pm-col-{css_token(c)}"] for c in columns] if columns else None
+    cell_classes = column_classes(columns) if columns else None
     group = nodes.tgroup(cols=len(headers))
     for width in widths:
         group += nodes.colspec(colwidth=width)
     head = nodes.thead()
-    head += _row(headers, cell_classes)
+    head += table_row(headers, cell_classes)
     group += head
     body = nodes.tbody()
     for row in rows:
-        body += _row(row, cell_classes)
+        body += row if isinstance(row, nodes.Element) else table_row(row, cell_classes)
     group += body
     result = nodes.table(classes=["pm-table", *classes])
     result += group
     return result
 
 
-def _row(cells: Sequence[Cell], classes: Sequence[list[str]] | None = None) -> nodes.row:
+def table_row(cells: Sequence[Cell], classes: Sequence[list[str]] | None = None) -> nodes.row:
+    """A table row, each cell a paragraph (with the column's classes, if given)."""
     row = nodes.row()
     for index, cell in enumerate(cells):
         entry = nodes.entry(classes=list(classes[index]) if classes else [])

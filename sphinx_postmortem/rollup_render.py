@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -12,11 +13,13 @@ from sphinx.util import docname_join
 
 from .charts import incidents_chart, times_chart
 from .export import project_name
+from .html_memo import RollupMemo, memo_block, memo_row
 from .lesson_store import load_lesson_bodies
 from .model import ActionRecord, LessonRecord, is_overdue
 from .nodes import rollup
 from .render import (
     as_nodes,
+    column_classes,
     css_token,
     external_link,
     label,
@@ -25,6 +28,7 @@ from .render import (
     metric_names,
     page_relative_url,
     table,
+    table_row,
 )
 from .rollups import (
     DEFAULT_INCIDENT_COLUMNS,
@@ -80,9 +84,13 @@ class RollupRenderer:
         self._lesson_bodies: dict[str, dict[str, nodes.Element]] = {}
         self.local_name = project_name(self.config)
         self._charts = 0
+        self.memo: RollupMemo | None = None
 
-    def render(self, node: rollup) -> list[nodes.Node]:
+    def render(self, node: rollup, index: int) -> list[nodes.Node]:
+        """The content of ``node``, roll-up number ``index`` on its page."""
         spec: dict[str, Any] = node["spec"]
+        env = self.domain.env
+        self.memo = RollupMemo.for_rollup(env, self.builder, self.fromdocname, index, spec)
         if node["kind"] == "incident-list":
             result = self.incident_list(spec)
         elif node["kind"] == "lesson-list":
@@ -91,8 +99,12 @@ class RollupRenderer:
             result = self.stats(spec)
         else:
             result = self.action_item_list(spec)
-        container = nodes.container(classes=["pm-rollup", f"pm-{node['kind']}"])
+        # Each entry is indexed for search on its own page; a list of thousands would
+        # only crowd the results (Sphinx 8.2+ honours the class).
+        classes = ["pm-rollup", f"pm-{node['kind']}", "no-search"]
+        container = self.memo.output(classes) if self.memo else nodes.container(classes=classes)
         container.extend(result)
+        self.memo = None
         return [container]
 
     # -- helpers ----------------------------------------------------------------
@@ -113,6 +125,17 @@ class RollupRenderer:
     def has_imports(self) -> bool:
         return bool(self.domain.data["imports"])
 
+    def _entry(
+        self, node_class: type[nodes.Element], inputs: Any, build: Callable[[], nodes.Element]
+    ) -> nodes.Element:
+        """An entry built by ``build``, or taken from the roll-up's HTML store.
+
+        ``inputs`` holds everything the entry shows (see html_memo.py).
+        """
+        if self.memo is None:
+            return build()
+        return self.memo.entry(node_class, inputs, build)
+
     @staticmethod
     def _empty(text: str) -> list[nodes.Node]:
         return [nodes.paragraph(text, text, classes=["pm-empty"])]
@@ -130,10 +153,23 @@ class RollupRenderer:
             *DEFAULT_INCIDENT_COLUMNS,
         ]
         names = column_names()
-        rows = [[self._incident_cell(view, column) for column in columns] for view in views]
-        if not {"id", "title"} & set(columns):
-            for row, view in zip(rows, views, strict=True):
-                row[0] = self._link(view.record, row[0] or view.record["id"])
+        classes = column_classes(columns)
+        link_first = not {"id", "title"} & set(columns)
+
+        def build(view: IncidentView) -> nodes.Element:
+            cells = [self._incident_cell(view, column) for column in columns]
+            if link_first:
+                cells[0] = self._link(view.record, cells[0] or view.record["id"])
+            return table_row(cells, classes)
+
+        rows = [
+            self._entry(
+                memo_row,
+                ("incident", columns, self.has_imports, self.local_name, view),
+                lambda view=view: build(view),  # type: ignore[misc]
+            )
+            for view in views
+        ]
         widths = [30 if c == "title" else 10 for c in columns]
         return [table([names[c] for c in columns], rows, ["pm-incident-table"], widths, columns)]
 
@@ -178,20 +214,31 @@ class RollupRenderer:
 
     def _lesson_entry(
         self, lesson: LessonRecord, summary_only: bool, kind_names: dict[str, str]
-    ) -> nodes.Node:
-        entry = nodes.container(classes=["pm-lesson-entry", f"pm-lesson-{lesson['kind']}"])
-        heading = nodes.paragraph(classes=["pm-lesson-heading"])
-        heading += nodes.strong("", "", self._link(lesson, lesson["title"]))
-        heading += nodes.Text(" ")
-        heading += label(kind_names[lesson["kind"]], "kind", lesson["kind"])
-        entry += heading
-        if not summary_only:
-            entry.extend(self._lesson_body(lesson))
-        entry += self._lesson_origin(lesson)
-        return entry
+    ) -> nodes.Element:
+        kind_name = kind_names[lesson["kind"]]
+        source = self._lesson_source(lesson)
 
-    def _lesson_origin(self, lesson: LessonRecord) -> nodes.paragraph:
-        """ "from INC-2024-017: Title" (with the project when there are imports)."""
+        def build() -> nodes.Element:
+            entry = nodes.container(classes=["pm-lesson-entry", f"pm-lesson-{lesson['kind']}"])
+            heading = nodes.paragraph(classes=["pm-lesson-heading"])
+            heading += nodes.strong("", "", self._link(lesson, lesson["title"]))
+            heading += nodes.Text(" ")
+            heading += label(kind_name, "kind", lesson["kind"])
+            entry += heading
+            if not summary_only:
+                entry.extend(self._lesson_body(lesson))
+            origin = nodes.paragraph(classes=["pm-lesson-source"])
+            origin += nodes.Text(_("from") + " ")
+            origin += self._link(lesson, source)
+            entry += origin
+            return entry
+
+        if not (summary_only or lesson.get("project") or lesson.get("body_cacheable")):
+            return build()
+        return self._entry(memo_block, ("lesson", summary_only, kind_name, source, lesson), build)
+
+    def _lesson_source(self, lesson: LessonRecord) -> str:
+        """ "INC-2024-017: Title" (with the project when there are imports)."""
         incident = self.domain.incident_of(lesson)
         if incident:
             source = f"{incident['id']}: {incident['title']}"
@@ -202,10 +249,7 @@ class RollupRenderer:
         if self.has_imports:
             project = self._project(lesson)
             source = f"{project} \N{MIDDLE DOT} {source}" if source else project
-        origin = nodes.paragraph(classes=["pm-lesson-source"])
-        origin += nodes.Text(_("from") + " ")
-        origin += self._link(lesson, source)
-        return origin
+        return source
 
     def _lesson_body(self, lesson: LessonRecord) -> list[nodes.Node]:
         """The lesson's body: copied from its page's doctree, or imported plain text."""
@@ -276,16 +320,29 @@ class RollupRenderer:
         ]
         widths = [10, 26, 10, 8, 6, 12, 8, 10, 10]
         keys = ["id", "title", "owner", "type", "priority", "due", "status", "tracker", "incident"]
-        rows = [self._action_row(action) for action in actions]
         if self.has_imports:
             headers.insert(0, _("Project"))
             widths.insert(0, 8)
             keys.insert(0, "project")
-            for row, action in zip(rows, actions, strict=True):
-                row.insert(0, self._project(action))
+        classes = column_classes(keys)
+        rows = [
+            self._entry(
+                memo_row,
+                (
+                    "action",
+                    self._project(action) if self.has_imports else None,
+                    action,
+                    is_overdue(action, self.today),
+                    self.domain.incident_of(action),
+                ),
+                lambda action=action: table_row(self._action_cells(action), classes),  # type: ignore[misc]
+            )
+            for action in actions
+        ]
         return [table(headers, rows, ["pm-action-table"], widths, keys)]
 
-    def _action_row(self, action: ActionRecord) -> list[Any]:
+    def _action_cells(self, action: ActionRecord) -> list[Any]:
+        """The cells of an action item's row (the project first when there are imports)."""
         due: list[nodes.Node] = []
         if action["due"]:
             due.append(nodes.Text(action["due"]))
@@ -296,6 +353,7 @@ class RollupRenderer:
             tracker = external_link(action["tracker_url"], action["tracker"])
         incident = self.domain.incident_of(action)
         return [
+            *([self._project(action)] if self.has_imports else []),
             self._link(action, action["id"]),
             action["title"],
             action["owner"] or "",

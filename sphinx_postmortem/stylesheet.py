@@ -20,14 +20,15 @@ def _domain(env: BuildEnvironment) -> PostmortemDomain:
     return cast(PostmortemDomain, env.get_domain("postmortem"))
 
 
-def copy_stylesheet(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``: put the stylesheet into ``_static`` of HTML builds.
+def copy_stylesheet(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: put the stylesheet into ``_static`` of HTML builds.
 
-    Copied rather than added to ``html_static_path``, so the user's
-    configuration is left as it is (and incremental builds do not see a
-    changed setting).
+    Copied before pages are written, so every page links it with the same
+    checksum (``?v=...``), in clean and incremental builds alike; copied
+    rather than added to ``html_static_path``, so the user's configuration
+    is left as it is.
     """
-    if exception is None and app.builder.format == "html":
+    if app.builder.format == "html":
         target = Path(app.builder.outdir) / "_static" / STYLESHEET
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(STATIC_DIR / STYLESHEET, target)

@@ -53,8 +53,8 @@ class FillPlaceholders(SphinxPostTransform):
         today = build_date(self.config)
         renderer = RollupRenderer(domain, builder, fromdocname, today)
         # Roll-ups first: the lesson bodies they copy may hold other placeholders.
-        for node in found.get(rollup, []):
-            replacement = renderer.render(node)
+        for index, node in enumerate(found.get(rollup, [])):
+            replacement = renderer.render(node, index)
             node.replace_self(replacement)
             for new in replacement:
                 for copied in new.findall(PostmortemPlaceholder):

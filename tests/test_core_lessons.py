@@ -46,6 +46,7 @@ def test_lesson_records(lessons):
         "docname": "index",
         "anchor": "lesson-Config-changes-skipped-the-canary-stage",
         "lineno": 9,
+        "body_cacheable": True,  # plain markup: roll-ups may reuse its HTML
     }
     assert [(r["title"], r["kind"], r["tags"], r["lineno"]) for r in records[1:3]] == [
         ("Rollback was quick", "went-well", [], 17),

@@ -21,6 +21,8 @@ import pytest
 from helpers import domain_of, warnings_of
 from sphinx.testing.util import SphinxTestApp
 
+from sphinx_postmortem import imports
+
 ROOTS = Path(__file__).parent / "roots"
 EXPORT = "postmortems.json"
 BASE = "https://docs.example.com/payments/"
@@ -118,11 +120,15 @@ def agg(make_app, tmp_path) -> Aggregator:
 
 
 def imported_ids(app: Any) -> dict[str, set[str]]:
-    imports = domain_of(app).data["imports"]
+    domain = domain_of(app)
     return {
-        name: {i["id"] for i in project["incidents"]}
-        for name, project in imports.items()
+        name: {i["id"] for i in domain.imported("incidents", [name])}
+        for name in domain.data["imports"]
     }
+
+
+def imported(app: Any, section: str, project: str = "payments") -> list[dict[str, Any]]:
+    return domain_of(app).imported(section, [project])
 
 
 def assert_only_local(app: Any, agg: Aggregator) -> None:
@@ -155,10 +161,9 @@ def test_local_file_relative_to_conf_dir(agg, payments_export, tmp_path, monkeyp
     assert app.config.postmortem_timeout == 10  # documented defaults
     assert app.config.postmortem_cache_limit == 5
     assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS}
-    imports = domain_of(app).data["imports"]["payments"]
-    assert {a["id"] for a in imports["action_items"]} == PAYMENT_ACTIONS
-    assert {le["title"] for le in imports["lessons"]} == PAYMENT_LESSONS
-    incident = next(i for i in imports["incidents"] if i["id"] == "PAY-2024-003")
+    assert {a["id"] for a in imported(app, "action_items")} == PAYMENT_ACTIONS
+    assert {le["title"] for le in imported(app, "lessons")} == PAYMENT_LESSONS
+    incident = next(i for i in imported(app, "incidents") if i["id"] == "PAY-2024-003")
     assert incident["url"] == BASE + "incidents/checkout.html#incident-PAY-2024-003"
     assert incident["project"] == "payments"
     assert incident["metrics"]["time_to_detect"] == 300
@@ -346,10 +351,9 @@ def test_bad_entries_skipped_rest_kept(agg, payments_export):
     assert sum("incidents" in w for w in skipped) == 4
     assert sum("action_items" in w for w in skipped) == 1
     assert sum("lessons" in w for w in skipped) == 2
-    imports = domain_of(app).data["imports"]["payments"]
-    assert {i["id"] for i in imports["incidents"]} == PAYMENT_INCIDENTS
-    assert {a["id"] for a in imports["action_items"]} == PAYMENT_ACTIONS
-    assert {le["title"] for le in imports["lessons"]} == PAYMENT_LESSONS
+    assert {i["id"] for i in imported(app, "incidents")} == PAYMENT_INCIDENTS
+    assert {a["id"] for a in imported(app, "action_items")} == PAYMENT_ACTIONS
+    assert {le["title"] for le in imported(app, "lessons")} == PAYMENT_LESSONS
     html = body(agg.page(app, "all"))
     assert "PAY-2024-003" in html and "Nobody owned the certificate" in html
     assert "Bad:" not in html and "PAY-BAD" not in html
@@ -362,6 +366,47 @@ SCRIPT = '<script>alert("pm-xss")</script>'
 IMG = '"><img src=x onerror=alert(1)>'
 SVG = "<svg onload=alert(3)>"
 MARKUP = "*not emphasis* and `a link <https://evil.example/>`_"
+
+
+def test_worker_processes_validate_like_the_build_process(agg, payments_export, monkeypatch):
+    """Large imports are validated in forked worker processes, with the same outcome."""
+    if not imports.parallel_available or imports._usable_cpus() < 2:
+        pytest.skip("needs fork and two CPUs")
+    data = json.loads(payments_export)
+    data["lessons"].append({"title": "Bad: unknown kind", "kind": "meh", "url": "x.html"})
+    agg.write(data)
+    agg.write(payments_export, "imported/billing.json")
+    agg.write(b"{not json", "imported/broken.json")
+    projects = {
+        name: (f"https://docs.example.com/{name}/", f"imported/{name}.json")
+        for name in ("payments", "billing", "broken")
+    }
+    pools = []
+
+    class CountedPool(imports.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "ProcessPoolExecutor", CountedPool)
+    results = []
+    for threshold in (imports.PARALLEL_MIN_BYTES, 0):
+        monkeypatch.setattr(imports, "PARALLEL_MIN_BYTES", threshold)
+        shutil.rmtree(agg.srcdir / "_build", ignore_errors=True)
+        app = agg.build(postmortem_projects=projects)
+        domain = domain_of(app)
+        sections = ("incidents", "action_items", "lessons")
+        results.append((
+            import_warnings(app),
+            {section: domain.imported(section) for section in sections},
+            body(agg.page(app, "all")),
+        ))
+    assert len(pools) == 1  # the small files stayed in process; the second build used workers
+    assert results[0] == results[1]
+    warnings, records, _html = results[1]
+    assert len(warnings) == 2, warnings  # the bad lesson of payments, the broken file
+    assert any("'broken'" in w and "not a JSON file" in w for w in warnings)
+    assert {i["project"] for i in records["incidents"]} == {"payments", "billing"}
 
 
 def _hostile(payments_export: str) -> dict[str, Any]:
@@ -437,10 +482,9 @@ def test_unsafe_urls_refused(agg, payments_export):
     assert len(refused) == len(UNSAFE), import_warnings(app)
     for scheme in ("javascript", "JavaScript", "data:", "vbscript"):
         assert any(scheme in w for w in refused), scheme
-    imports = domain_of(app).data["imports"]["payments"]
-    assert {i["id"] for i in imports["incidents"]} == PAYMENT_INCIDENTS
-    assert {a["id"] for a in imports["action_items"]} == PAYMENT_ACTIONS
-    assert {le["title"] for le in imports["lessons"]} == PAYMENT_LESSONS
+    assert {i["id"] for i in imported(app, "incidents")} == PAYMENT_INCIDENTS
+    assert {a["id"] for a in imported(app, "action_items")} == PAYMENT_ACTIONS
+    assert {le["title"] for le in imported(app, "lessons")} == PAYMENT_LESSONS
     for page in Path(app.outdir).rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "Unsafe entry" not in html, page

@@ -209,8 +209,8 @@ def one_warning(app: Any, *needles: str) -> str:
 
 
 def imported_incidents(app: Any, project: str = "payments") -> set[str]:
-    imports = domain_of(app).data["imports"]
-    return {i["id"] for i in imports[project]["incidents"]} if project in imports else set()
+    domain = domain_of(app)
+    return {i["id"] for i in domain.imported("incidents", [project])}
 
 
 def assert_only_local(app: Any, base: str) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.locale import get_translation
@@ -40,9 +38,8 @@ class LessonDirective(PostmortemDirective):
             kind=kind,
             tags=self.list_option("tags"),
             body="\n\n".join(n.astext() for n in body),
-            body_digest=hashlib.sha256(
-                "".join(n.pformat() for n in body).encode("utf-8")
-            ).hexdigest()[:16],
+            body_digest="",  # set from the body as read (see lesson_store.py)
+            body_cacheable=False,
             docname=self.env.docname,
             anchor=target["ids"][0],
             lineno=self.lineno,
