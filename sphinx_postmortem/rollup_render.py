@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -166,7 +167,7 @@ class RollupRenderer:
             self._entry(
                 memo_row,
                 ("incident", columns, self.has_imports, self.local_name, view),
-                lambda view=view: build(view),  # type: ignore[misc]
+                partial(build, view),
             )
             for view in views
         ]
@@ -335,14 +336,14 @@ class RollupRenderer:
                     is_overdue(action, self.today),
                     self.domain.incident_of(action),
                 ),
-                lambda action=action: table_row(self._action_cells(action), classes),  # type: ignore[misc]
+                partial(self._action_row, action, classes),
             )
             for action in actions
         ]
         return [table(headers, rows, ["pm-action-table"], widths, keys)]
 
-    def _action_cells(self, action: ActionRecord) -> list[Any]:
-        """The cells of an action item's row (the project first when there are imports)."""
+    def _action_row(self, action: ActionRecord, classes: list[list[str]]) -> nodes.row:
+        """An action item's row (the project first when there are imports)."""
         due: list[nodes.Node] = []
         if action["due"]:
             due.append(nodes.Text(action["due"]))
@@ -352,7 +353,7 @@ class RollupRenderer:
         if action["tracker"] and action["tracker_url"]:
             tracker = external_link(action["tracker_url"], action["tracker"])
         incident = self.domain.incident_of(action)
-        return [
+        cells = [
             *([self._project(action)] if self.has_imports else []),
             self._link(action, action["id"]),
             action["title"],
@@ -364,6 +365,7 @@ class RollupRenderer:
             tracker,
             self._link(incident, incident["id"]) if incident else "",
         ]
+        return table_row(cells, classes)
 
     # -- postmortem-stats ----------------------------------------------------------------
 
