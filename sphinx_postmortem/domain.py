@@ -42,7 +42,7 @@ from .timeline_parser import Metrics, compute_metrics
 _ = get_translation("sphinx_postmortem")
 
 #: Keys of ``domain.data`` that hold ``docname -> records``.
-PER_DOC_KEYS = ("incidents", "timeline", "actions", "lessons", "rollups")
+PER_DOC_KEYS = ("incidents", "timeline", "actions", "lessons", "rollups", "digests")
 
 
 class PostmortemXRefRole(XRefRole):
@@ -114,10 +114,11 @@ class PostmortemDomain(Domain):
         "actions": {},  # docname -> [ActionRecord]
         "lessons": {},  # docname -> [LessonRecord]
         "rollups": {},  # docname -> [roll-up directive names]
+        "digests": {},  # docname -> hash of what roll-ups can show of it (freshness.py)
         "imports": {},  # project name -> imported export (see imports.py)
         "related": {},  # digest of the ranking's inputs, and the ranking (see related())
     }
-    data_version = 7
+    data_version = 8
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -148,6 +149,9 @@ class PostmortemDomain(Domain):
     def note_lesson(self, record: LessonRecord) -> None:
         self.data["lessons"].setdefault(record["docname"], []).append(record)
         self.note_changed()
+
+    def note_page_digest(self, docname: str, digest: str) -> None:
+        self.data["digests"][docname] = digest
 
     def note_rollup(self, docname: str, kind: str) -> None:
         self.data["rollups"].setdefault(docname, []).append(kind)

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 from typing import Any, cast
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
@@ -25,7 +26,7 @@ from .config import build_date
 from .domain import PostmortemDomain
 from .model import is_overdue
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 def _domain(env: BuildEnvironment) -> PostmortemDomain:
@@ -44,39 +45,66 @@ def _load_state(app: Sphinx) -> dict[str, Any]:
     return state if isinstance(state, dict) and state.get("version") == STATE_VERSION else {}
 
 
-def _digest(domain: PostmortemDomain, overdue: list[list[str]]) -> str:
-    """A hash of everything a roll-up can show (line numbers excluded)."""
-
-    def strip(record: Any) -> dict[str, Any]:
-        return {k: v for k, v in record.items() if k != "lineno"}
-
-    payload = {
-        "incidents": [strip(r) for r in domain.all_incidents()],
-        "actions": [strip(r) for r in domain.all_actions()],
-        "lessons": [strip(r) for r in domain.all_lessons()],
-        "milestones": {
-            docname: [(e["when"], e["milestone"]) for e in entries if e["milestone"]]
-            for docname, entries in sorted(domain.data["timeline"].items())
-        },
-        "overdue": overdue,
-        # what an imported file holds is summed up by its hash (taken when it was read)
-        "imports": {
-            name: [project.get("sha256"), project["base_url"]]
-            for name, project in sorted(domain.data["imports"].items())
-        },
-    }
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+def _hash(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def note_page_digest(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read`` (late): a hash of what roll-ups can show of the page just read.
+
+    Its records without line numbers, its milestones, and its title when
+    lessons of the page are shown under it. Kept per page, so that checking
+    freshness costs one hash per page rather than hashing every record.
+    """
+    env = app.env
+    domain = _domain(env)
+    docname = env.docname
+    incident = domain.incident(docname)
+    lessons = domain.lessons(docname)
+    if not (incident or lessons or domain.actions(docname) or domain.timeline(docname)):
+        return
+    payload = {
+        "incident": incident and _without_lineno(incident),
+        "actions": [_without_lineno(r) for r in domain.actions(docname)],
+        "lessons": [_without_lineno(r) for r in lessons],
+        "milestones": [
+            (e["when"], e["milestone"]) for e in domain.timeline(docname) if e["milestone"]
+        ],
+        "title": env.titles[docname].astext() if lessons and docname in env.titles else None,
+    }
+    domain.note_page_digest(docname, _hash(payload))
+
+
+def _without_lineno(record: Any) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k != "lineno"}
+
+
+def _digest(domain: PostmortemDomain, overdue: list[list[str]]) -> str:
+    """A hash of everything a roll-up can show: every page's hash, overdue flags, imports."""
+    return _hash(
+        {
+            "pages": sorted(domain.data["digests"].items()),
+            "overdue": overdue,
+            # what an imported file holds is summed up by its hash (taken when it was read)
+            "imports": [
+                [name, project.get("sha256"), project["base_url"]]
+                for name, project in sorted(domain.data["imports"].items())
+            ],
+        }
+    )
+
+
 def current_state(domain: PostmortemDomain, today: str) -> dict[str, Any]:
-    """What the pages that depend on other pages show now."""
+    """What the pages that depend on other pages show now (as hashes)."""
     overdue = sorted([a["docname"], a["id"]] for a in domain.all_actions() if is_overdue(a, today))
     related = {
-        docname: [
-            [r.get("project") or "", r["id"], r["title"], r["date"] or "", r["severity"] or ""]
-            for r in domain.related(docname)
-        ]
+        docname: _hash(
+            [
+                [r.get("project") or "", r["id"], r["title"], r["date"] or "", r["severity"] or ""]
+                for r in domain.related(docname)
+            ]
+        )[:16]
         for docname in sorted(domain.data["incidents"])
     }
     return {

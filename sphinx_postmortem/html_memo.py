@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -189,6 +190,24 @@ def _save(path: Path, stamp: str, fragments: dict[str, str]) -> None:
         os.replace(partial, path)
     except OSError:
         path.unlink(missing_ok=True)  # the next build renders every entry again
+
+
+def forget_page(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """``env-purge-doc``: drop the stores of a page read again or removed.
+
+    A page read again has a new stamp, so its old stores could not be used.
+    """
+    folder = Path(env.doctreedir) / FOLDER
+    if not folder.is_dir():
+        return
+    directory, _, name = docname.rpartition("/")
+    pattern = re.compile(re.escape(name) + r"\.\d+\.pickle")
+    for builder_folder in folder.iterdir():
+        pages = builder_folder / directory
+        if pages.is_dir():
+            for path in pages.iterdir():
+                if pattern.fullmatch(path.name):
+                    path.unlink(missing_ok=True)
 
 
 # -- HTML visitors ----------------------------------------------------------------

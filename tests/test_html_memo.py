@@ -115,6 +115,17 @@ def test_the_store_is_discarded_when_the_rollup_page_is_read_again(src):
 
 
 @needs_store
+def test_stores_of_a_removed_page_are_deleted(src):
+    build(src)
+    assert [p.name for p in store_files(src) if p.name.startswith("lessons.")]
+    (src / "lessons.rst").unlink()
+    edit(src / "index.rst", "   lessons\n", "")
+    build(src, freshenv=False)
+    assert not [p.name for p in store_files(src) if p.name.startswith("lessons.")]
+    assert [p.name for p in store_files(src) if p.name.startswith("incidents.")]
+
+
+@needs_store
 def test_a_broken_store_is_ignored(src):
     first = build(src)
     for path in store_files(src):

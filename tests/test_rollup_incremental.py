@@ -296,3 +296,46 @@ def test_second_edit_after_an_edit_is_picked_up_too(project):
     titles = lesson_titles(rollup_in(section(project.dom("lessons.html"), "ungrouped")))
     assert "Dashboards showed the latency spike" in titles
     assert project.build() == []
+
+
+RETRO = """\
+:orphan:
+
+{title}
+=====================
+
+.. |service| replace:: {service}
+
+.. lesson:: Pairing on the runbook helped
+   :kind: went-well
+   :tags: process
+
+   Retro-body-marker: pairing kept |service| running.
+"""
+
+
+def rewritten_lesson_entry(project, retro: str):
+    """Write retro.rst, rebuild, check nothing unrelated was written; the roll-up's entry."""
+    before = project.mtimes()
+    project.write("retro.rst", retro)
+    written = project.build()
+    assert_not_rewritten(project, before, written)
+    entries = {e.title: e for e in
+               lesson_entries(rollup_in(section(project.dom("lessons.html"), "ungrouped")))}
+    return entries["Pairing on the runbook helped"]
+
+
+def test_lesson_without_incident_follows_its_page_title(project):
+    project.write("retro.rst", RETRO.format(title="Quarterly retro", service="checkout"))
+    project.build()
+    entry = rewritten_lesson_entry(
+        project, RETRO.format(title="Quarterly review", service="checkout"))
+    assert "Quarterly review" in entry.source  # "from <page title>": no incident on the page
+
+
+def test_lesson_body_follows_a_changed_substitution(project):
+    project.write("retro.rst", RETRO.format(title="Quarterly retro", service="checkout"))
+    project.build()
+    entry = rewritten_lesson_entry(
+        project, RETRO.format(title="Quarterly retro", service="billing"))
+    assert "pairing kept billing running" in entry.body.text()
