@@ -19,6 +19,7 @@ store is used only with Sphinx 8.2 or later, which honours that class.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -173,7 +174,7 @@ def _load(path: Path, stamp: str) -> dict[str, str]:
     try:
         with open(path, "rb") as handle:
             stored = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    except Exception:  # missing, unreadable or damaged: render every entry again
         return {}
     if not isinstance(stored, dict) or stored.get("stamp") != stamp:
         return {}
@@ -182,14 +183,16 @@ def _load(path: Path, stamp: str) -> dict[str, str]:
 
 
 def _save(path: Path, stamp: str, fragments: dict[str, str]) -> None:
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with open(partial, "wb") as handle:
             pickle.dump({"stamp": stamp, "fragments": fragments}, handle, pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
-    except OSError:
-        path.unlink(missing_ok=True)  # the next build renders every entry again
+    except OSError:  # the next build renders every entry again
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
 
 
 def forget_page(app: Sphinx, env: BuildEnvironment, docname: str) -> None:

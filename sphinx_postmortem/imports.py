@@ -7,6 +7,10 @@ days, local files are re-read when their mtime changes. A failed fetch falls
 back to the cached copy. Every problem is a ``postmortem.import`` warning and
 the build goes on. Imported text stays plain text; links must be http(s) or
 relative.
+
+Validation is pure Python; when there is much of it, it runs in forked
+worker processes. The environment keeps each project's validated sections
+as compact JSON text, decoded by the domain when a build first needs them.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import re
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -446,8 +451,11 @@ def _encode_all(fetched: list[Fetched]) -> list[tuple[dict[str, Any], list[str]]
     if workers < 2 or size < PARALLEL_MIN_BYTES or not parallel_available:
         return [encode_payload(*job) for job in jobs]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(encode_payload, *zip(*jobs, strict=True)))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(encode_payload, *zip(*jobs, strict=True)))
+    except (BrokenProcessPool, OSError):  # no process could start, or one died
+        return [encode_payload(*job) for job in jobs]
 
 
 def _load_all(

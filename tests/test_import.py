@@ -409,6 +409,27 @@ def test_worker_processes_validate_like_the_build_process(agg, payments_export, 
     assert {i["project"] for i in records["incidents"]} == {"payments", "billing"}
 
 
+def test_validation_falls_back_to_the_build_process(agg, payments_export, monkeypatch):
+    """When worker processes cannot start, the files are validated in the build process."""
+
+    class NoProcesses:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise OSError("fork refused")
+
+    monkeypatch.setattr(imports, "ProcessPoolExecutor", NoProcesses)
+    monkeypatch.setattr(imports, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(imports, "parallel_available", True)
+    monkeypatch.setattr(imports, "_usable_cpus", lambda: 2)
+    agg.write(payments_export)
+    agg.write(payments_export, "imported/billing.json")
+    app = agg.build(postmortem_projects={
+        name: (f"https://docs.example.com/{name}/", f"imported/{name}.json")
+        for name in ("payments", "billing")
+    })
+    assert import_warnings(app) == []
+    assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS, "billing": PAYMENT_INCIDENTS}
+
+
 def _hostile(payments_export: str) -> dict[str, Any]:
     data = json.loads(payments_export)
     for incident in data["incidents"]:
