@@ -4,9 +4,10 @@ Records are kept per document (``docname -> records``), so clearing a
 document and merging what parallel readers collected are dictionary
 operations. Anything derived from all documents (which record wins a
 duplicate id, metrics) is computed on demand and cached on the domain
-object. The one derived value kept in the environment is the ranking of
-related incidents, which is costly and rarely changes (see ``related()``);
-it is computed while reading, when pages are checked for freshness.
+object. Two derived values are kept in the environment, both computed
+while reading: per page, a hash of what roll-ups can show of it
+(freshness.py), and the ranking of related incidents, which is costly and
+rarely changes (see ``related()``).
 """
 
 from __future__ import annotations
