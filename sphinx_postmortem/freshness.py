@@ -61,16 +61,15 @@ def note_page_digest(app: Sphinx, doctree: nodes.document) -> None:
     domain = _domain(env)
     docname = env.docname
     incident = domain.incident(docname)
-    lessons = domain.lessons(docname)
-    if not (incident or lessons or domain.actions(docname) or domain.timeline(docname)):
+    actions, lessons = domain.actions(docname), domain.lessons(docname)
+    timeline = domain.timeline(docname)
+    if not (incident or actions or lessons or timeline):
         return
     payload = {
         "incident": incident and _without_lineno(incident),
-        "actions": [_without_lineno(r) for r in domain.actions(docname)],
+        "actions": [_without_lineno(r) for r in actions],
         "lessons": [_without_lineno(r) for r in lessons],
-        "milestones": [
-            (e["when"], e["milestone"]) for e in domain.timeline(docname) if e["milestone"]
-        ],
+        "milestones": [(e["when"], e["milestone"]) for e in timeline if e["milestone"]],
         "title": env.titles[docname].astext() if lessons and docname in env.titles else None,
     }
     domain.note_page_digest(docname, _hash(payload))

@@ -25,7 +25,7 @@ def _identity(incident: Mapping[str, Any]) -> tuple[str, str, str]:
 def ranking_digest(
     targets: Sequence[Mapping[str, Any]], pool: Sequence[Mapping[str, Any]], limit: int
 ) -> str:
-    """A hash of everything :func:`rank_related` looks at (not titles or severities).
+    """A hash of everything :func:`rank_related_positions` looks at (not titles or severities).
 
     Equal digests mean equal rankings, as positions in ``pool``.
     """
@@ -35,15 +35,6 @@ def ranking_digest(
         [(_identity(i), i["date"], i["services"], i["tags"]) for i in pool],
     ]
     return hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
-
-
-def rank_related(
-    targets: Sequence[Mapping[str, Any]], pool: Sequence[Mapping[str, Any]], limit: int
-) -> list[list[Mapping[str, Any]]]:
-    """For each incident of ``targets``, up to ``limit`` related incidents from ``pool``."""
-    return [
-        [pool[p] for p in positions] for positions in rank_related_positions(targets, pool, limit)
-    ]
 
 
 def rank_related_positions(

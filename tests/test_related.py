@@ -33,7 +33,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from test_rollup_support import El, assert_link_target_exists, build, parse_html
 
-from sphinx_postmortem.related import rank_related
+from sphinx_postmortem.related import rank_related_positions
 
 ROOTS = Path(__file__).parent / "roots"
 PAYMENTS = "https://docs.example.com/payments/"
@@ -43,6 +43,11 @@ ALPHA_RELATED = [
     ("R-5: Delta outage", "inc-delta.html#incident-R-5"),
     ("R-3: Gamma outage", "inc-gamma.html#incident-R-3"),
 ]
+
+
+def rank_related(targets, pool, limit):
+    """The related incidents themselves, rather than their positions in ``pool``."""
+    return [[pool[p] for p in found] for found in rank_related_positions(targets, pool, limit)]
 
 
 # -- unit tests: rank_related --------------------------------------------------------------
