@@ -45,6 +45,14 @@ postmortem_tracker_url = "https://tracker.example.com/browse/{key}"
 # ones, and in the postmortems.json it exports.
 postmortem_project_name = "engineering"
 
+# Ids that "sphinx-postmortem new" gives new pages: end-of-project reviews
+# are numbered on their own (PRJ-2024-003 in examples/), incidents of every
+# other type share the INC- sequence.
+postmortem_id_format = {
+    "project": "PRJ-{date:%Y}-{seq:03d}",
+    "*": "INC-{date:%Y}-{seq:03d}",
+}
+
 # Post-mortems of other projects, shown in this site's roll-ups.
 # name: (base URL that links point to, where to read postmortems.json).
 # The base URL is relative to this site's output root: the payments site is

@@ -20,7 +20,9 @@ from . import (
     imports,
     lesson_store,
     nodes,
+    placeholders,
     stylesheet,
+    text_checks,
 )
 from .directives.action_item import ActionItemDirective, settle_default_ids
 from .directives.incident import IncidentDirective, settle_title
@@ -38,7 +40,7 @@ from .transforms import FillPlaceholders
 __version__ = "0.1.0"
 
 #: Bumped whenever the stored records change shape, so old environments are re-read.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 DIRECTIVES = {
     "incident": IncidentDirective,
@@ -63,16 +65,22 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for reftype in ("incident", "action-item"):
         app.add_role(reftype, PostmortemXRefRole(reftype))
     app.add_post_transform(FillPlaceholders)
+    app.add_latex_package(stylesheet.LATEX_PACKAGE)  # characters pdflatex lacks
     app.add_message_catalog("sphinx_postmortem", str(Path(__file__).parent / "locale"))
     app.connect("config-inited", config.check_config)
     app.connect("builder-inited", imports.load_projects)
+    app.connect("builder-inited", checks.check_blameless_rules)
     app.connect("doctree-read", settle_title, priority=400)
     app.connect("doctree-read", settle_default_ids, priority=400)
     app.connect("doctree-read", checks.check_page)
+    app.connect("doctree-read", text_checks.check_control_characters)
+    app.connect("doctree-read", placeholders.check_placeholders)
     app.connect("doctree-read", lesson_store.save_lesson_bodies)
     app.connect("doctree-read", freshness.note_page_digest, priority=900)
+    app.connect("doctree-read", freshness.note_project_filters)
     app.connect("env-purge-doc", lesson_store.forget_lesson_bodies)
     app.connect("env-purge-doc", html_memo.forget_page)
+    app.connect("env-get-outdated", freshness.pages_to_reread)
     app.connect("env-get-updated", freshness.outdated_pages)
     app.connect("env-updated", stylesheet.copy_stylesheet)
     app.connect("warn-missing-reference", warn_missing_reference)

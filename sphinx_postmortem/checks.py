@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import cast
 
 from docutils import nodes
@@ -17,9 +17,11 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from .blameless import DEFAULT_ALLOW, DEFAULT_RULES, Rule, compile_rules, find_blame
+from .config import conf_location
 from .domain import PostmortemDomain
 from .errors import PostmortemError, warn
 from .model import PROJECT_TYPE, IncidentRecord
+from .nodes import text_blocks
 
 #: Where prose is not checked for blame: code, literals, quotations, raw output.
 _NOT_PROSE = (
@@ -124,45 +126,47 @@ def _check_completeness(
         warn(f"{incident['id']} is {status} but has no lesson", "missing_section", location)
 
 
-def _rules(app: Sphinx, incident: IncidentRecord) -> list[Rule]:
+def _rules(app: Sphinx, authors: Iterable[str] = ()) -> list[Rule]:
+    """The blameless rules for a page by ``authors`` (patterns are compiled once)."""
     config = app.config
     rules = config.postmortem_blameless_rules
     if rules is None:
         rules = DEFAULT_RULES
-    people = [*incident["authors"], *config.postmortem_people]
-    return compile_rules(rules, people)
+    return compile_rules(rules, [*authors, *config.postmortem_people])
+
+
+def check_blameless_rules(app: Sphinx) -> None:
+    """``builder-inited``: compile the blameless rules once; report a bad rule at conf.py."""
+    if not app.config.postmortem_blameless_check:
+        return
+    try:
+        _rules(app)
+    except PostmortemError as exc:
+        warn(
+            f"postmortem_blameless_rules: {exc}; the blameless-language check is skipped",
+            "config",
+            conf_location(app.confdir, "postmortem_blameless_rules"),
+        )
 
 
 def _prose(doctree: nodes.document) -> Iterator[tuple[nodes.Element, str]]:
     """Paragraphs outside code, literals and quotations, with their checkable text."""
-    for paragraph in doctree.findall(nodes.paragraph):
-        if any(isinstance(parent, _NOT_PROSE) for parent in _ancestors(paragraph)):
-            continue
-        parts = [
-            text.astext()
-            for text in paragraph.findall(nodes.Text)
-            if not any(isinstance(p, _NOT_PROSE) for p in _ancestors(text, stop=paragraph))
-        ]
-        yield paragraph, "".join(parts)
+    return text_blocks(doctree, _is_paragraph, _is_not_prose, _NOT_PROSE)
 
 
-def _ancestors(node: nodes.Node, stop: nodes.Node | None = None) -> Iterator[nodes.Node]:
-    parent = node.parent
-    while parent is not None and parent is not stop:
-        yield parent
-        parent = parent.parent
+def _is_paragraph(node: nodes.Element) -> bool:
+    return isinstance(node, nodes.paragraph)
+
+
+def _is_not_prose(node: nodes.Element) -> bool:
+    return isinstance(node, _NOT_PROSE)
 
 
 def _check_blame(app: Sphinx, incident: IncidentRecord, doctree: nodes.document) -> None:
     try:
-        rules = _rules(app, incident)
-    except PostmortemError as exc:
-        warn(
-            f"postmortem_blameless_rules: {exc}",
-            "config",
-            (incident["docname"], incident["lineno"]),
-        )
-        return
+        rules = _rules(app, incident["authors"])
+    except PostmortemError:
+        return  # reported once, at conf.py, by check_blameless_rules
     allow = [*DEFAULT_ALLOW, *app.config.postmortem_blameless_allow]
     for paragraph, text in _prose(doctree):
         for finding in find_blame(text, rules, allow):

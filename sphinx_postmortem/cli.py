@@ -19,20 +19,50 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docutils.utils import column_width
 from sphinx.util.tags import Tags
 
 from . import __version__
-from .config import CONFIG_VALUES
+from .config import CONFIG_VALUES, id_format_problems
 from .model import PROJECT_TYPE
 from .options import comma_list
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 SOURCE_SUFFIXES = (".rst", ".md", ".txt")
+#: Where ``new`` looks for ``conf.py`` without ``--conf-dir``, in order.
+CONF_DIR_CANDIDATES = (".", "docs", "doc", "source", "docs/source")
 _ID_LINE = re.compile(r"^\s*:id:\s*(\S.*?)\s*$", re.MULTILINE)
 
 
 class UsageError(Exception):
     """A bad argument: one line on stderr, exit code 2."""
+
+
+class CannotWrite(Exception):
+    """The page cannot be written (a folder without write permission...): exit code 1."""
+
+
+def find_conf_dir(conf_dir: str | None) -> tuple[Path, str]:
+    """The folder whose ``conf.py`` gives the settings, and a note saying which it is.
+
+    ``--conf-dir`` must name a folder holding a ``conf.py``. Without it the
+    current folder, then ``docs``, ``doc``, ``source`` and ``docs/source``
+    are tried; when none has a ``conf.py`` the defaults are used, and ids are
+    looked for under the current folder.
+    """
+    if conf_dir is not None:
+        folder = Path(conf_dir)
+        if not folder.is_dir():
+            raise UsageError(f"--conf-dir {conf_dir}: no such folder")
+        if not (folder / "conf.py").is_file():
+            raise UsageError(f"--conf-dir {conf_dir}: there is no conf.py in this folder")
+        return folder.resolve(), f"using {folder / 'conf.py'}"
+    for candidate in CONF_DIR_CANDIDATES:
+        conf_py = Path(candidate, "conf.py")
+        if conf_py.is_file():
+            return conf_py.parent.resolve(), f"using {conf_py}"
+    tried = ", ".join(f"{name}/" for name in CONF_DIR_CANDIDATES)
+    return Path.cwd(), f"no conf.py found (looked in {tried}); using the default settings"
 
 
 def read_settings(conf_dir: Path) -> dict[str, Any]:
@@ -64,10 +94,30 @@ def _run_conf_py(conf_py: Path) -> dict[str, Any]:
 
 
 def slugify(text: str, limit: int = 60) -> str:
-    """``Checkout API returned 503s!`` -> ``checkout-api-returned-503s``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """``Checkout API returned 503s!`` -> ``checkout-api-returned-503s``.
+
+    Accents are removed from Latin letters (``Café`` -> ``cafe``); letters
+    and digits of other scripts are kept (``決済の障害`` -> ``決済の障害``).
+    """
+    folded = "".join(_without_accents(char) for char in unicodedata.normalize("NFC", text))
+    slug = re.sub(r"[\W_]+", "-", folded.casefold()).strip("-")
     return slug[:limit].rstrip("-") or "post-mortem"
+
+
+def _without_accents(char: str) -> str:
+    """``é`` -> ``e`` and ``ﬁ`` -> ``fi``; a character with no ASCII form is kept."""
+    decomposed = unicodedata.normalize("NFKD", char)
+    base = "".join(part for part in decomposed if not unicodedata.combining(part))
+    return base if base.isascii() else char
+
+
+def title_width(text: str) -> int:
+    """Columns ``text`` takes in a fixed-width font, as docutils counts them.
+
+    East Asian wide characters take two columns, combining marks none: a
+    heading underline must be this long.
+    """
+    return column_width(text)
 
 
 def existing_ids(roots: Sequence[Path]) -> set[str]:
@@ -93,12 +143,25 @@ def existing_ids(roots: Sequence[Path]) -> set[str]:
     return ids
 
 
+def id_pattern(id_format: Any, kind: str, types: Sequence[str]) -> str:
+    """The pattern of ``postmortem_id_format`` for incidents of type ``kind``.
+
+    Raises :class:`UsageError` when the setting cannot be used.
+    """
+    problems = id_format_problems(id_format, types)
+    if problems:
+        raise UsageError(f"conf.py: {problems[0]}")
+    if isinstance(id_format, str):
+        return id_format
+    return str(id_format.get(kind, id_format.get("*")))
+
+
 def next_id(id_format: str, date: dt.date, taken: set[str]) -> str:
-    """The id after the highest one already taken for ``date`` in ``id_format``."""
-    try:
-        candidates = [id_format.format(date=date, seq=seq) for seq in range(1, 10000)]
-    except (KeyError, IndexError, ValueError) as exc:
-        raise UsageError(f"postmortem_id_format {id_format!r} is not usable: {exc}") from None
+    """The id after the highest one already taken for ``date`` in the pattern ``id_format``.
+
+    Only ids the pattern can give count, so each pattern is numbered on its own.
+    """
+    candidates = [id_format.format(date=date, seq=seq) for seq in range(1, 10000)]
     if len(set(candidates)) == 1:  # the format has no {seq}
         if candidates[0] in taken:
             raise UsageError(f"id {candidates[0]!r} is taken; give one with --id")
@@ -108,6 +171,35 @@ def next_id(id_format: str, date: dt.date, taken: set[str]) -> str:
     if following >= len(candidates):
         raise UsageError("no free id left in postmortem_id_format; give one with --id")
     return candidates[following]
+
+
+def check_target_dir(target_dir: Path) -> None:
+    """Stop with a usage error when ``--dir`` is, or is below, a file."""
+    for folder in (target_dir, *target_dir.parents):
+        if folder.exists() and not folder.is_dir():
+            where = "is a file" if folder == target_dir else f"is below the file {folder}"
+            raise UsageError(f"--dir {target_dir} {where}, not a folder")
+        if folder.is_dir():
+            return
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write ``text`` to the new file ``path``, creating its folder; never overwrite.
+
+    Raises :class:`FileExistsError` when ``path`` exists and
+    :class:`CannotWrite` when the folder or the file cannot be created.
+    """
+    if path.exists():
+        raise FileExistsError(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise FileExistsError(path) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CannotWrite(f"cannot write {path}: {reason}") from None
 
 
 def _template_loader(
@@ -125,6 +217,7 @@ def _template_loader(
         undefined=jinja2.StrictUndefined,
         autoescape=False,
     )
+    environment.filters["width"] = title_width
     return environment, template.name if template is not None else None
 
 
@@ -141,10 +234,32 @@ def _pick(preferred: str, allowed: Sequence[str]) -> str:
     return preferred if preferred in allowed else allowed[0]
 
 
-def new_page(args: argparse.Namespace) -> Path:
-    """Write a new post-mortem page; return its path."""
-    conf_dir = Path(args.conf_dir or ".").resolve()
+def new_page(args: argparse.Namespace, conf_dir: Path) -> Path:
+    """Write a new post-mortem page with the settings of ``conf_dir``; return its path."""
     settings = read_settings(conf_dir)
+    page = _page_fields(args, settings)
+    target_dir = Path(args.dir or ".")
+    check_target_dir(target_dir)
+    if not page["id"]:
+        pattern = id_pattern(
+            settings["postmortem_id_format"], page["type"], settings["postmortem_types"]
+        )
+        taken = existing_ids([conf_dir, target_dir.resolve()])
+        page["id"] = next_id(pattern, dt.date.fromisoformat(page["date"]), taken)
+    suffix = ".md" if args.format == "md" else ".rst"
+    path = target_dir / f"{page['date']}-{slugify(page['title'])}{suffix}"
+    environment, custom = _template_loader(settings, conf_dir, args.template)
+    name = custom or f"{'project' if page['type'] == PROJECT_TYPE else 'incident'}{suffix}.jinja"
+    try:
+        text = environment.get_template(name).render(**page)
+    except jinja2.TemplateError as exc:
+        raise UsageError(f"template {name}: {exc}") from None
+    write_new(path, text)
+    return path
+
+
+def _page_fields(args: argparse.Namespace, settings: dict[str, Any]) -> dict[str, Any]:
+    """The template variables, from the arguments checked against the settings."""
     try:
         date = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
     except ValueError:
@@ -162,38 +277,21 @@ def new_page(args: argparse.Namespace) -> Path:
     title = " ".join(args.title.split())
     if not title:
         raise UsageError("the title is empty")
-    target_dir = Path(args.dir or ".")
-    incident_id = args.id or next_id(
-        settings["postmortem_id_format"], date, existing_ids([conf_dir, target_dir.resolve()])
-    )
-    suffix = ".md" if args.format == "md" else ".rst"
-    path = target_dir / f"{date.isoformat()}-{slugify(title)}{suffix}"
-    environment, custom = _template_loader(settings, conf_dir, args.template)
-    name = custom or f"{'project' if kind == PROJECT_TYPE else 'incident'}{suffix}.jinja"
-    try:
-        text = environment.get_template(name).render(
-            title=title,
-            id=incident_id,
-            date=date.isoformat(),
-            severity=severity or "",
-            status=status,
-            type=kind,
-            authors=comma_list(args.authors),
-            services=comma_list(args.services),
-            tags=comma_list(args.tags),
-            timezone=settings["postmortem_timezone"],
-            action_type=_pick("prevent", settings["postmortem_action_types"]),
-            process_type=_pick("process", settings["postmortem_action_types"]),
-            priority=_pick("P2", settings["postmortem_priorities"]),
-        )
-    except jinja2.TemplateError as exc:
-        raise UsageError(f"template {name}: {exc}") from None
-    if path.exists():
-        raise FileExistsError(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8") as handle:
-        handle.write(text)
-    return path
+    return {
+        "title": title,
+        "id": args.id,
+        "date": date.isoformat(),
+        "severity": severity or "",
+        "status": status,
+        "type": kind,
+        "authors": comma_list(args.authors),
+        "services": comma_list(args.services),
+        "tags": comma_list(args.tags),
+        "timezone": settings["postmortem_timezone"],
+        "action_type": _pick("prevent", settings["postmortem_action_types"]),
+        "process_type": _pick("process", settings["postmortem_action_types"]),
+        "priority": _pick("P2", settings["postmortem_priorities"]),
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -222,7 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--authors", help="comma-separated authors")
     new.add_argument("--services", help="comma-separated services affected")
     new.add_argument("--tags", help="comma-separated tags")
-    new.add_argument("--dir", help="folder to write the page into (default: current folder)")
+    new.add_argument(
+        "--dir", help="folder to write the page into, created if needed (default: current folder)"
+    )
     new.add_argument(
         "--format",
         choices=("rst", "md"),
@@ -234,21 +334,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.add_argument(
         "--conf-dir",
-        help="folder of the project's conf.py, read for settings "
-        "and templates_path (default: current folder)",
+        help="folder of the project's conf.py, read for settings and templates_path "
+        "(default: the first of ., docs, doc, source, docs/source that has one)",
     )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code."""
+    """Entry point of the console script; returns the exit code.
+
+    The page's path is the only line on standard output; which ``conf.py``
+    was used, and errors, go to standard error.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        path = new_page(args)
+        conf_dir, note = find_conf_dir(args.conf_dir)
+        print(f"sphinx-postmortem: {note}", file=sys.stderr)
+        path = new_page(args, conf_dir)
     except UsageError as exc:
         print(f"sphinx-postmortem: error: {exc}", file=sys.stderr)
         return 2
+    except CannotWrite as exc:
+        print(f"sphinx-postmortem: error: {exc}", file=sys.stderr)
+        return 1
     except FileExistsError as exc:
         print(
             f"sphinx-postmortem: error: {exc.args[0]} already exists; not overwritten",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import math
 import os
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,7 @@ CONFIG_VALUES: dict[str, tuple[Any, Any, tuple[type, ...]]] = {
     "postmortem_today": (None, "html", (str, dt.date, type(None))),
     "postmortem_project_name": (None, "html", (str, type(None))),
     "postmortem_export": (True, "", (bool,)),
+    "postmortem_feed": (None, "", (bool, type(None))),
     "postmortem_projects": ({}, "html", (dict,)),
     "postmortem_timeout": (10, "", (int, float)),
     "postmortem_cache_limit": (5, "", (int, float)),
@@ -49,8 +54,9 @@ CONFIG_VALUES: dict[str, tuple[Any, Any, tuple[type, ...]]] = {
     "postmortem_blameless_rules": (None, "env", (list, tuple, type(None))),
     "postmortem_blameless_allow": ([], "env", (list, tuple)),
     "postmortem_people": ([], "env", (list, tuple)),
-    "postmortem_id_format": ("INC-{date:%Y}-{seq:03d}", "", (str,)),
+    "postmortem_id_format": ("INC-{date:%Y}-{seq:03d}", "", (str, dict)),
     "postmortem_related_limit": (5, "html", (int,)),
+    "postmortem_stats_years": (10, "html", (int,)),
     "postmortem_feed_statuses": ([], "", (list, tuple)),
 }
 
@@ -76,11 +82,29 @@ def _parse_today(value: Any) -> str | None:
         return None
 
 
-def _parse_epoch(value: str) -> str | None:
+def parse_source_date_epoch(value: str | None) -> dt.datetime | None:
+    """The UTC moment of a ``SOURCE_DATE_EPOCH`` value, or ``None`` when it is unusable.
+
+    Usable means what reproducible builds specify: a whole number of seconds
+    since 1970 (ASCII digits), in the years up to 9999. A value in
+    milliseconds lands in the far future and is unusable.
+    """
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
     try:
-        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date().isoformat()
+        return dt.datetime.fromtimestamp(int(text), dt.timezone.utc)
     except (ValueError, OverflowError, OSError):
         return None
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """The moment ``SOURCE_DATE_EPOCH`` names, ``None`` when it is unset or unusable.
+
+    The one reading of the variable: an unusable value, reported by
+    :func:`check_config`, is ignored everywhere.
+    """
+    return parse_source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH"))
 
 
 def build_date(config: Config) -> str:
@@ -94,38 +118,168 @@ def build_date(config: Config) -> str:
         today = _parse_today(config.postmortem_today)
         if today:
             return today
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and _parse_epoch(epoch):
-        return _parse_epoch(epoch)  # type: ignore[return-value]
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return epoch.date().isoformat()
     return dt.date.today().isoformat()
 
 
 def conf_location(confdir: str | Path, *needles: str) -> str:
-    """``path/conf.py:line`` of the first line holding one of ``needles`` (in order)."""
+    """``path/conf.py:line`` of the first line holding one of ``needles`` (in order).
+
+    A line assigning the needle (``name = ...``) wins over one that merely
+    mentions it, so ``postmortem_feed`` is not found in ``postmortem_feed_statuses = ...``.
+    """
     conf_py = Path(confdir, "conf.py")
     try:
         lines = conf_py.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return f"{conf_py}:1"
     for needle in needles:
-        for number, line in enumerate(lines, 1):
-            if needle in line:
-                return f"{conf_py}:{number}"
+        assignment = re.compile(rf"(?<![\w.]){re.escape(needle)}\s*=(?!=)")
+        for matches in (assignment.search, lambda line, needle=needle: needle in line):
+            for number, line in enumerate(lines, 1):
+                if matches(line):
+                    return f"{conf_py}:{number}"
     return f"{conf_py}:1"
 
 
-def _config_warning(app: Sphinx, setting: str, message: str, *args: Any) -> None:
+def id_format_problems(value: Any, types: Sequence[str]) -> list[str]:
+    """Why a ``postmortem_id_format`` value cannot be used; empty when it can.
+
+    The value is a pattern, or a mapping from incident type to pattern whose
+    ``"*"`` entry serves every type it does not name.
+    """
+    if isinstance(value, str):
+        return _id_pattern_problems("postmortem_id_format", value)
+    if not isinstance(value, dict):
+        return [
+            "postmortem_id_format must be a pattern such as 'INC-{date:%Y}-{seq:03d}' or a "
+            f"mapping from incident type to pattern, not a {type(value).__name__}"
+        ]
+    problems = []
+    for kind, pattern in value.items():
+        setting = f"postmortem_id_format[{kind!r}]"
+        if kind != "*" and kind not in types:
+            problems.append(f"{setting}: {kind!r} is not one of postmortem_types")
+        problems += _id_pattern_problems(setting, pattern)
+    missing = [kind for kind in types if kind not in value]
+    if "*" not in value and missing:
+        problems.append(
+            f"postmortem_id_format has no pattern for {', '.join(map(repr, missing))}; "
+            "add them, or a '*' entry for every other type"
+        )
+    return problems
+
+
+def _id_pattern_problems(setting: str, pattern: Any) -> list[str]:
+    if not isinstance(pattern, str):
+        return [f"{setting} must be a pattern string, not a {type(pattern).__name__}"]
+    try:
+        example = pattern.format(date=dt.date(2024, 3, 5), seq=1)
+    except KeyError as exc:
+        return [f"{setting} {pattern!r} has an unknown field {exc}; use {{date}} and {{seq}}"]
+    except (IndexError, ValueError, TypeError, AttributeError) as exc:
+        return [f"{setting} {pattern!r} is not a usable pattern: {exc}"]
+    if not example.strip() or example != "".join(example.split()):
+        return [f"{setting} {pattern!r} gives ids that are empty or contain spaces"]
+    return []
+
+
+def _config_warning(
+    app: Sphinx, setting: str, message: str, *args: Any, subtype: str = "config"
+) -> None:
     logger.warning(
         message,
         *args,
         type="postmortem",
-        subtype="config",
+        subtype=subtype,
         location=conf_location(app.confdir, setting),
     )
 
 
+#: List settings whose items are not plain names; their shape is checked where they are used.
+STRUCTURED_LISTS = frozenset({"postmortem_blameless_rules"})
+
+_TYPE_NAMES = {
+    bool: "True or False",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+    list: "a list",
+    tuple: "a tuple",
+    dict: "a dict",
+    dt.date: "a datetime.date",
+    type(None): "None",
+}
+
+#: Numeric settings -> (test of a usable value, what a usable value is).
+_NUMBER_RANGES: dict[str, tuple[Any, str]] = {
+    "postmortem_timeout": (lambda v: v > 0 and math.isfinite(v), "a positive number of seconds"),
+    "postmortem_cache_limit": (math.isfinite, "a finite number of days"),
+    "postmortem_import_max_bytes": (lambda v: v > 0, "a positive number of bytes"),
+    "postmortem_related_limit": (lambda v: v >= 0, "0 or a positive integer"),
+    "postmortem_stats_years": (lambda v: v >= 1, "a positive whole number of years"),
+}
+
+
+def expected_type(name: str) -> str:
+    """What the setting ``name`` accepts, in words: ``"a list or a tuple of strings"``."""
+    types = CONFIG_VALUES[name][2]
+    if float in types:  # "a number" covers the integers
+        types = tuple(t for t in types if t is not int)
+    words = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
+    if list in types and name not in STRUCTURED_LISTS:
+        words += " of strings"
+    return words
+
+
+def has_expected_type(name: str, value: Any) -> bool:
+    """Whether ``value`` has a type the setting ``name`` accepts (``True`` is no number)."""
+    types = CONFIG_VALUES[name][2]
+    if isinstance(value, bool) and bool not in types:
+        return False
+    if not isinstance(value, types):
+        return False
+    if isinstance(value, (list, tuple)) and name not in STRUCTURED_LISTS:
+        return all(isinstance(item, str) for item in value)
+    return True
+
+
+#: Settings whose problems have their own warning subtype (see docs/warnings.rst).
+_SUBTYPES = {"postmortem_projects": "import"}
+
+
+def _use_default(app: Sphinx, config: Config, name: str, problem: str) -> None:
+    default = CONFIG_VALUES[name][0]
+    subtype = _SUBTYPES.get(name, "config")
+    _config_warning(
+        app, name, "%s %s; using the default %r", name, problem, default, subtype=subtype
+    )
+    setattr(config, name, copy.deepcopy(default))
+
+
+def check_types(app: Sphinx, config: Config) -> None:
+    """Replace every ``postmortem_*`` value of a wrong type or range by the default, with a warning.
+
+    Runs before Sphinx's own type check (priority 800), which then finds
+    nothing to report: a ``-W`` build fails with one located message.
+    """
+    for name in CONFIG_VALUES:
+        value = getattr(config, name)
+        if not has_expected_type(name, value):
+            _use_default(app, config, name, f"must be {expected_type(name)}, not {value!r:.80}")
+        elif name in _NUMBER_RANGES and not _NUMBER_RANGES[name][0](value):
+            _use_default(app, config, name, f"must be {_NUMBER_RANGES[name][1]}, not {value!r}")
+
+
 def check_config(app: Sphinx, config: Config) -> None:
-    """Report unusable settings once, at start-up (``config-inited``)."""
+    """Report unusable settings once, at start-up (``config-inited``), and use defaults instead.
+
+    Once it has run, every ``postmortem_*`` value in ``config`` has a usable
+    type, so the rest of the extension reads ``app.config`` directly.
+    """
+    check_types(app, config)
     for name in (
         "postmortem_severities",
         "postmortem_statuses",
@@ -147,9 +301,10 @@ def check_config(app: Sphinx, config: Config) -> None:
             config.postmortem_today,
         )
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and not _parse_epoch(epoch):
+    if epoch and source_date_epoch() is None:
         logger.warning(
-            "SOURCE_DATE_EPOCH %r is not a number of seconds; ignored",
+            "SOURCE_DATE_EPOCH %r is not a whole number of seconds since 1970 "
+            "(up to the year 9999); ignored",
             epoch,
             type="postmortem",
             subtype="config",
@@ -169,3 +324,7 @@ def check_config(app: Sphinx, config: Config) -> None:
     except ValueError as exc:
         _config_warning(app, "postmortem_timezone", "postmortem_timezone: %s; using UTC", exc)
         config.postmortem_timezone = "UTC"
+    for problem in id_format_problems(config.postmortem_id_format, config.postmortem_types):
+        _config_warning(
+            app, "postmortem_id_format", "%s; sphinx-postmortem new cannot use it", problem
+        )

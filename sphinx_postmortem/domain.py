@@ -37,13 +37,21 @@ from .model import (
 )
 from .related import rank_related_positions, ranking_digest
 from .render import link, page_relative_url
-from .rollups import IncidentView
+from .rollups import IncidentView, project_names
 from .timeline_parser import Metrics, compute_metrics
 
 _ = get_translation("sphinx_postmortem")
 
 #: Keys of ``domain.data`` that hold ``docname -> records``.
-PER_DOC_KEYS = ("incidents", "timeline", "actions", "lessons", "rollups", "digests")
+PER_DOC_KEYS = (
+    "incidents",
+    "timeline",
+    "actions",
+    "lessons",
+    "rollups",
+    "digests",
+    "project_filters",
+)
 
 
 class PostmortemXRefRole(XRefRole):
@@ -68,8 +76,10 @@ class IncidentIndex(Index):
     """All incidents of the project, grouped by year, newest first."""
 
     name = "incidents"
-    localname = _("Incident index")
-    shortname = _("incidents")
+    #: Set by :func:`translate_index_names`: builders read them from the class, and the
+    #: json and pickle builders serialise them, so they must be plain (translated) text.
+    localname = "Incident index"
+    shortname = "incidents"
 
     def generate(
         self, docnames: Iterable[str] | None = None
@@ -95,6 +105,12 @@ class IncidentIndex(Index):
         return list(groups.items()), False
 
 
+def translate_index_names() -> None:
+    """Put the incident index's names, translated to the project's language, on its class."""
+    IncidentIndex.localname = str(_("Incident index"))
+    IncidentIndex.shortname = str(_("incidents"))
+
+
 class PostmortemDomain(Domain):
     """Stores incidents, timelines, action items, lessons and roll-up locations."""
 
@@ -116,13 +132,15 @@ class PostmortemDomain(Domain):
         "lessons": {},  # docname -> [LessonRecord]
         "rollups": {},  # docname -> [roll-up directive names]
         "digests": {},  # docname -> hash of what roll-ups can show of it (freshness.py)
+        "project_filters": {},  # docname -> projects its filters name, as read (freshness.py)
         "imports": {},  # project name -> imported export (see imports.py)
         "related": {},  # digest of the ranking's inputs, and the ranking (see related())
     }
-    data_version = 8
+    data_version = 10
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
+        translate_index_names()
         self._cache: dict[str, Any] = {}
         #: Imported sections decoded so far: (project, section) -> records.
         self._decoded: dict[tuple[str, str], list[Any]] = {}
@@ -154,6 +172,10 @@ class PostmortemDomain(Domain):
     def note_page_digest(self, docname: str, digest: str) -> None:
         self.data["digests"][docname] = digest
 
+    def note_project_filters(self, docname: str, named: list[str], configured: list[str]) -> None:
+        """The projects the ``:projects:`` filters of a page name, and those configured then."""
+        self.data["project_filters"][docname] = {"named": named, "configured": configured}
+
     def note_rollup(self, docname: str, kind: str) -> None:
         self.data["rollups"].setdefault(docname, []).append(kind)
 
@@ -168,6 +190,10 @@ class PostmortemDomain(Domain):
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
         self.note_changed()
+
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        """Give each ``:incident:`` / ``:action-item:`` reference the line of the role itself."""
+        set_role_lines(document)
 
     # -- reading ------------------------------------------------------------
 
@@ -353,10 +379,15 @@ class PostmortemDomain(Domain):
     # -- cross-references -----------------------------------------------------
 
     def _target(self, typ: str, target: str) -> IncidentRecord | ActionRecord | None:
+        """The local record ``target`` names (``ID`` or ``local:ID``)."""
+        target = target.strip()
+        project, sep, object_id = target.partition(":")
+        if sep and project.strip() == LOCAL_PROJECT:
+            target = object_id.strip()
         if typ == "incident":
-            return self.winning_incidents().get(target.strip())
+            return self.winning_incidents().get(target)
         if typ == "action-item":
-            return self.winning_actions().get(target.strip())
+            return self.winning_actions().get(target)
         return None
 
     def resolve_xref(
@@ -443,10 +474,57 @@ class PostmortemDomain(Domain):
             )
 
 
+def set_role_lines(document: nodes.document) -> None:
+    """Set the line of every post-mortem reference to the line its role is written on.
+
+    docutils gives an inline role the first line of its paragraph; the role's
+    own line is that plus the line breaks before it in the paragraph's source.
+    Every reference of a paragraph is looked up in order, so a role written
+    twice gets the line of each occurrence.
+    """
+    paragraphs = {
+        id(xref.parent): xref.parent
+        for xref in document.findall(pending_xref)
+        if xref.get("refdomain") == "postmortem" and isinstance(xref.parent, nodes.paragraph)
+    }
+    for paragraph in paragraphs.values():
+        source, first_line = paragraph.rawsource, paragraph.line
+        if not source or first_line is None:
+            continue  # e.g. MyST paragraphs, whose roles already carry their own line
+        position = 0
+        for xref in paragraph.findall(pending_xref):
+            found = source.find(xref.rawsource, position) if xref.rawsource else -1
+            if found < 0:
+                continue
+            position = found + len(xref.rawsource)
+            if xref.get("refdomain") == "postmortem":
+                xref.line = first_line + source.count("\n", 0, found)
+
+
 def warn_missing_reference(app: Any, domain: Domain, node: pending_xref) -> bool | None:
-    """Report an unknown incident or action item id as ``postmortem.ref``."""
+    """Report an unknown incident or action item id (or project) as ``postmortem.ref``."""
     if node.get("refdomain") != "postmortem":
         return None
     what = "incident" if node["reftype"] == "incident" else "action item"
-    warn(f"unknown {what} id {node['reftarget']!r}", "ref", node)
+    target = node["reftarget"]
+    project, sep, object_id = target.strip().partition(":")
+    projects = [LOCAL_PROJECT, *sorted(project_names(app.config))]
+    if sep and project.strip() not in projects:
+        warn(
+            f"unknown project {project.strip()!r} in {what} reference {target!r}; "
+            f"configured projects: {', '.join(projects)}",
+            "ref",
+            node,
+        )
+    elif sep and project.strip() != LOCAL_PROJECT and project.strip() not in domain.data["imports"]:
+        warn(
+            f"cannot resolve {what} reference {target!r}: project {project.strip()!r} "
+            "was not imported",
+            "ref",
+            node,
+        )
+    elif sep:
+        warn(f"unknown {what} id {object_id.strip()!r} in project {project.strip()!r}", "ref", node)
+    else:
+        warn(f"unknown {what} id {target!r}", "ref", node)
     return True

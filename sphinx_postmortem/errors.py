@@ -25,6 +25,8 @@ WARNING_SUBTYPES = (
     "import",
     "missing_section",
     "blameless",
+    "control_character",
+    "placeholder",
 )
 
 

@@ -3,7 +3,10 @@
 The format is described by ``schema/postmortems.schema.json`` (shipped in
 the package) and in ``docs/multi-project.rst``. Output is deterministic:
 records are sorted, keys are sorted, and no build time is written unless
-``SOURCE_DATE_EPOCH`` is set.
+``SOURCE_DATE_EPOCH`` is set (and usable). Text is passed through
+:func:`~.xmltext.xml_safe`, so a control character pasted from a terminal
+never reaches another project. With ``postmortem_export = False`` nothing is
+written and a file left by an earlier build is removed.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from typing import Any, cast
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
+from .config import source_date_epoch
 from .domain import PostmortemDomain
 from .errors import logger
 from .model import LOCAL_PROJECT, MILESTONES, ActionRecord, LessonRecord
+from .xmltext import xml_safe
 
 SCHEMA_VERSION = 1
 EXPORT_FILENAME = "postmortems.json"
@@ -120,11 +125,29 @@ def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
         "action_items": sorted(actions, key=lambda a: (a["id"], a["url"])),
         "lessons": sorted(lessons, key=lambda le: (le["url"], le["title"])),
     }
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    moment = source_date_epoch()
+    if moment is not None:
         payload["generated"] = moment.isoformat().replace("+00:00", "Z")
-    return payload
+    return cast(dict[str, Any], xml_safe_data(payload))
+
+
+def xml_safe_data(value: Any) -> Any:
+    """``value`` (JSON-like data) with :func:`~.xmltext.xml_safe` applied to every string."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {xml_safe_data(key): xml_safe_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [xml_safe_data(item) for item in value]
+    return value
+
+
+def remove_stale(outdir: str | Path, filename: str, reason: str) -> None:
+    """Delete ``filename`` left in ``outdir`` by an earlier build; ``reason`` says why."""
+    stale = Path(outdir) / filename
+    if stale.is_file():
+        stale.unlink()
+        logger.info("removed %s from an earlier build: %s", stale, reason)
 
 
 def dumps(payload: dict[str, Any]) -> str:
@@ -150,9 +173,12 @@ def dumps(payload: dict[str, Any]) -> str:
 
 def write_export(app: Sphinx, exception: BaseException | None) -> None:
     """``build-finished``: write ``postmortems.json`` next to the HTML."""
-    if exception is not None or not app.config.postmortem_export:
+    if exception is not None:
         return
     builder = app.builder
+    if not app.config.postmortem_export:
+        remove_stale(builder.outdir, EXPORT_FILENAME, "postmortem_export is False")
+        return
     if builder.name not in EXPORT_BUILDERS:
         return
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))

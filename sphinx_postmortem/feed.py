@@ -1,8 +1,10 @@
 """The Atom feed of published post-mortems (``postmortems.atom``).
 
-Written for HTML builds when ``html_baseurl`` is set, so that other teams
-can subscribe. Entries are the incidents whose status is ``published`` (or
-in ``postmortem_feed_statuses``), newest first. The output is deterministic:
+Written for HTML builds when ``postmortem_feed`` says so (by default: when
+``html_baseurl`` is set and the export is on), so that other teams can
+subscribe; otherwise a feed left by an earlier build is removed. Entries
+are the incidents whose status is ``published`` (or in
+``postmortem_feed_statuses``), newest first. The output is deterministic:
 ``updated`` dates come from the incidents, not from the clock.
 """
 
@@ -20,14 +22,16 @@ from . import urls
 from .config import conf_location
 from .domain import PostmortemDomain
 from .errors import warn
-from .export import EXPORT_BUILDERS, project_name
+from .export import EXPORT_BUILDERS, project_name, remove_stale
 from .model import IncidentRecord, newest_first
+from .xmltext import xml_safe
 
 FEED_FILENAME = "postmortems.atom"
 ATOM = "http://www.w3.org/2005/Atom"
 
 
 def feed_statuses(config: Any) -> set[str]:
+    """The statuses the feed lists: ``published`` and ``postmortem_feed_statuses``."""
     return {"published", *config.postmortem_feed_statuses}
 
 
@@ -36,9 +40,10 @@ def _timestamp(date: str | None) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+    safe = {name: xml_safe(value) for name, value in attributes.items()}
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", safe)
     if text is not None:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 
@@ -85,27 +90,51 @@ def _base_url(app: Sphinx) -> str:
     return str(app.config.html_baseurl).rstrip("/") + "/"
 
 
+def feed_wanted(config: Any) -> bool:
+    """``postmortem_feed``, or if it is ``None``: ``html_baseurl`` is set and the export on.
+
+    A private site (``postmortem_export = False``) publishes no feed unless
+    ``postmortem_feed = True`` asks for one.
+    """
+    if config.postmortem_feed is None:
+        return bool(config.html_baseurl) and bool(config.postmortem_export)
+    return bool(config.postmortem_feed)
+
+
 def _enabled(app: Sphinx) -> bool:
     """A feed needs an absolute ``html_baseurl`` (feed readers need absolute links)."""
     return (
-        bool(app.config.html_baseurl)
+        feed_wanted(app.config)
         and app.builder.name in EXPORT_BUILDERS
         and urls.is_absolute_http(_base_url(app))
     )
 
 
+def _why_no_feed(app: Sphinx) -> None:
+    """Warn that a wanted feed cannot be written for lack of a usable ``html_baseurl``."""
+    if app.config.html_baseurl:
+        message = (
+            f"html_baseurl {app.config.html_baseurl!r} is not an absolute http(s) URL; "
+            "no Atom feed written"
+        )
+        warn(message, "config", conf_location(app.confdir, "html_baseurl"))
+    else:
+        message = "postmortem_feed is True but html_baseurl is not set; no Atom feed written"
+        warn(message, "config", conf_location(app.confdir, "postmortem_feed"))
+
+
 def write_feed(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``: write ``postmortems.atom`` next to the HTML."""
-    if exception is not None or not app.config.html_baseurl:
+    """``build-finished``: write ``postmortems.atom`` next to the HTML, or remove a stale one."""
+    if exception is not None:
+        return
+    outdir = app.builder.outdir
+    if not feed_wanted(app.config):
+        remove_stale(outdir, FEED_FILENAME, "no feed is published")
         return
     if not _enabled(app):
         if app.builder.name in EXPORT_BUILDERS:
-            warn(
-                f"html_baseurl {app.config.html_baseurl!r} is not an absolute http(s) URL; "
-                "no Atom feed written",
-                "config",
-                conf_location(app.confdir, "html_baseurl"),
-            )
+            _why_no_feed(app)
+            remove_stale(outdir, FEED_FILENAME, "no feed is published")
         return
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
     base_url = _base_url(app)
@@ -117,7 +146,7 @@ def write_feed(app: Sphinx, exception: BaseException | None) -> None:
         return _join(base_url, f"{page}#{incident['anchor']}")
 
     data = build_feed(incidents, base_url, f"{project_name(app.config)} post-mortems", url_of)
-    target = Path(app.builder.outdir) / FEED_FILENAME
+    target = Path(outdir) / FEED_FILENAME
     if not target.exists() or target.read_bytes() != data:
         partial = target.with_suffix(".atom.tmp")
         partial.write_bytes(data)

@@ -8,6 +8,11 @@ be rewritten. The comparison state is written only at ``build-finished``
 without an exception, beside the doctrees and per builder, so a build that
 fails half-way leaves the old state behind and the next build rewrites the
 pages again (no stale roll-ups after an interrupted build).
+
+Roll-ups with a ``:projects:`` filter keep only the projects configured when
+their page was read (and warn about the others). When a project they name
+is configured or removed later, rewriting is not enough: at
+``env-get-outdated`` those pages are read again.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from sphinx.environment import BuildEnvironment
 from .config import build_date
 from .domain import PostmortemDomain
 from .model import is_overdue
+from .nodes import rollup
+from .rollups import project_names
 
 STATE_VERSION = 2
 
@@ -79,12 +86,55 @@ def _without_lineno(record: Any) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k != "lineno"}
 
 
-def _digest(domain: PostmortemDomain, overdue: list[list[str]]) -> str:
+def note_project_filters(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: the projects named by the page's ``:projects:`` filters.
+
+    Kept with the projects configured at this reading, so that
+    :func:`pages_to_reread` can tell when the filters would read differently.
+    """
+    domain = _domain(app.env)
+    if app.env.docname not in domain.data["rollups"]:
+        return  # no roll-up on the page: no need to walk its doctree
+    filters = [
+        node["spec"]["projects"]
+        for node in doctree.findall(rollup)
+        if node["spec"].get("projects") is not None
+    ]
+    if filters:
+        domain.note_project_filters(
+            app.env.docname,
+            named=sorted({name for names in filters for name in names}),
+            configured=sorted(project_names(app.config)),
+        )
+
+
+def pages_to_reread(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: pages whose ``:projects:`` filters name a project that came or went.
+
+    A filter keeps only the names configured when it was read, so a removed
+    project is matched against those; a filter naming a project that was not
+    configured yet cannot be told apart, so every page with a ``:projects:``
+    filter is read again when a project is added (reading a roll-up page is
+    cheap: it holds placeholders).
+    """
+    configured = set(project_names(env.config))
+    outdated = []
+    for docname, seen in _domain(env).data["project_filters"].items():
+        then = set(seen["configured"])
+        if configured - then or (then - configured) & set(seen["named"]):
+            outdated.append(docname)
+    return outdated
+
+
+def _digest(domain: PostmortemDomain, overdue: list[list[str]], projects: list[str]) -> str:
     """A hash of everything a roll-up can show: every page's hash, overdue flags, imports."""
     return _hash(
         {
             "pages": sorted(domain.data["digests"].items()),
             "overdue": overdue,
+            "configured": projects,
             # what an imported file holds is summed up by its hash (taken when it was read)
             "imports": [
                 [name, project.get("sha256"), project["base_url"]]
@@ -94,21 +144,36 @@ def _digest(domain: PostmortemDomain, overdue: list[list[str]]) -> str:
     )
 
 
-def current_state(domain: PostmortemDomain, today: str) -> dict[str, Any]:
-    """What the pages that depend on other pages show now (as hashes)."""
+def _related_panel(related: list[dict[str, Any]]) -> list[list[str]]:
+    """What a "Related post-mortems" panel shows of each incident, link targets included."""
+    return [
+        [
+            r.get("project") or "",
+            r["id"],
+            r["title"],
+            r["date"] or "",
+            r["severity"] or "",
+            r.get("docname") or "",
+            r.get("anchor") or "",
+            r.get("url") or "",
+        ]
+        for r in related
+    ]
+
+
+def current_state(domain: PostmortemDomain, today: str, projects: list[str]) -> dict[str, Any]:
+    """What the pages that depend on other pages show now (as hashes).
+
+    ``projects`` are the configured project names (``postmortem_projects``).
+    """
     overdue = sorted([a["docname"], a["id"]] for a in domain.all_actions() if is_overdue(a, today))
     related = {
-        docname: _hash(
-            [
-                [r.get("project") or "", r["id"], r["title"], r["date"] or "", r["severity"] or ""]
-                for r in domain.related(docname)
-            ]
-        )[:16]
+        docname: _hash(_related_panel(domain.related(docname)))[:16]
         for docname in sorted(domain.data["incidents"])
     }
     return {
         "version": STATE_VERSION,
-        "digest": _digest(domain, overdue),
+        "digest": _digest(domain, overdue, projects),
         "overdue": overdue,
         "related": related,
     }
@@ -117,13 +182,14 @@ def current_state(domain: PostmortemDomain, today: str) -> dict[str, Any]:
 def outdated_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated``: pages to rewrite (not re-read) because data they show changed.
 
-    Roll-up pages are rewritten when any record changed; an incident's page
-    when its related post-mortems changed; an action item's page when its
-    overdue flag flipped since the last finished build.
+    Roll-up pages are rewritten when any record or the configured projects
+    changed; an incident's page when its related post-mortems changed (what
+    they show or where they link to); an action item's page when its overdue
+    flag flipped since the last finished build.
     """
     domain = _domain(env)
     previous = _load_state(app)
-    state = current_state(domain, build_date(env.config))
+    state = current_state(domain, build_date(env.config), sorted(project_names(env.config)))
     changed: set[str] = set()
     if state["digest"] != previous.get("digest"):
         changed.update(domain.data["rollups"])

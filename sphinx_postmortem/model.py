@@ -61,6 +61,8 @@ class TimelineEntry(TypedDict):
     milestone: str | None
     text: str  # plain text of the description
     lineno: int
+    precision: str  # what the author wrote: "second", "minute" or "day" (a date alone)
+    approximate: bool  # written with "~": the time is an estimate
 
 
 class ActionRecord(ImportedFields):

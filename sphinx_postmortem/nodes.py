@@ -4,11 +4,15 @@ Each carries the plain data it needs (never a record shared with the
 domain). :class:`~sphinx_postmortem.transforms.FillPlaceholders` replaces
 them before references are resolved; if one ever reaches a writer, it is
 skipped rather than crashing the build.
+
+:func:`text_blocks` is the one walk of a page's text that the checks of
+``doctree-read`` share (blameless language, placeholder text).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, cast
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -22,12 +26,12 @@ class incident_panel(PostmortemPlaceholder):
     """The metadata panel of the incident of ``docname``."""
 
 
-class timeline_offset(PostmortemPlaceholder):
-    """The ``T+7m`` offset of the timeline entry at ``when`` on ``docname``."""
-
-
 class timeline_block(PostmortemPlaceholder):
-    """A timeline table of ``docname``: a list in HTML, the table elsewhere."""
+    """A timeline of ``docname``: one paragraph per entry, its event text.
+
+    Each paragraph carries its entry's time as written and its moment
+    (``pm_*`` attributes); the block becomes a list in HTML, a table elsewhere.
+    """
 
 
 class overdue_marker(PostmortemPlaceholder):
@@ -38,7 +42,7 @@ class rollup(PostmortemPlaceholder):
     """A roll-up (``kind``: incident-list, lesson-list or action-item-list) with its ``spec``."""
 
 
-PLACEHOLDERS = (incident_panel, timeline_block, timeline_offset, overdue_marker, rollup)
+PLACEHOLDERS = (incident_panel, timeline_block, overdue_marker, rollup)
 
 
 def _skip(translator: Any, node: nodes.Element) -> None:
@@ -52,3 +56,36 @@ def register(app: Sphinx) -> None:
     }
     for node_class in PLACEHOLDERS:
         app.add_node(node_class, override=False, **visitors)
+
+
+def text_blocks(
+    root: nodes.Element,
+    is_block: Callable[[nodes.Element], bool],
+    skipped: Callable[[nodes.Element], bool],
+    left_out: tuple[type[nodes.Node], ...],
+) -> Iterator[tuple[nodes.Element, str]]:
+    """Each block of text under ``root`` in document order, with the text it holds.
+
+    One walk down the tree: a ``skipped`` node is left out with everything
+    under it; every other node where ``is_block`` holds is a block (blocks
+    inside it are found too). A block's text joins its Text nodes, leaving
+    out those under a node of a ``left_out`` type.
+    """
+    for child in root.children:
+        if not isinstance(child, nodes.Element) or skipped(child):
+            continue
+        if is_block(child):
+            parts: list[str] = []
+            _collect_text(child, left_out, parts)
+            yield child, "".join(parts)
+        yield from text_blocks(child, is_block, skipped, left_out)
+
+
+def _collect_text(
+    node: nodes.Element, left_out: tuple[type[nodes.Node], ...], parts: list[str]
+) -> None:
+    for child in node.children:
+        if isinstance(child, nodes.Text):
+            parts.append(child.astext())
+        elif not isinstance(child, left_out):
+            _collect_text(cast(nodes.Element, child), left_out, parts)

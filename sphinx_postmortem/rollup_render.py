@@ -40,7 +40,7 @@ from .rollups import (
     select_incidents,
     select_lessons,
 )
-from .stats import TIME_METRICS, compute_stats
+from .stats import TIME_METRICS, Stats, compute_stats
 from .timeline_parser import format_duration
 
 if TYPE_CHECKING:
@@ -375,12 +375,15 @@ class RollupRenderer:
         )
         if not views:
             return self._empty(_("No incidents match."))
+        years = spec.get("years") or self.config.postmortem_stats_years
         numbers = compute_stats(
             views,
             spec["period"],
             self.config.postmortem_severities,
             spec.get("since"),
             spec.get("until"),
+            years=years,
+            today=self.today,
         )
         period_name = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}
         names = metric_names()
@@ -388,20 +391,7 @@ class RollupRenderer:
         title = _("Incidents per %s, by severity") % period_name[spec["period"]]
         result.append(nodes.rubric(title, title, classes=["pm-stats-heading"]))
         result += self._chart(incidents_chart(numbers, self._chart_id(), title))
-        result.append(
-            table(
-                [_("Period"), *numbers.severities, _("Total")],
-                [
-                    [
-                        p,
-                        *(str(numbers.counts[p][s]) for s in numbers.severities),
-                        str(numbers.total(p)),
-                    ]
-                    for p in numbers.periods
-                ],
-                ["pm-stats-table"],
-            )
-        )
+        result.append(self._counts_table(numbers))
         title = _("Median times per %s") % period_name[spec["period"]]
         result.append(nodes.rubric(title, title, classes=["pm-stats-heading"]))
         result += self._chart(times_chart(numbers, self._chart_id(), title, names))
@@ -423,21 +413,79 @@ class RollupRenderer:
                 ["pm-stats-table"],
             )
         )
+        result += self._top_tables(numbers)
+        result += self._left_out_note(numbers, years)
+        return result
+
+    @staticmethod
+    def _counts_table(numbers: Stats) -> nodes.table:
+        """Incidents per period and severity, their total, and project reviews apart."""
+        reviews = [_("Project reviews")] if numbers.has_reviews else []
+        return table(
+            [_("Period"), *numbers.severities, _("Incidents"), *reviews],
+            [
+                [
+                    p,
+                    *(str(numbers.counts[p][s]) for s in numbers.severities),
+                    str(numbers.total(p)),
+                    *([str(numbers.reviews[p])] if reviews else []),
+                ]
+                for p in numbers.periods
+            ],
+            ["pm-stats-table"],
+        )
+
+    @staticmethod
+    def _top_tables(numbers: Stats) -> list[nodes.Node]:
+        """The most affected services and most frequent tags, with their counts."""
+        result: list[nodes.Node] = []
         for heading, column, rows in (
             (_("Most affected services"), _("Service"), numbers.services),
             (_("Most frequent tags"), _("Tag"), numbers.tags),
         ):
+            reviews = [_("Project reviews")] if any(row[2] for row in rows) else []
             if rows:
                 result.append(nodes.rubric(heading, heading, classes=["pm-stats-heading"]))
                 result.append(
                     table(
-                        [column, _("Incidents")],
-                        [[name, str(count)] for name, count in rows],
+                        [column, _("Incidents"), *reviews],
+                        [
+                            [name, str(incidents), *([str(count)] if reviews else [])]
+                            for name, incidents, count in rows
+                        ],
                         ["pm-stats-table"],
-                        [70, 30],
+                        [60, 20, 20] if reviews else [70, 30],
                     )
                 )
         return result
+
+    @staticmethod
+    def _left_out_note(numbers: Stats, years: int) -> list[nodes.Node]:
+        """What the statistics leave out: dates before the window, or after the build date."""
+        sentences = []
+        if numbers.left_out_before and numbers.window_start:
+            before = (
+                _("1 post-mortem dated before %(start)s is not shown")
+                if numbers.left_out_before == 1
+                else _("%(count)d post-mortems dated before %(start)s are not shown")
+            )
+            sentences.append(
+                before % {"count": numbers.left_out_before, "start": numbers.window_start}
+                + _(": the statistics cover %(years)d years at most.") % {"years": years}
+            )
+        if numbers.left_out_after and numbers.build_date:
+            after = (
+                _("1 post-mortem dated after the build date (%(today)s) is not shown.")
+                if numbers.left_out_after == 1
+                else _(
+                    "%(count)d post-mortems dated after the build date (%(today)s) are not shown."
+                )
+            )
+            sentences.append(after % {"count": numbers.left_out_after, "today": numbers.build_date})
+        if not sentences:
+            return []
+        text = " ".join(sentences)
+        return [nodes.paragraph(text, text, classes=["pm-stats-note"])]
 
     def _chart_id(self) -> str:
         self._charts += 1

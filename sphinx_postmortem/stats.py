@@ -2,23 +2,47 @@
 
 Pure functions over incident views; ``charts.py`` draws them and
 ``rollup_render.py`` puts charts and tables on the page.
+
+End-of-project reviews (``:type: project``) are counted apart from
+incidents: they have no severity and their timelines are not incident
+response, so they are neither a severity column nor part of the medians.
+
+The periods drawn are bounded: at most ``years`` years, ending with the
+newest post-mortem dated no later than the build date (or ``until``), so a
+stray date such as ``0001-01-01`` cannot make a page of 40,000 quarters.
+What falls outside is counted, for a note under the charts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .model import PROJECT_TYPE
 from .rollups import PERIODS, IncidentView
 
-__all__ = ["PERIODS", "Stats", "compute_stats", "period_of", "period_range"]
+__all__ = [
+    "PERIODS",
+    "Stats",
+    "compute_stats",
+    "period_of",
+    "period_range",
+    "period_start",
+    "window_start",
+]
 #: Metrics drawn in the median-times chart.
 TIME_METRICS = ("time_to_detect", "time_to_mitigate", "time_to_resolve")
-#: Severity column for incidents that have none (end-of-project reviews).
+#: Severity column for incidents that have none (imported from projects that do not rate them).
 UNRATED = "unrated"
+#: Default of ``postmortem_stats_years``: how many years of periods a chart draws at most.
+DEFAULT_YEARS = 10
+#: The longest duration a timeline can hold (from year 1 to year 9999), in seconds;
+#: anything longer (or negative, or not a finite number) is left out of the medians.
+MAX_DURATION_SECONDS = (dt.datetime.max - dt.datetime.min).total_seconds()
 
 
 @dataclass
@@ -28,12 +52,31 @@ class Stats:
     periods: list[str] = field(default_factory=list)
     severities: list[str] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # period -> severity -> n
+    reviews: dict[str, int] = field(default_factory=dict)  # period -> end-of-project reviews
     medians: dict[str, dict[str, float | None]] = field(default_factory=dict)  # period -> metric
-    services: list[tuple[str, int]] = field(default_factory=list)
-    tags: list[tuple[str, int]] = field(default_factory=list)
+    #: ``(name, incidents, reviews)``, most incidents first.
+    services: list[tuple[str, int, int]] = field(default_factory=list)
+    tags: list[tuple[str, int, int]] = field(default_factory=list)
+    #: Dated post-mortems before the first period drawn, and the first period's start.
+    left_out_before: int = 0
+    window_start: dt.date | None = None
+    #: Dated post-mortems after the build date (only counted when no ``until`` is given).
+    left_out_after: int = 0
+    build_date: dt.date | None = None
 
     def total(self, period: str) -> int:
+        """Incidents in ``period`` (end-of-project reviews not included)."""
         return sum(self.counts[period].values())
+
+    @property
+    def has_reviews(self) -> bool:
+        """Whether any end-of-project review is counted in the periods."""
+        return any(self.reviews.values())
+
+
+def is_review(view: IncidentView) -> bool:
+    """Whether ``view`` is an end-of-project review rather than an incident."""
+    return view.record.get("type") == PROJECT_TYPE
 
 
 def period_of(date: dt.date, period: str) -> str:
@@ -43,6 +86,15 @@ def period_of(date: dt.date, period: str) -> str:
     if period == "quarter":
         return f"{date.year}-Q{(date.month - 1) // 3 + 1}"
     return str(date.year)
+
+
+def period_start(date: dt.date, period: str) -> dt.date:
+    """The first day of the period holding ``date``."""
+    if period == "month":
+        return date.replace(day=1)
+    if period == "quarter":
+        return dt.date(date.year, (date.month - 1) // 3 * 3 + 1, 1)
+    return dt.date(date.year, 1, 1)
 
 
 def _next_start(date: dt.date, period: str) -> dt.date:
@@ -68,6 +120,40 @@ def period_range(first: dt.date, last: dt.date, period: str) -> list[str]:
     return labels
 
 
+def window_start(last: dt.date, period: str, years: int) -> dt.date:
+    """The first day of the earliest period drawn when the last one holds ``last``.
+
+    ``years`` years of periods: 10 years, 40 quarters or 120 months.
+    """
+    start = period_start(last, period)
+    if start.year - years < 1:
+        return dt.date.min
+    return _next_start(start.replace(year=start.year - years), period)
+
+
+def _date(text: object) -> dt.date | None:
+    """An ISO date, or None for a missing or unreadable one."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def duration_seconds(value: object) -> float | None:
+    """A duration usable in a median: a finite number of seconds in the range a timeline holds."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    if not math.isfinite(seconds) or not 0 <= seconds <= MAX_DURATION_SECONDS:
+        return None
+    return seconds
+
+
 def compute_stats(
     views: Sequence[IncidentView],
     period: str,
@@ -75,43 +161,110 @@ def compute_stats(
     since: str | None = None,
     until: str | None = None,
     top: int = 10,
+    years: int = DEFAULT_YEARS,
+    today: str | None = None,
 ) -> Stats:
     """Count incidents per period and severity (empty periods are zero), median times, top keys.
 
+    The periods run from ``since`` (else the oldest date) to ``until`` (else
+    the newest date no later than ``today``), at most ``years`` years of them;
+    what lies outside is counted in ``left_out_before`` / ``left_out_after``.
     Undated incidents are left out of the periods but count for services and tags.
     """
-    dated = [v for v in views if v.record["date"]]
-    dates = [dt.date.fromisoformat(v.record["date"]) for v in dated]  # type: ignore[arg-type]
-    stats = Stats()
-    if dates or (since and until):
-        first = dt.date.fromisoformat(since) if since else min(dates)
-        last = dt.date.fromisoformat(until) if until else max(dates)
-        stats.periods = period_range(first, last, period) if first <= last else []
-    used = {v.record["severity"] or UNRATED for v in dated}
-    stats.severities = [s for s in severities if s in used]
-    stats.severities += sorted(s for s in used if s not in stats.severities and s != UNRATED)
-    if UNRATED in used:
-        stats.severities.append(UNRATED)
+    stats = Stats(build_date=_date(today) if until is None else None)
+    dated = [(view, day) for view in views if (day := _date(view.record["date"])) is not None]
+    undated = [view for view in views if _date(view.record["date"]) is None]
+    first, last = _bounds([day for _, day in dated], period, since, until, years, stats)
+    if first is not None and last is not None:
+        stats.periods = period_range(first, last, period)
+    shown = [(view, day) for view, day in dated if _in_window(day, first, last, stats)]
+    incidents = [(view, day) for view, day in shown if not is_review(view)]
+    stats.severities = _severity_order(
+        [v.record["severity"] or UNRATED for v, _ in incidents], severities
+    )
     stats.counts = {p: {s: 0 for s in stats.severities} for p in stats.periods}
-    samples: dict[str, dict[str, list[int]]] = {
+    stats.reviews = {p: 0 for p in stats.periods}
+    samples: dict[str, dict[str, list[float]]] = {
         p: {m: [] for m in TIME_METRICS} for p in stats.periods
     }
-    for view, date in zip(dated, dates, strict=True):
-        label = period_of(date, period)
+    for view, day in shown:
+        label = period_of(day, period)
         if label not in stats.counts:
+            continue
+        if is_review(view):
+            stats.reviews[label] += 1
             continue
         stats.counts[label][view.record["severity"] or UNRATED] += 1
         for metric in TIME_METRICS:
-            if metric in view.metrics:
-                samples[label][metric].append(view.metrics[metric])
+            seconds = duration_seconds(view.metrics.get(metric))
+            if seconds is not None:
+                samples[label][metric].append(seconds)
     stats.medians = {
         p: {m: statistics.median(values) if values else None for m, values in metrics.items()}
         for p, metrics in samples.items()
     }
-    stats.services = _top(Counter(s for v in views for s in v.record["services"]), top)
-    stats.tags = _top(Counter(t for v in views for t in v.record["tags"]), top)
+    counted = [view for view, _ in shown] + undated
+    stats.services = _top(counted, "services", top)
+    stats.tags = _top(counted, "tags", top)
     return stats
 
 
-def _top(counter: Counter[str], limit: int) -> list[tuple[str, int]]:
-    return sorted(counter.items(), key=lambda item: (-item[1], item[0].casefold(), item[0]))[:limit]
+def _bounds(
+    dates: list[dt.date],
+    period: str,
+    since: str | None,
+    until: str | None,
+    years: int,
+    stats: Stats,
+) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of the periods drawn (None, None: nothing to draw)."""
+    if until:
+        last = dt.date.fromisoformat(until)
+    else:
+        candidates = [d for d in dates if stats.build_date is None or d <= stats.build_date]
+        if not candidates:
+            return None, None
+        last = max(candidates)
+    if since:
+        first = dt.date.fromisoformat(since)
+    elif dates:
+        first = min(dates)
+    else:
+        return None, None
+    earliest = window_start(last, period, max(1, years))
+    if first < earliest:
+        first = stats.window_start = earliest
+    return first, last
+
+
+def _in_window(day: dt.date, first: dt.date | None, last: dt.date | None, stats: Stats) -> bool:
+    """Whether ``day`` is drawn; counts it as left out when the window (not a filter) drops it."""
+    if stats.build_date is not None and day > stats.build_date:
+        stats.left_out_after += 1
+        return False
+    if stats.window_start is not None and day < stats.window_start:
+        stats.left_out_before += 1
+        return False
+    return first is not None and last is not None
+
+
+def _severity_order(used_values: Iterable[str], configured: Sequence[str]) -> list[str]:
+    """Configured severities first (in their order), then others by name, ``unrated`` last."""
+    used = set(used_values)
+    order = [s for s in configured if s in used]
+    order += sorted(s for s in used if s not in order and s != UNRATED)
+    if UNRATED in used:
+        order.append(UNRATED)
+    return order
+
+
+def _top(views: Iterable[IncidentView], key: str, limit: int) -> list[tuple[str, int, int]]:
+    """``(value, incidents, reviews)`` of a list field, most incidents first, ties by name."""
+    incidents: Counter[str] = Counter()
+    reviews: Counter[str] = Counter()
+    for view in views:
+        (reviews if is_review(view) else incidents).update(view.record[key])  # type: ignore[literal-required]
+    names = set(incidents) | set(reviews)
+    rows = [(name, incidents[name], reviews[name]) for name in names]
+    rows.sort(key=lambda row: (-row[1], -row[2], row[0].casefold(), row[0]))
+    return rows[:limit]

@@ -1,4 +1,10 @@
-"""The package stylesheet: copied into HTML builds, linked where post-mortems are shown."""
+"""The package's style files: the stylesheet of HTML builds, the LaTeX package of LaTeX builds.
+
+The stylesheet is linked on pages that show post-mortems; the LaTeX package
+(``sphinxpostmortem.sty``, loaded through ``app.add_latex_package``)
+declares the non-ASCII characters the extension writes, so Sphinx's default
+``pdflatex`` engine can typeset them.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from .domain import PER_DOC_KEYS, PostmortemDomain
 
 STATIC_DIR = Path(__file__).parent / "static"
 STYLESHEET = "sphinx_postmortem.css"
+#: The LaTeX package, without ``.sty``, as ``\usepackage`` names it.
+LATEX_PACKAGE = "sphinxpostmortem"
 
 
 def _domain(env: BuildEnvironment) -> PostmortemDomain:
@@ -21,7 +29,9 @@ def _domain(env: BuildEnvironment) -> PostmortemDomain:
 
 
 def copy_stylesheet(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``: put the stylesheet into ``_static`` of HTML builds.
+    """``env-updated``: copy the stylesheet (HTML) or the LaTeX package (LaTeX) into the output.
+
+    The LaTeX package goes next to the ``.tex`` files, where LaTeX looks for it.
 
     Copied before pages are written, so every page links it with the same
     checksum (``?v=...``), in clean and incremental builds alike; copied
@@ -32,6 +42,10 @@ def copy_stylesheet(app: Sphinx, env: BuildEnvironment) -> None:
         target = Path(app.builder.outdir) / "_static" / STYLESHEET
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(STATIC_DIR / STYLESHEET, target)
+    elif app.builder.format == "latex":
+        Path(app.builder.outdir).mkdir(parents=True, exist_ok=True)
+        sty = f"{LATEX_PACKAGE}.sty"
+        shutil.copyfile(STATIC_DIR / sty, Path(app.builder.outdir) / sty)
 
 
 def add_stylesheet(

@@ -4,17 +4,20 @@ Pure functions, no Sphinx: the ``timeline`` directive feeds them its content
 lines and turns the problems they report into warnings.
 
 An entry starts with a timestamp (``2024-03-05 14:02``, ``2024-03-05T14:02Z``,
-``14:09`` or ``14:09:30``), optionally followed by a zone (``UTC``, ``Z``,
-``+02:00``, ``Europe/Berlin``) and a milestone in brackets (``[detect]``).
-Indented lines continue the entry before them.
+``2024-03-05T14:02:11.123Z``, ``14:09``, ``14:09:30``, or a date alone,
+``2024-03-05``), optionally marked approximate with ``~``, optionally
+followed by a zone (``UTC``, ``Z``, ``+02:00``, ``Europe/Berlin``) and a
+milestone in brackets (``[detect]``). Indented lines continue the entry
+before them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import PostmortemError
@@ -39,18 +42,68 @@ _IANA_AREAS = (
     "US",
 )
 
+#: Zone abbreviations people write after a time, and IANA zones each could mean.
+#: They are never read as zones (most are ambiguous, and none says whether
+#: daylight saving time applies); an entry naming one gets a warning.
+ZONE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "CET": ("Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Rome", "Europe/Warsaw"),
+    "CEST": ("Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Rome", "Europe/Warsaw"),
+    "WET": ("Europe/Lisbon", "Atlantic/Canary"),
+    "WEST": ("Europe/Lisbon", "Atlantic/Canary"),
+    "EET": ("Europe/Athens", "Europe/Helsinki", "Europe/Bucharest", "Europe/Kyiv"),
+    "EEST": ("Europe/Athens", "Europe/Helsinki", "Europe/Bucharest", "Europe/Kyiv"),
+    "BST": ("Europe/London", "Asia/Dhaka"),
+    "IST": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
+    "MSK": ("Europe/Moscow",),
+    "ET": ("America/New_York", "America/Toronto"),
+    "EST": ("America/New_York", "America/Toronto", "America/Panama"),
+    "EDT": ("America/New_York", "America/Toronto"),
+    "CST": ("America/Chicago", "America/Mexico_City", "Asia/Shanghai", "America/Havana"),
+    "CDT": ("America/Chicago", "America/Havana"),
+    "MST": ("America/Denver", "America/Phoenix"),
+    "MDT": ("America/Denver",),
+    "PT": ("America/Los_Angeles", "America/Vancouver"),
+    "PST": ("America/Los_Angeles", "America/Vancouver", "Asia/Manila"),
+    "PDT": ("America/Los_Angeles", "America/Vancouver"),
+    "AKST": ("America/Anchorage",),
+    "AKDT": ("America/Anchorage",),
+    "HST": ("Pacific/Honolulu",),
+    "AST": ("America/Halifax", "America/Puerto_Rico", "Asia/Riyadh"),
+    "ADT": ("America/Halifax",),
+    "NST": ("America/St_Johns",),
+    "NDT": ("America/St_Johns",),
+    "JST": ("Asia/Tokyo",),
+    "KST": ("Asia/Seoul",),
+    "HKT": ("Asia/Hong_Kong",),
+    "SGT": ("Asia/Singapore",),
+    "AEST": ("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane"),
+    "AEDT": ("Australia/Sydney", "Australia/Melbourne"),
+    "ACST": ("Australia/Adelaide", "Australia/Darwin"),
+    "ACDT": ("Australia/Adelaide",),
+    "AWST": ("Australia/Perth",),
+    "NZST": ("Pacific/Auckland",),
+    "NZDT": ("Pacific/Auckland",),
+    "SAST": ("Africa/Johannesburg",),
+}
+
+_TIME = r"\d{1,2}:\d{1,2}(?::\d{1,2}(?:[.,]\d{1,9})?)?"
 _ENTRY = re.compile(
-    r"""
-    (?:(?P<date>\d{4}-\d{1,2}-\d{1,2})(?:[ ]+|T))?
-    (?P<time>\d{1,2}:\d{1,2}(?::\d{1,2})?)
-    (?P<attached>Z|[+-]\d{2}:?\d{2})?
-    (?=\s|$)
+    rf"""
+    (?P<approximate>~[ ]*)?
+    (?:
+        (?P<date>\d{{4}}-\d{{1,2}}-\d{{1,2}})
+        (?:(?:[ ]+|T)(?P<time>{_TIME})(?P<attached>Z|[+-]\d{{2}}:?\d{{2}})?(?=\s|$)
+        |(?=\s+\S))  # a date alone needs a description after it
+    |
+        (?P<time_only>{_TIME})(?P<attached_only>Z|[+-]\d{{2}}:?\d{{2}})?(?=\s|$)
+    )
     """,
     re.VERBOSE,
 )
 _ZONE_WORD = re.compile(
     r"\s+(?P<zone>UTC|GMT|Z|[+-]\d{2}:?\d{2}|[A-Za-z]+/[A-Za-z0-9_+/-]+)(?=\s|$)"
 )
+_ABBREVIATION = re.compile(r"\s+(?P<word>[A-Z]{2,4})(?=\s|$)")
 _MILESTONE = re.compile(r"\s*\[(?P<name>[^\]\s]*)\](?=\s|$)")
 _OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})")
 
@@ -61,6 +114,12 @@ METRICS: dict[str, tuple[str, str]] = {
     "time_to_mitigate": ("mitigate", "start"),
     "time_to_resolve": ("resolve", "start"),
 }
+
+#: Precisions of a timestamp, finest first.
+PRECISIONS = ("second", "minute", "day")
+
+#: The sign written before an approximate time, offset or duration.
+APPROXIMATE_SIGN = "\N{ALMOST EQUAL TO}"
 
 
 @dataclass
@@ -81,12 +140,28 @@ class ParseResult:
 
 @dataclass
 class Metrics:
-    """Impact start and durations (seconds) derived from a page's milestones."""
+    """Impact start and durations (seconds) derived from a page's milestones.
+
+    ``precision`` holds the precision of each duration (``day`` when a
+    milestone has a date only); ``approximate`` names the durations (and
+    ``impact_duration``) measured from an approximate (``~``) milestone.
+    """
 
     impact_start: str | None = None
     impact_duration: int | None = None
     durations: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    start: TimelineEntry | None = None
+    precision: dict[str, str] = field(default_factory=dict)
+    approximate: set[str] = field(default_factory=set)
+
+
+class Span(NamedTuple):
+    """The time between two entries, at the precision both of them have."""
+
+    seconds: int
+    precision: str
+    approximate: bool
 
 
 def resolve_zone(name: str) -> dt.tzinfo:
@@ -123,6 +198,13 @@ def zone_label(zone: dt.tzinfo, moment: dt.datetime) -> str:
     return f"{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}"
 
 
+def _zone_name(zone: dt.tzinfo) -> str:
+    """How a problem message names a zone: its IANA key, ``UTC`` or ``+05:30``."""
+    if isinstance(zone, ZoneInfo):
+        return zone.key
+    return zone_label(zone, dt.datetime(2000, 1, 1, tzinfo=zone))
+
+
 def _split_zone(rest: str) -> tuple[str | None, str]:
     """Take a zone word off the front of ``rest`` when there is one."""
     match = _ZONE_WORD.match(rest)
@@ -134,38 +216,126 @@ def _split_zone(rest: str) -> tuple[str | None, str]:
     return word, rest[match.end() :]
 
 
-def _parse_timestamp(
-    date_text: str | None,
-    time_text: str,
-    zone_text: str | None,
-    default_zone: dt.tzinfo,
-    previous: dt.datetime | None,
-    fallback_date: str | None,
-) -> tuple[dt.datetime, dt.tzinfo]:
-    zone = resolve_zone(zone_text) if zone_text else default_zone
-    parts = [int(p) for p in time_text.split(":")]
+def _time_parts(time_text: str) -> tuple[int, int, int, int, str]:
+    """Hour, minute, second, microsecond and precision of ``HH:MM[:SS[.fff]]``."""
+    clock, _sep, fraction = time_text.replace(",", ".").partition(".")
+    parts = [int(p) for p in clock.split(":")]
     hour, minute, second = (parts + [0])[:3]
     if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
         raise ValueError(f"invalid time {time_text!r}")
+    microsecond = int(fraction[:6].ljust(6, "0")) if fraction else 0
+    return hour, minute, second, microsecond, "second" if len(parts) == 3 else "minute"
+
+
+def _day(
+    date_text: str | None,
+    zone: dt.tzinfo,
+    previous: dt.datetime | None,
+    fallback_date: str | None,
+    what: str,
+) -> dt.date | None:
+    """The date of an entry: its own, the previous entry's, or the incident's.
+
+    ``None`` when there is none and ``fallback_date`` is ``""`` (the
+    incident's :date: was given but is unusable, and says so itself).
+    """
     if date_text:
         try:
             year, month, day = (int(p) for p in date_text.split("-"))
-            day_value = dt.date(year, month, day)
+            return dt.date(year, month, day)
         except ValueError:
             raise ValueError(f"invalid date {date_text!r}") from None
-    elif previous is not None:
-        day_value = previous.astimezone(zone).date()
-    elif fallback_date:
-        day_value = dt.date.fromisoformat(fallback_date)
-    else:
-        raise ValueError(
-            f"time {time_text!r} has no date: give the first entry a full date "
-            "(YYYY-MM-DD HH:MM) or the incident a :date:"
-        )
-    moment = dt.datetime(
-        day_value.year, day_value.month, day_value.day, hour, minute, second, tzinfo=zone
+    if previous is not None:
+        return previous.astimezone(zone).date()
+    if fallback_date:
+        return dt.date.fromisoformat(fallback_date)
+    if fallback_date == "":
+        return None
+    raise ValueError(
+        f"time {what!r} has no date: give the first entry a full date "
+        "(YYYY-MM-DD HH:MM) or the incident a :date:"
     )
-    return moment, zone
+
+
+def _local_time_problem(moment: dt.datetime, zone: dt.tzinfo) -> tuple[dt.datetime, str | None]:
+    """Settle a wall-clock time that daylight saving time skips or repeats.
+
+    Returns the instant used and, for such a time, a note saying which
+    reading was used: a skipped time is read with the offset from before
+    the change (so 02:30 becomes 03:30 summer time), a repeated one as
+    ``moment`` says (its ``fold``).
+    """
+    other = moment.replace(fold=1 - moment.fold)
+    if moment.utcoffset() == other.utcoffset():
+        return moment, None
+    wall = moment.strftime("%Y-%m-%d %H:%M")
+    real = moment.astimezone(dt.timezone.utc).astimezone(zone)
+    if real.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        return real, (
+            f"{wall} does not exist in {_zone_name(zone)} (the clocks skip it when daylight "
+            f"saving time starts); read as {_reading(real, zone)}"
+        )
+    which = (
+        "first"
+        if moment.astimezone(dt.timezone.utc) < other.astimezone(dt.timezone.utc)
+        else "second"
+    )
+    return moment, (
+        f"{wall} happens twice in {_zone_name(zone)} (the clocks go back when daylight "
+        f"saving time ends); read as the {which} one, {_reading(moment, zone)}; write "
+        f"{moment.strftime('%H:%M')}{_offset_text(other)} for the other"
+    )
+
+
+def _reading(moment: dt.datetime, zone: dt.tzinfo) -> str:
+    """``03:30 CEST (01:30 UTC)``: how a problem message says which instant was used."""
+    utc = moment.astimezone(dt.timezone.utc)
+    return f"{format_clock(moment)} {zone_label(zone, moment)} ({format_clock(utc)} UTC)"
+
+
+def _offset_text(moment: dt.datetime) -> str:
+    return zone_label(dt.timezone(moment.utcoffset() or dt.timedelta()), moment)
+
+
+def _settle_wall_time(
+    moment: dt.datetime, zone: dt.tzinfo, previous: dt.datetime | None
+) -> tuple[dt.datetime, str | None]:
+    """The instant a wall-clock ``moment`` in an IANA zone means, and a note when unclear."""
+    if not isinstance(zone, ZoneInfo):
+        return moment, None
+    later = moment.replace(fold=1)
+    if (
+        previous is not None
+        and moment.utcoffset() != later.utcoffset()
+        and moment.astimezone(dt.timezone.utc) < previous <= later.astimezone(dt.timezone.utc)
+    ):
+        moment = later  # the first reading would go back in time; the second does not
+    return _local_time_problem(moment, zone)
+
+
+def _abbreviation_problem(
+    rest: str, moment: dt.datetime, zone: dt.tzinfo
+) -> tuple[str | None, str]:
+    """Check a zone abbreviation (``CET``, ``PST``) written after the time.
+
+    An abbreviation that is the entry's own zone label (``CEST`` on a
+    summer entry of a ``Europe/Berlin`` timeline) just confirms it and is
+    taken off the description; any other gives a problem message and stays
+    in the description.
+    """
+    match = _ABBREVIATION.match(rest)
+    if not match or match["word"] not in ZONE_ABBREVIATIONS:
+        return None, rest
+    word = match["word"]
+    if zone_label(zone, moment) == word:
+        return None, rest[match.end() :]
+    return (
+        f"{word!r} after the time is not read as a zone (it could mean "
+        f"{', '.join(ZONE_ABBREVIATIONS[word])}); the entry is read in "
+        f"{_zone_name(zone)}, as {format_clock(moment)} {zone_label(zone, moment)}; write an "
+        "IANA zone such as "
+        f"{ZONE_ABBREVIATIONS[word][0]} or an offset such as +01:00 after the time instead"
+    ), rest
 
 
 def parse_lines(
@@ -179,7 +349,9 @@ def parse_lines(
 
     ``previous`` is the last entry of an earlier timeline on the same page
     (time-only entries take its date, and entries must not go back before
-    it); ``fallback_date`` (the incident date) dates a first time-only entry;
+    it); ``fallback_date`` (the incident date) dates a first time-only entry,
+    and ``""`` means the incident's date is unusable and already reported
+    (time-only entries without a date are then skipped without a problem);
     ``seen_milestones`` are milestones used earlier on the page.
     Raises :class:`PostmortemError` only when ``default_zone`` is unusable.
     """
@@ -187,92 +359,162 @@ def parse_lines(
         zone = resolve_zone(default_zone)
     except ValueError as exc:
         raise PostmortemError(str(exc)) from None
-    result = ParseResult()
-    used = set(seen_milestones)
-    last = dt.datetime.fromisoformat(previous["when"]) if previous else None
-    current: TimelineEntry | None = None
-    skipping = False
+    parser = _Parser(zone, previous, fallback_date, set(seen_milestones))
     for lineno, line in lines:
+        parser.feed(lineno, line)
+    return parser.result
+
+
+class _Parser:
+    """The state of one ``parse_lines`` call: the clock, milestones used, the entry being built."""
+
+    def __init__(
+        self,
+        zone: dt.tzinfo,
+        previous: TimelineEntry | None,
+        fallback_date: str | None,
+        used: set[str],
+    ) -> None:
+        self.zone = zone
+        self.fallback_date = fallback_date
+        self.used = used
+        self.last = dt.datetime.fromisoformat(previous["when"]) if previous else None
+        self.current: TimelineEntry | None = None
+        self.skipping = False
+        self.result = ParseResult()
+
+    def problem(self, lineno: int, message: str) -> None:
+        self.result.problems.append(Problem(lineno, message))
+
+    def feed(self, lineno: int, line: str) -> None:
         if not line.strip():
-            continue
+            return
         if line[0].isspace():
-            if current is not None:
-                current["text"] += "\n" + line.strip()
-            elif not skipping:
-                result.problems.append(
-                    Problem(lineno, "continuation line with no timeline entry before it")
-                )
-            continue
-        current, skipping = None, True
+            if self.current is not None:
+                self.current["text"] += "\n" + line.strip()
+            elif not self.skipping:
+                self.problem(lineno, "continuation line with no timeline entry before it")
+            return
+        self.current, self.skipping = None, True
         match = _ENTRY.match(line)
         if not match:
-            result.problems.append(
-                Problem(
-                    lineno,
-                    f"not a timeline entry: {line.strip()[:60]!r}; an entry starts with "
-                    "a time (HH:MM) or a date and time (YYYY-MM-DD HH:MM)",
-                )
+            self.problem(
+                lineno,
+                f"not a timeline entry: {line.strip()[:60]!r}; an entry starts with "
+                "a time (HH:MM), a date and time (YYYY-MM-DD HH:MM) or a date",
             )
-            continue
-        rest = line[match.end() :]
-        zone_text = match["attached"]
+            return
+        try:
+            entry = self._entry(lineno, match, line[match.end() :])
+        except OverflowError:
+            self.problem(lineno, "date out of range; entry skipped")
+            return
+        except ValueError as exc:
+            self.problem(lineno, f"{exc}; entry skipped")
+            return
+        if entry is not None:
+            self.current, self.skipping = entry, False
+            self.result.entries.append(entry)
+
+    def _entry(self, lineno: int, match: re.Match[str], rest: str) -> TimelineEntry | None:
+        time_text = match["time"] or match["time_only"]
+        zone_text = match["attached"] or match["attached_only"]
         if zone_text is None:
             zone_text, rest = _split_zone(rest)
-        try:
-            moment, entry_zone = _parse_timestamp(
-                match["date"], match["time"], zone_text, zone, last, fallback_date
-            )
-            moment.astimezone(dt.timezone.utc)  # raises for the last hours of year 9999
-        except OverflowError:
-            result.problems.append(Problem(lineno, "date out of range; entry skipped"))
-            continue
-        except ValueError as exc:
-            result.problems.append(Problem(lineno, f"{exc}; entry skipped"))
-            continue
-        if last is not None and moment < last:
-            result.problems.append(
-                Problem(
-                    lineno,
-                    f"entry at {moment.isoformat()} is earlier than the entry before it "
-                    f"({last.isoformat()}); entry skipped",
-                )
-            )
-            continue
-        milestone: str | None = None
-        marker = _MILESTONE.match(rest)
-        if marker:
-            name = marker["name"].lower()
-            rest = rest[marker.end() :]
-            if name not in MILESTONES:
-                result.problems.append(
-                    Problem(
-                        lineno,
-                        f"unknown milestone [{marker['name']}]; allowed: "
-                        + ", ".join(f"[{m}]" for m in MILESTONES),
-                    )
-                )
-            elif name in used:
-                result.problems.append(
-                    Problem(
-                        lineno,
-                        f"milestone [{name}] appears more than once on this page; "
-                        "this one is ignored",
-                    )
-                )
-            else:
-                milestone = name
-                used.add(name)
-        current = TimelineEntry(
+        zone = resolve_zone(zone_text) if zone_text else self.zone
+        day = _day(match["date"], zone, self.last, self.fallback_date, time_text or "")
+        if day is None:
+            return None
+        hour, minute, second, micro, precision = (
+            _time_parts(time_text) if time_text else (0, 0, 0, 0, "day")
+        )
+        moment = dt.datetime(day.year, day.month, day.day, hour, minute, second, micro, zone)
+        note = None
+        if time_text and zone_text is None:
+            moment, note = _settle_wall_time(moment, zone, self.last)
+        moment.astimezone(dt.timezone.utc)  # raises OverflowError at the ends of the calendar
+        if not self._in_order(lineno, moment, precision):
+            return None
+        if note:
+            self.problem(lineno, note)
+        if time_text and zone_text is None:
+            note, rest = _abbreviation_problem(rest, moment, zone)
+            if note:
+                self.problem(lineno, note)
+        milestone, rest = self._milestone(lineno, rest)
+        if self.last is None or moment > self.last:
+            # a fixed offset: datetimes sharing a ZoneInfo compare by wall clock
+            self.last = moment.astimezone(dt.timezone(moment.utcoffset() or dt.timedelta()))
+        return TimelineEntry(
             when=moment.isoformat(),
-            zone=zone_label(entry_zone, moment),
+            zone=zone_label(zone, moment),
             milestone=milestone,
             text=rest.strip(),
             lineno=lineno,
+            precision=precision,
+            approximate=bool(match["approximate"]),
         )
-        skipping = False
-        last = moment
-        result.entries.append(current)
-    return result
+
+    def _in_order(self, lineno: int, moment: dt.datetime, precision: str) -> bool:
+        """Whether ``moment`` is not before the entry before it (a date: not before its day)."""
+        last = self.last
+        if last is None:
+            return True
+        if precision == "day":
+            earlier = moment.date() < last.astimezone(moment.tzinfo).date()
+        else:
+            earlier = moment < last
+        if earlier:
+            self.problem(
+                lineno,
+                f"entry at {moment.isoformat()} is earlier than the entry before it "
+                f"({last.isoformat()}); entry skipped",
+            )
+        return not earlier
+
+    def _milestone(self, lineno: int, rest: str) -> tuple[str | None, str]:
+        marker = _MILESTONE.match(rest)
+        if not marker:
+            return None, rest
+        name = marker["name"].lower()
+        rest = rest[marker.end() :]
+        if name not in MILESTONES:
+            self.problem(
+                lineno,
+                f"unknown milestone [{marker['name']}]; allowed: "
+                + ", ".join(f"[{m}]" for m in MILESTONES),
+            )
+            return None, rest
+        if name in self.used:
+            self.problem(
+                lineno,
+                f"milestone [{name}] appears more than once on this page; this one is ignored",
+            )
+            return None, rest
+        self.used.add(name)
+        return name, rest
+
+
+def entry_precision(entry: Mapping[str, Any]) -> str:
+    """The precision of an entry; records stored before precisions existed are ``second``."""
+    return str(entry.get("precision") or "second")
+
+
+def measure(later: Mapping[str, Any], earlier: Mapping[str, Any]) -> Span:
+    """The time from entry ``earlier`` to entry ``later``, at the precision both have.
+
+    With a date-only entry on either side, the result is whole calendar days,
+    counted in the zone of the date-only entry.
+    """
+    end = dt.datetime.fromisoformat(later["when"])
+    begin = dt.datetime.fromisoformat(earlier["when"])
+    precision = max(entry_precision(later), entry_precision(earlier), key=PRECISIONS.index)
+    approximate = bool(later.get("approximate") or earlier.get("approximate"))
+    if precision == "day":
+        zone = end.tzinfo if entry_precision(later) == "day" else begin.tzinfo
+        days = (end.astimezone(zone).date() - begin.astimezone(zone).date()).days
+        return Span(days * 86400, precision, approximate)
+    return Span(int((end - begin).total_seconds()), precision, approximate)
 
 
 def compute_metrics(entries: Sequence[TimelineEntry]) -> Metrics:
@@ -280,60 +522,97 @@ def compute_metrics(entries: Sequence[TimelineEntry]) -> Metrics:
 
     A metric whose milestones are out of order is left out and reported.
     """
-    moments: dict[str, tuple[dt.datetime, int]] = {}
+    milestones: dict[str, TimelineEntry] = {}
     for entry in entries:
-        if entry["milestone"] and entry["milestone"] not in moments:
-            moments[entry["milestone"]] = (
-                dt.datetime.fromisoformat(entry["when"]),
-                entry["lineno"],
-            )
+        if entry["milestone"] and entry["milestone"] not in milestones:
+            milestones[entry["milestone"]] = entry
     metrics = Metrics()
-    if "start" in moments:
-        metrics.impact_start = moments["start"][0].isoformat()
+    if "start" in milestones:
+        metrics.start = milestones["start"]
+        metrics.impact_start = dt.datetime.fromisoformat(milestones["start"]["when"]).isoformat()
     for name, (later, earlier) in METRICS.items():
-        if later in moments and earlier in moments:
-            seconds = int((moments[later][0] - moments[earlier][0]).total_seconds())
-            if seconds < 0:
+        if later in milestones and earlier in milestones:
+            span = measure(milestones[later], milestones[earlier])
+            if span.seconds < 0:
                 metrics.problems.append(
                     Problem(
-                        moments[later][1],
+                        milestones[later]["lineno"],
                         f"[{later}] comes before [{earlier}]; {name.replace('_', ' ')} left out",
                     )
                 )
                 continue
-            metrics.durations[name] = seconds
+            metrics.durations[name] = span.seconds
+            metrics.precision[name] = span.precision
+            if span.approximate:
+                metrics.approximate.add(name)
     end = "time_to_resolve" if "time_to_resolve" in metrics.durations else "time_to_mitigate"
     metrics.impact_duration = metrics.durations.get(end)
+    if metrics.impact_duration is not None:
+        metrics.precision["impact_duration"] = metrics.precision[end]
+        if end in metrics.approximate:
+            metrics.approximate.add("impact_duration")
     return metrics
 
 
-def format_clock(moment: dt.datetime) -> str:
-    """``14:02``, or ``14:02:30`` when the seconds matter."""
-    return moment.strftime("%H:%M" if moment.second == 0 else "%H:%M:%S")
+def format_clock(moment: dt.datetime, precision: str = "minute") -> str:
+    """``14:02``, or ``14:02:30`` when the seconds matter (or were written)."""
+    with_seconds = moment.second or moment.microsecond or precision == "second"
+    return moment.strftime("%H:%M:%S" if with_seconds else "%H:%M")
 
 
-def format_duration(seconds: int) -> str:
-    """``45s``, ``7m``, ``7m30s``, ``1h08m``, ``2d03h``."""
+def format_duration(seconds: int, precision: str = "second") -> str:
+    """``45s``, ``7m``, ``7m30s``, ``1h08m``, ``1h08m30s``, ``1d00h11m``; ``27d`` for days.
+
+    Every unit down to the minute is written once a larger one is, so the
+    format says how precise the duration is: ``1d00h11m``, never ``1d``,
+    unless ``precision`` is ``day`` (a date-only milestone).
+    """
     seconds = abs(int(seconds))
+    if precision == "day":
+        return f"{seconds // 86400}d"
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
+    tail = f"{secs:02d}s" if secs else ""
     if days:
-        return f"{days}d{hours:02d}h" if hours else f"{days}d"
+        return f"{days}d{hours:02d}h{minutes:02d}m{tail}"
     if hours:
-        return f"{hours}h{minutes:02d}m"
+        return f"{hours}h{minutes:02d}m{tail}"
     if minutes:
-        return f"{minutes}m{secs:02d}s" if secs else f"{minutes}m"
+        return f"{minutes}m{tail}"
     return f"{secs}s"
 
 
-def format_offset(moment: str, start: str | None) -> str:
-    """The offset of ``moment`` from impact start: ``T+7m``, ``T-2m``, ``T0``."""
+def format_span(seconds: int, precision: str = "second", approximate: bool = False) -> str:
+    """A duration as readers see it: ``1h08m``, ``27d``, ``≈1h08m`` when approximate."""
+    return (APPROXIMATE_SIGN if approximate else "") + format_duration(seconds, precision)
+
+
+def format_metric(metrics: Metrics, name: str) -> str:
+    """A metric (``time_to_detect``, ``impact_duration``...) of ``metrics`` as text."""
+    seconds = metrics.impact_duration if name == "impact_duration" else metrics.durations[name]
+    if seconds is None:
+        return ""
+    return format_span(seconds, metrics.precision.get(name, "second"), name in metrics.approximate)
+
+
+def format_offset(moment: str | Mapping[str, Any], start: str | Mapping[str, Any] | None) -> str:
+    """The offset of an entry from impact start: ``T+7m``, ``T−2m``, ``T0``, ``T−27d``.
+
+    Both may be ISO timestamps or entries (with their precision and whether
+    they are approximate); an approximate offset starts with ``≈``.
+    """
     if start is None:
         return ""
-    delta = int(
-        (dt.datetime.fromisoformat(moment) - dt.datetime.fromisoformat(start)).total_seconds()
-    )
-    if delta == 0:
-        return "T0"
-    return ("T+" if delta > 0 else "T\N{MINUS SIGN}") + format_duration(delta)
+    span = measure(_as_entry(moment), _as_entry(start))
+    if span.seconds == 0:
+        text = "T0d" if span.precision == "day" else "T0"
+    else:
+        text = ("T\N{MINUS SIGN}" if span.seconds < 0 else "T+") + format_duration(
+            span.seconds, span.precision
+        )
+    return (APPROXIMATE_SIGN if span.approximate else "") + text
+
+
+def _as_entry(value: str | Mapping[str, Any]) -> Mapping[str, Any]:
+    return {"when": value} if isinstance(value, str) else value

@@ -20,7 +20,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from .config import build_date
 from .directives.action_item import build_overdue
 from .directives.incident import build_panel
-from .directives.timeline import build_offset, build_timeline_list
+from .directives.timeline import build_timeline
 from .domain import PostmortemDomain
 from .nodes import (
     PostmortemPlaceholder,
@@ -28,7 +28,6 @@ from .nodes import (
     overdue_marker,
     rollup,
     timeline_block,
-    timeline_offset,
 )
 from .rollup_render import RollupRenderer
 
@@ -58,7 +57,7 @@ def gc_paused() -> Iterator[None]:
 
 
 class FillPlaceholders(SphinxPostTransform):
-    """Replace panels, offsets, overdue markers and roll-ups with real content."""
+    """Replace panels, timelines, overdue markers and roll-ups with real content."""
 
     default_priority = 5  # before ReferencesResolver (10)
 
@@ -85,14 +84,9 @@ class FillPlaceholders(SphinxPostTransform):
                 for copied in new.findall(PostmortemPlaceholder):
                     found.setdefault(type(copied), []).append(copied)
         for node in found.get(timeline_block, []):
-            if builder.format == "html":
-                node.replace_self(build_timeline_list(domain, node))
-            else:
-                node.replace_self(node.children)
+            node.replace_self(build_timeline(domain, node, html=builder.format == "html"))
         for node in found.get(incident_panel, []):
             node.replace_self(build_panel(domain, builder, fromdocname, node["docname"]))
-        for node in found.get(timeline_offset, []):
-            node.replace_self(build_offset(domain, node))
         for node in found.get(overdue_marker, []):
             replacement = build_overdue(node, today)
             if replacement:

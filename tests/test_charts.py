@@ -143,9 +143,12 @@ def test_every_period_has_an_axis_label_and_is_described():
     labels = [t.text for t in children(root, "text") if t.get("text-anchor") == "middle"]
     assert labels == ["2024-Q1", "2024-Q2", "2024-Q3"]
     description = root.find(f"{SVG}desc").text
-    assert "2024-Q1: 3" in description
-    assert "2024-Q2: 0" in description  # an empty period is zero, not missing
-    assert "2024-Q3: 6" in description
+    assert description == (
+        "2024-Q1: incidents 3 (SEV1 1, SEV2 2); "
+        "2024-Q2: incidents 0; "  # an empty period is zero, not missing, and has no "()"
+        "2024-Q3: incidents 6 (SEV1 2, SEV2 1, unrated 3)"
+    )
+    assert "()" not in description
 
 
 def test_legend_lists_severities_in_order():
@@ -224,3 +227,96 @@ def test_output_is_deterministic_and_ids_come_from_the_caller():
         ids = re.findall(r'\bid="([^"]+)"', svg)
         assert ids and all(i.startswith(f"{chart_id}-") for i in ids)
         assert len(ids) == len(set(ids))
+
+
+# -- end-of-project reviews ---------------------------------------------------------------------
+
+
+def with_reviews(stats: Stats, reviews: dict[str, int]) -> Stats:
+    stats.reviews = {p: reviews.get(p, 0) for p in stats.periods}
+    return stats
+
+
+def test_project_reviews_are_drawn_beside_the_incidents_not_stacked_as_a_severity():
+    stats = with_reviews(make_stats({"2024-Q1": {"SEV1": 2}, "2024-Q2": {"SEV1": 0}}),
+                         {"2024-Q2": 3})
+    root = parse(incidents_chart(stats, "c", "t"))
+    assert [b.find(f"{SVG}title").text for b in bars(root)] == ["2024-Q1, SEV1: 2"]
+    reviews = [r for r in children(root, "rect")  # the bars, not the legend's swatch
+               if "pm-review" in r.get("class", "").split() and r.find(f"{SVG}title") is not None]
+    assert [r.find(f"{SVG}title").text for r in reviews] == ["2024-Q2, project reviews: 3"]
+    assert reviews[0].get("style") == "fill: var(--pm-review, #0e7490)"
+    # the same scale as the incident bars: three reviews are 1.5 times two incidents
+    incident_height = float(bars(root)[0].get("height"))
+    assert float(reviews[0].get("height")) == pytest.approx(1.5 * incident_height, abs=0.11)
+    legend = next(g for g in children(root, "g") if "pm-chart-legend" in g.get("class", ""))
+    assert [t.text for t in legend.iter(f"{SVG}text")] == ["SEV1", "project reviews"]
+    assert root.find(f"{SVG}desc").text == (
+        "2024-Q1: incidents 2 (SEV1 2); 2024-Q2: incidents 0, project reviews 3")
+
+
+def test_no_review_bar_or_legend_without_reviews():
+    svg = incidents_chart(SAMPLE, "c", "t")
+    assert "pm-review" not in svg and "project reviews" not in svg
+
+
+# -- numbers that cannot be drawn ----------------------------------------------------------------
+
+
+def coordinates(root: ET.Element) -> list[float]:
+    """Every numeric attribute of every element, as floats (raises if one is not a number)."""
+    values = []
+    for element in list(root.iter())[1:]:  # the <svg> itself is 100% wide
+        for name in ("x", "y", "width", "height", "cx", "cy", "x1", "x2", "y1", "y2"):
+            if element.get(name) is not None:
+                values.append(float(element.get(name)))
+        for pair in (element.get("points") or "").split():
+            values.extend(float(v) for v in pair.split(","))
+    return values
+
+
+@pytest.mark.parametrize("huge", [10**400, float("inf"), float("nan"), 1e308, -5.0],
+                         ids=["int-10e400", "inf", "nan", "1e308", "negative"])
+def test_times_chart_never_draws_overflowing_or_non_finite_numbers(huge):
+    stats = make_stats(
+        {"2024-Q1": {"SEV1": 1}, "2024-Q2": {"SEV1": 1}},
+        {"2024-Q1": {"time_to_detect": huge, "time_to_mitigate": 600},
+         "2024-Q2": {"time_to_detect": 1200}},
+    )
+    svg = times_chart(stats, "c", "t", NAMES)
+    root = parse(svg)
+    assert not re.search(r"\b(?:inf|nan)\b", svg, re.I), svg
+    values = coordinates(root)
+    assert values and all(-1 <= v <= 640 for v in values)
+    # the readable medians are still drawn
+    points = [c.find(f"{SVG}title").text for c in children(root, "circle")]
+    assert "2024-Q1, Time to mitigate: 0.17 h" in points
+    assert "2024-Q2, Time to detect: 0.33 h" in points
+
+
+def test_incidents_chart_with_a_huge_count_stays_finite():
+    stats = make_stats({"2024-Q1": {"SEV1": 10**30}, "2024-Q2": {"SEV1": 1}})
+    svg = incidents_chart(stats, "c", "t")
+    values = coordinates(parse(svg))
+    assert all(-1 <= v <= 640 for v in values)
+    assert not re.search(r"\b(?:inf|nan)\b", svg, re.I)
+
+
+# -- control characters ------------------------------------------------------------------------
+
+
+CONTROL = "\x1b[31mred\x1b[0m\x07\x00"
+
+
+def test_control_characters_never_reach_the_svg():
+    severity = f"SEV{CONTROL}1"
+    stats = make_stats({f"2024-Q1{CONTROL}": {severity: 1}},
+                       {f"2024-Q1{CONTROL}": {"time_to_detect": 60}})
+    names = {key: f"{value}{CONTROL}" for key, value in NAMES.items()}
+    for svg in (incidents_chart(stats, "c", f"Title{CONTROL}"),
+                times_chart(stats, "d", f"Title{CONTROL}", names)):
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", svg), svg
+        root = parse(svg)  # well-formed XML
+        assert root.find(f"{SVG}title").text == "Titlered"
+    root = parse(incidents_chart(stats, "c", "t"))
+    assert [b.find(f"{SVG}title").text for b in bars(root)] == ["2024-Q1red, SEVred1: 1"]

@@ -1,4 +1,4 @@
-"""``sphinx-postmortem new`` (issue 5): the real console script, run in a temporary project.
+"""``sphinx-postmortem new``: the real console script, run in a temporary project.
 
 Both entry points are exercised: the ``sphinx-postmortem`` script installed
 next to ``sys.executable`` and ``python -m sphinx_postmortem``. Every page the
@@ -121,8 +121,20 @@ def html_of(project: Path, page: Path) -> str:
     return (project / "_build" / "html" / rel).read_text(encoding="utf-8")
 
 
+def conf_note(result) -> str:
+    """The first line on stderr: which conf.py the command used (or that it used none)."""
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("sphinx-postmortem: ") and "conf.py" in first, result.stderr
+    assert "error" not in first, result.stderr
+    return first
+
+
 def one_line_error(result) -> str:
+    """The one error line on stderr, after the line saying which conf.py was used."""
     lines = [line for line in result.stderr.splitlines() if line.strip()]
+    if lines and "error:" not in lines[0]:
+        conf_note(result)
+        lines = lines[1:]
     assert len(lines) == 1, f"expected a one-line error, got:\n{result.stderr}"
     assert "Traceback" not in result.stderr
     return lines[0]
@@ -609,3 +621,187 @@ def test_missing_template_is_a_usage_error(tmp_path):
         project, TITLE, "--date", "2024-03-05", "--template", tmp_path / "nope.jinja", expect=2
     )
     assert "nope.jinja" in one_line_error(result)
+
+
+# -- finding conf.py ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("folder", [".", "docs", "doc", "source", "docs/source"])
+def test_conf_py_is_found_from_the_repository_root(tmp_path, folder):
+    repo = tmp_path / "repo"
+    project = make_project(repo / folder, conf="postmortem_id_format = 'OPS-{seq:03d}'\n")
+    result = new(repo, TITLE, "--date", "2024-03-05", "--dir", project / "postmortems")
+    assert incident_option(written(result, repo).read_text(encoding="utf-8"), "id") == "OPS-001"
+    note = conf_note(result)
+    assert str(Path(folder, "conf.py")) in note, note
+
+
+def test_conf_py_search_order(tmp_path):
+    repo = tmp_path / "repo"
+    make_project(repo / "docs", conf="postmortem_id_format = 'DOCS-{seq:03d}'\n")
+    make_project(repo / "source", conf="postmortem_id_format = 'SRC-{seq:03d}'\n")
+    result = new(repo, TITLE, "--date", "2024-03-05", "--dir", "out")
+    assert incident_option(written(result, repo).read_text(encoding="utf-8"), "id") == "DOCS-001"
+    assert str(Path("docs", "conf.py")) in conf_note(result)
+
+
+def test_no_conf_py_found_says_so_and_uses_defaults(tmp_path):
+    result = new(tmp_path, TITLE, "--date", "2024-03-05")
+    assert incident_option(written(result, tmp_path).read_text(encoding="utf-8"), "id") == (
+        "INC-2024-001"
+    )
+    note = conf_note(result)
+    assert "no conf.py" in note and "default" in note, note
+    for folder in ("docs/", "doc/", "source/", "docs/source/"):
+        assert folder in note, note
+
+
+@pytest.mark.parametrize("make", ["missing", "without-conf-py"])
+def test_conf_dir_that_cannot_be_used_is_an_error(tmp_path, make):
+    project = make_project(tmp_path / "docs")
+    conf_dir = tmp_path / "nowhere"
+    if make == "without-conf-py":
+        conf_dir.mkdir()
+    result = new(project, TITLE, "--conf-dir", conf_dir, "--dir", "postmortems", expect=2)
+    error = one_line_error(result)
+    assert str(conf_dir) in error and "--conf-dir" in error, error
+    assert ("no such folder" if make == "missing" else "no conf.py") in error, error
+    assert result.stdout == ""
+    assert not (project / "postmortems").exists()
+    assert sorted(p.name for p in project.iterdir()) == ["conf.py", "index.rst"]
+
+
+# -- an id pattern per incident type --------------------------------------------------
+
+
+ID_MAPPING = (
+    "postmortem_id_format = {'project': 'PRJ-{date:%Y}-{seq:03d}', "
+    "'*': 'INC-{date:%Y}-{seq:03d}'}\n"
+)
+
+
+def test_id_format_mapping_numbers_each_pattern(tmp_path):
+    project = make_project(tmp_path / "docs", conf=ID_MAPPING)
+    existing_page(project / "postmortems" / "a.rst", "INC-2024-004")
+    existing_page(project / "postmortems" / "b.rst", "PRJ-2024-002")
+
+    def new_id(*args):
+        result = new(project, *args, "--dir", "postmortems")
+        return incident_option(written(result, project).read_text(encoding="utf-8"), "id")
+
+    assert new_id("Billing migration", "--type", "project", "--date", "2024-04-26") == (
+        "PRJ-2024-003"
+    )
+    assert new_id("Queue stalled", "--date", "2024-05-01") == "INC-2024-005"
+    assert new_id("Data deleted", "--type", "data-loss", "--date", "2024-05-02") == ("INC-2024-006")
+    assert new_id("Search migration", "--type", "project", "--date", "2024-05-03") == (
+        "PRJ-2024-004"
+    )
+    sphinx_build(project)
+
+
+@pytest.mark.parametrize(
+    "setting,expected",
+    [
+        ("['INC-{seq}']", "mapping"),
+        ("{'project': 'PRJ-{seq:03d}'}", "'*'"),
+        ("{'project': 'PRJ-{seq:03d}', '*': 'INC-{sequence}'}", "unknown field"),
+        ("'INC-{date:%Y}-{seq:03d'", "not a usable pattern"),
+    ],
+)
+def test_unusable_id_format_is_a_cli_error_and_a_build_warning(tmp_path, setting, expected):
+    project = make_project(tmp_path / "docs", conf=f"\npostmortem_id_format = {setting}\n")
+    result = new(project, TITLE, "--date", "2024-03-05", "--dir", "postmortems", expect=2)
+    error = one_line_error(result)
+    assert "postmortem_id_format" in error and expected in error, error
+    assert not (project / "postmortems").exists()
+    # the build says the same, located at the setting in conf.py
+    build = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(project), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert build.returncode == 0, build.stderr
+    conf_line = f"{project / 'conf.py'}:5: WARNING: postmortem_id_format"
+    assert conf_line in build.stderr and "[postmortem.config]" in build.stderr, build.stderr
+    assert "Traceback" not in build.stderr
+
+
+# -- --dir ------------------------------------------------------------------------------
+
+
+def test_dir_that_is_a_file(tmp_path):
+    project = make_project(tmp_path / "docs")
+    (project / "notes.txt").write_text("not a folder\n", encoding="utf-8")
+    result = new(project, TITLE, "--date", "2024-03-05", "--dir", "notes.txt", expect=2)
+    error = one_line_error(result)
+    assert "notes.txt" in error and "is a file" in error, error
+    assert "17" not in error and "Errno" not in error, error
+    assert (project / "notes.txt").read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_dir_below_a_file(tmp_path):
+    project = make_project(tmp_path / "docs")
+    (project / "notes.txt").write_text("not a folder\n", encoding="utf-8")
+    result = new(project, TITLE, "--dir", Path("notes.txt", "postmortems"), expect=2)
+    error = one_line_error(result)
+    assert "notes.txt" in error and "below the file" in error, error
+
+
+@pytest.fixture
+def unwritable_dir(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    probe = folder / "probe"
+    try:
+        probe.write_text("", encoding="utf-8")
+    except PermissionError:
+        yield folder
+    else:  # root writes anywhere: use a kernel file system that refuses new files
+        probe.unlink()
+        if not Path("/sys/kernel").is_dir():
+            pytest.skip("no folder this user cannot write to")
+        yield Path("/sys/kernel")
+    folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("below", [False, True])
+def test_unwritable_dir(tmp_path, unwritable_dir, below):
+    project = make_project(tmp_path / "docs")
+    target = unwritable_dir / "postmortems" if below else unwritable_dir
+    result = new(project, TITLE, "--date", "2024-03-05", "--dir", target, expect=1)
+    error = one_line_error(result)
+    assert "cannot write" in error and str(unwritable_dir) in error, error
+    assert result.stdout == ""
+
+
+# -- titles in any script -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "first,second,slug",
+    [
+        ("決済APIの障害", "決済APIの再障害", "決済apiの障害"),
+        ("Сбой оплаты", "Сбой доставки", "сбой-оплаты"),
+    ],
+)
+def test_non_latin_titles_keep_their_words(tmp_path, first, second, slug):
+    project = make_project(tmp_path / "docs")
+    page = written(new(project, first, "--date", "2024-03-05", "--dir", "postmortems"), project)
+    assert page.name == f"2024-03-05-{slug}.rst"
+    other = written(new(project, second, "--date", "2024-03-05", "--dir", "postmortems"), project)
+    assert other != page
+    sphinx_build(project)
+    assert first in html_of(project, page)
+
+
+def test_wide_characters_get_a_long_enough_underline(tmp_path):
+    project = make_project(tmp_path / "docs")
+    title = "決済 API が 503 を返した"
+    page = written(new(project, title, "--date", "2024-03-05", "--dir", "postmortems"), project)
+    heading, underline = page.read_text(encoding="utf-8").splitlines()[:2]
+    assert heading == title
+    assert set(underline) == {"="} and len(underline) == len(title) + 7  # 7 wide characters
+    sphinx_build(project)

@@ -48,7 +48,13 @@ def test_parallel_build_really_ran_in_parallel(builds):
 
 def test_same_domain_data(builds):
     serial, parallel = builds
-    assert copy.deepcopy(domain_of(parallel).data) == copy.deepcopy(domain_of(serial).data)
+
+    def records(app):
+        data = copy.deepcopy(domain_of(app).data)
+        data.pop("imports_cache_id")  # a random id of each environment (imports.py)
+        return data
+
+    assert records(parallel) == records(serial)
     assert sorted(domain_of(parallel).get_objects()) == sorted(domain_of(serial).get_objects())
     assert len(domain_of(serial).data["incidents"]) == 13
 

@@ -11,6 +11,7 @@ import re
 import pytest
 from helpers import domain_of
 from test_core_support import assert_warned, build_app, load_inventory, pm_warnings, read
+from test_rollup_support import build
 
 
 @pytest.fixture(scope="module")
@@ -78,12 +79,87 @@ def test_unknown_ids_warn_like_other_roles(built):
     assert [(w.file, w.line, w.type) for w in pm_warnings(built)] == [
         ("refs.rst", 16, "postmortem.ref"),
         ("refs.rst", 18, "postmortem.ref"),
+        ("refs.rst", 24, "postmortem.ref"),
+        ("refs.rst", 25, "postmortem.ref"),
+        ("refs.rst", 26, "postmortem.ref"),
+        ("refs.rst", 28, "postmortem.ref"),
     ]
     page = read(built, "refs.html")
     # rendered as unlinked text
     assert "INC-404" in paragraph(page, "Unknown incident: ")
     assert "href" not in paragraph(page, "Unknown incident: ")
     assert "href" not in paragraph(page, "Unknown action: ")
+
+
+def test_role_warnings_name_the_line_of_the_role_not_of_its_paragraph(built):
+    # the paragraph starts on line 22; the roles are on lines 24, 25 and 26
+    assert_warned(built, "refs.rst", 24, "unknown incident id 'INC-405'", "postmortem.ref")
+    assert_warned(built, "refs.rst", 25, "unknown action item id 'INC-1-A98'", "postmortem.ref")
+    assert_warned(built, "refs.rst", 26, "unknown incident id 'INC-405'", "postmortem.ref")
+    assert not [w for w in pm_warnings(built) if w.line == 22]
+
+
+def test_unknown_project_is_named_with_the_configured_ones(built):
+    warning = assert_warned(built, "refs.rst", 28, "unknown project 'nosuchproject'",
+                            "postmortem.ref")
+    assert warning.message == (
+        "unknown project 'nosuchproject' in incident reference 'nosuchproject:INC-1'; "
+        "configured projects: local")
+    assert "href" not in paragraph(read(built, "refs.html"), "Unknown project: ")
+
+
+def test_unknown_project_lists_the_imported_projects_too(built, tmp_path_factory):
+    export = str(built.outdir / "postmortems.json")
+    app = build_app(tmp_path_factory, "core-roles", confoverrides={
+        "postmortem_projects": {"roles": ("https://roles.example.com/", export)}})
+    try:
+        assert_warned(app, "refs.rst", 28, "unknown project 'nosuchproject' in incident "
+                      "reference 'nosuchproject:INC-1'; configured projects: local, roles",
+                      "postmortem.ref")
+    finally:
+        app.cleanup()
+
+
+def test_local_prefix_names_this_project(built):
+    html = paragraph(read(built, "refs.html"), "Local project: ")
+    assert 'href="inc2.html#incident-INC-2"' in html
+    assert re.sub(r"<[^>]+>", "", html) == "Search was slow."
+
+
+LINES_PAGE = """\
+Lines
+=====
+
+* item one
+  item :incident:`INC-501`
+
+.. note::
+
+   Para in a note
+   with :incident:`INC-502`.
+
+=====  =====
+a      b
+=====  =====
+x      :incident:`INC-503`
+=====  =====
+
+A :postmortem:incident:`INC-504` then
+:incident:`INC-504` on the next line.
+"""
+
+
+def test_role_lines_in_lists_notes_and_tables(tmp_path):
+    (tmp_path / "conf.py").write_text('extensions = ["sphinx_postmortem"]\n', encoding="utf-8")
+    (tmp_path / "index.rst").write_text(LINES_PAGE, encoding="utf-8")
+    result = build(tmp_path, "html")
+    found = [
+        (int(m[1]), m[2])
+        for w in result.warnings
+        if (m := re.search(r"index\.rst:(\d+): WARNING: unknown incident id '([^']+)'", w))
+    ]
+    assert sorted(found) == [(5, "INC-501"), (10, "INC-502"), (15, "INC-503"),
+                             (18, "INC-504"), (19, "INC-504")]
 
 
 def test_get_objects(built):

@@ -64,7 +64,7 @@ def _root(root: str, suppress: list[str]):
 )
 def test_each_subtype_is_emitted(app, subtype):
     app.build()
-    assert subtypes(app) == {subtype}
+    assert subtype in subtypes(app)
 
 
 @pytest.mark.parametrize(
@@ -79,5 +79,5 @@ def test_each_subtype_is_emitted(app, subtype):
 )
 def test_each_subtype_can_be_suppressed(app, warning, subtype):
     app.build()
-    assert pm_warnings(app) == []
+    assert subtype not in subtypes(app)
     assert not any(f"[{subtype}]" in line for line in located(warning))

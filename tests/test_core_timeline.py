@@ -9,15 +9,20 @@ from __future__ import annotations
 import re
 
 import pytest
+from docutils import nodes
 from helpers import domain_of
+from sphinx.testing.util import SphinxTestApp
 from test_core_support import (
     assert_warned,
     build_app,
     panel_fields,
+    parse_warnings,
     pm_warnings,
     read,
     strip_tags,
 )
+
+from sphinx_postmortem.nodes import timeline_block
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +87,8 @@ def test_table_rows_with_local_time_offset_and_milestone_badge(built):
     assert rows(read(built, "spread.html")) == [
         ["2024-03-05 14:02 UTC", "T0", "Impact start",
          "Deploy begins (time only: takes the incident date)."],
-        ["14:09", "T+7m", "Detected", "Alert fires, see the dashboard\nand Milestones over two timelines."],
+        ["14:09", "T+7m", "Detected",
+         "Alert fires, see the dashboard\nand Milestones over two timelines."],
         ["2024-03-05 14:12 UTC", "T+10m", "Acknowledged", "On-call acknowledges."],
         ["15:10", "T+1h08m", "Mitigated", "Rolled back."],
         ["2024-03-06 09:00 UTC", "T+18h58m", "Resolved", "Closed next morning."],
@@ -98,7 +104,8 @@ def test_milestone_badges_have_classes(built):
 
 def test_descriptions_are_inline_markup(built):
     page = read(built, "spread.html")
-    assert '<a class="reference external" href="https://dash.example.com/x">the dashboard</a>' in page
+    assert ('<a class="reference external" href="https://dash.example.com/x">'
+            "the dashboard</a>") in page
     assert re.search(r'<a class="reference internal" href="#incident-INC-SPREAD"[^>]*>'
                      r'<span class="xref postmortem postmortem-incident">'
                      r"Milestones over two timelines</span></a>", page)
@@ -162,8 +169,8 @@ def test_problem_entries_are_skipped_and_the_build_goes_on(built):
 
 
 def test_negative_metric_is_left_out_with_a_warning(built):
-    assert_warned(built, "negative.rst", 11, "[detect] comes before [start]; time to detect left out",
-                  "postmortem.timeline")
+    assert_warned(built, "negative.rst", 11,
+                  "[detect] comes before [start]; time to detect left out", "postmortem.timeline")
     assert [w for w in pm_warnings(built) if w.file == "negative.rst"] == [
         w for w in pm_warnings(built) if w.file == "negative.rst" and w.line == 11
     ]
@@ -186,9 +193,84 @@ def test_continuation_line_without_an_entry(built):
     assert "this indented line continues nothing" not in read(built, "dangling.html")
 
 
+def test_date_only_approximate_and_fractional_entries_render_at_their_precision(built):
+    assert rows(read(built, "precision.html")) == [
+        ["2021-05-12", "T\N{MINUS SIGN}27d", "",
+         "The release with the bug starts rolling out."],
+        ["2021-06-08 09:30 UTC", "T0", "Impact start", "First errors."],
+        ["\N{ALMOST EQUAL TO}11:00", "\N{ALMOST EQUAL TO}T+1h30m", "Detected",
+         "A customer reports it, around eleven."],
+        ["11:05:30", "T+1h35m30s", "Acknowledged", "Paged, per the pager log."],
+        ["2021-06-09 10:11 UTC", "T+1d00h41m", "Resolved",
+         "Fixed, a day and 41 minutes after the start."],
+    ]
+    page = read(built, "precision.html")
+    assert '<span class="pm-time pm-approximate">' in page
+    assert '<span class="pm-time pm-date-only">2021-05-12</span>' in page
+    entries = domain_of(built).timeline("precision")
+    assert [(e["precision"], e["approximate"]) for e in entries] == [
+        ("day", False), ("minute", False), ("minute", True), ("second", False), ("minute", False),
+    ]
+    assert entries[3]["when"] == "2021-06-08T11:05:30.250000+00:00"
+    assert [w for w in pm_warnings(built) if w.file == "precision.rst"] == []
+
+
+def test_metrics_from_an_approximate_milestone_are_marked(built):
+    fields = panel_fields(read(built, "precision.html"), "INC-PRECISION")
+    assert {k: v for k, v in fields.items() if k.startswith(("Impact", "Time to"))} == {
+        "Impact start": "2021-06-08 09:30 UTC",
+        "Impact duration": "1d00h41m",  # not "1d": durations never lose precision
+        "Time to detect": "\N{ALMOST EQUAL TO}1h30m",
+        "Time to acknowledge": "\N{ALMOST EQUAL TO}5m30s",
+        "Time to resolve": "1d00h41m",
+    }
+    gaps = re.findall(r'<span class="pm-gap">(.*?)</span>', read(built, "precision.html"))
+    assert gaps[0] == "\N{ALMOST EQUAL TO}1h30m after impact start"
+
+
+def test_time_skipped_by_daylight_saving_time_warns_with_the_reading_used(built):
+    assert_warned(built, "dst.rst", 13, "2024-03-31 02:30 does not exist in Europe/Berlin",
+                  "postmortem.timeline")
+    warning = assert_warned(built, "dst.rst", 13, "read as 03:30 CEST (01:30 UTC)",
+                            "postmortem.timeline")
+    assert warning.message.startswith("timeline: ")
+    # offsets no longer run backwards: T0, T+40m, T+50m
+    assert [r[:2] for r in rows(read(built, "dst.html"))] == [
+        ["2024-03-31 01:50 CET", "T0"], ["03:30 CEST", "T+40m"], ["03:40", "T+50m"],
+    ]
+
+
+def test_zone_abbreviation_after_the_time_warns_naming_iana_zones(built):
+    warning = assert_warned(built, "abbrev.rst", 11, "'CET' after the time is not read as a zone",
+                            "postmortem.timeline")
+    assert "Europe/Berlin" in warning.message
+    assert "the entry is read in UTC, as 14:00 UTC" in warning.message
+
+
+def test_invalid_incident_date_is_one_warning_not_two(built):
+    assert [(w.line, w.type) for w in pm_warnings(built) if w.file == "baddate.rst"] == [
+        (4, "postmortem.option"),
+    ]
+    assert_warned(built, "baddate.rst", 4, "invalid :date: '2024-13-05'", "postmortem.option")
+    assert domain_of(built).timeline("baddate") == []
+
+
+def test_implausible_incident_date_warns_at_its_line(built):
+    assert [(w.line, w.type) for w in pm_warnings(built) if w.file == "implausible.rst"] == [
+        (7, "postmortem.option"),
+    ]
+    assert_warned(built, "implausible.rst", 7,
+                  "implausible :date: '0001-03-05' (expected a year from 1970 to 2100); "
+                  "date ignored", "postmortem.option")
+    assert domain_of(built).incident("implausible")["date"] is None
+
+
 def test_every_warning_of_the_root(built):
-    assert {w.file for w in pm_warnings(built)} == {"problems.rst", "negative.rst", "dangling.rst"}
-    assert len(pm_warnings(built)) == 11
+    assert {w.file for w in pm_warnings(built)} == {
+        "problems.rst", "negative.rst", "dangling.rst", "dst.rst", "abbrev.rst", "baddate.rst",
+        "implausible.rst",
+    }
+    assert len(pm_warnings(built)) == 15
 
 
 def test_postmortem_timezone_is_the_default_zone(tmp_path_factory):
@@ -203,3 +285,107 @@ def test_postmortem_timezone_is_the_default_zone(tmp_path_factory):
         assert rows(read(app, "spread.html"))[0][0] == "2024-03-05 14:02 IST"
     finally:
         app.cleanup()
+
+
+# -- what is read, and the table of the other builders ------------------------------
+
+
+def test_each_entry_is_read_as_one_paragraph_at_its_line(built):
+    """Read, a timeline keeps one paragraph per entry (its event text, markup kept);
+    the list or the table is built once, when the page is written."""
+    doctree = built.env.get_doctree("spread")
+    blocks = list(doctree.findall(timeline_block))
+    assert [len(block.children) for block in blocks] == [2, 3]
+    events = [event for block in blocks for event in block.children]
+    assert all(type(event) is nodes.paragraph for event in events)
+    entries = domain_of(built).timeline("spread")
+    assert [(e.line, e.astext()) for e in events] == [(e["lineno"], e["text"]) for e in entries]
+    assert [e.astext() for e in events[2].findall(nodes.emphasis)] == ["acknowledges"]
+    assert not list(doctree.findall(nodes.table))
+    # an entry without markup is two nodes: the paragraph and its text
+    assert [len(list(events[index].findall())) for index in (0, 3, 4)] == [2, 2, 2]
+
+
+def text_table_rows(text: str) -> list[list[str]]:
+    """The cells of every body row of the grid tables in a text-builder page."""
+    rows: list[list[str]] = []
+    current: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith("|="):  # end of the header row
+            current = []
+        elif line.startswith("+-"):
+            if current:
+                cells = zip(*current, strict=True)  # the lines of a row, cell by cell
+                rows.append([" ".join(" ".join(cell).split()) for cell in cells])
+            current = []
+        elif line.startswith("| "):
+            current.append([cell.strip() for cell in line.strip("|").split(" | ")])
+    return rows
+
+
+@pytest.fixture(scope="module")
+def built_text(tmp_path_factory):
+    app = build_app(tmp_path_factory, "core-timeline", buildername="text")
+    yield app
+    app.cleanup()
+
+
+def test_text_builder_writes_a_table_with_offsets_across_timelines(built_text):
+    assert text_table_rows(read(built_text, "spread.txt")) == [
+        ["2024-03-05 14:02 UTC", "T0", "Impact start",
+         "Deploy begins (time only: takes the incident date)."],
+        ["14:09", "T+7m", "Detected", "Alert fires, see the dashboard and *Milestones over two "
+         "timelines*."],
+        ["2024-03-05 14:12 UTC", "T+10m", "Acknowledged", "On-call *acknowledges*."],
+        ["15:10", "T+1h08m", "Mitigated", "Rolled back."],
+        ["2024-03-06 09:00 UTC", "T+18h58m", "Resolved", "Closed next morning."],
+    ]
+    # the narrow Offset column wraps inside words
+    precision = text_table_rows(read(built_text, "precision.txt"))
+    offsets = ["".join(row[1].split()) for row in precision]
+    assert offsets == [
+        "T\N{MINUS SIGN}27d",
+        "T0",
+        "\N{ALMOST EQUAL TO}T+1h30m",
+        "T+1h35m30s",
+        "T+1d00h41m",
+    ]
+
+def test_text_builder_warns_like_the_html_builder(built, built_text):
+    assert sorted(pm_warnings(built_text)) == sorted(pm_warnings(built))
+
+
+LINKS_PAGE = """\
+Links in a timeline
+===================
+
+.. incident:: Links in entries
+   :id: INC-LINKS
+   :date: 2024-03-05
+   :severity: SEV3
+
+.. timeline::
+
+   14:02 [start] Deploy begins.
+   14:09 [detect] See :ref:`no-such-label` for the alert.
+   14:20 [resolve] Fixed, as in :incident:`INC-NOPE`
+         and :doc:`nowhere`.
+"""
+
+
+@pytest.mark.parametrize("buildername", ["html", "text"])
+def test_broken_references_in_entries_warn_at_the_entry_line(tmp_path, buildername):
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["sphinx_postmortem"]\npostmortem_today = "2024-06-01"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "index.rst").write_text(LINKS_PAGE, encoding="utf-8")
+    app = SphinxTestApp(buildername, srcdir=tmp_path, freshenv=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    detect = next(n for n, line in enumerate(LINKS_PAGE.splitlines(), 1) if "[detect]" in line)
+    resolve = detect + 1  # its continuation line, one further, is not where it is reported
+    found = sorted((w.line, w.type) for w in parse_warnings(app) if w.file == "index.rst")
+    assert found == [(detect, "ref.ref"), (resolve, "postmortem.ref"), (resolve, "ref.doc")]

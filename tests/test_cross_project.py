@@ -93,7 +93,7 @@ class _Page(HTMLParser):
 def body(html: str) -> str:
     start = html.find('role="main"')
     end = html.find('class="sphinxsidebar"', start)
-    return html[start:end if end != -1 else None]
+    return html[start : end if end != -1 else None]
 
 
 def parse(html: str) -> _Page:
@@ -136,13 +136,17 @@ def payments_export_dirhtml(tmp_path_factory) -> str:
 
 @pytest.fixture
 def aggregate(make_app, tmp_path, payments_export):
-    """``aggregate(builder, export=, pages={name: rst}, files={path: text}, **conf)`` -> built app."""
+    """``aggregate(builder, export=, pages={name: rst}, files={path: text}, **conf)``: the app."""
     srcdir = tmp_path / "platform"
     shutil.copytree(ROOTS / "test-import", srcdir)
 
-    def run(builder: str = "html", export: str | None = None,
-            pages: dict[str, str] | None = None, files: dict[str, str] | None = None,
-            **conf: Any) -> Any:
+    def run(
+        builder: str = "html",
+        export: str | None = None,
+        pages: dict[str, str] | None = None,
+        files: dict[str, str] | None = None,
+        **conf: Any,
+    ) -> Any:
         target = srcdir / "imported" / "payments.json"
         target.parent.mkdir(exist_ok=True)
         target.write_text(export if export is not None else payments_export, encoding="utf-8")
@@ -225,8 +229,10 @@ def test_lesson_list_shows_imported_lessons_with_project(shared):
     assert (lesson_url, "Nobody owned the certificate") in parsed.links
     # the origin line names the project and the imported incident, linking into that site
     assert (lesson_url, f"payments · PAY-2024-003: {CHECKOUT_TITLE}") in parsed.links
-    assert ("local.html#lesson-Capacity-tests-never-covered-DNS",
-            "Capacity tests never covered DNS") in parsed.links
+    assert (
+        "local.html#lesson-Capacity-tests-never-covered-DNS",
+        "Capacity tests never covered DNS",
+    ) in parsed.links
     html = body(page(app, "all"))
     assert "Ownership of shared certificates was unclear." in html  # imported body, plain text
     assert "Load tests bypassed the resolvers." in html
@@ -239,11 +245,17 @@ def test_action_item_list_shows_imported_items_with_project(shared):
     assert header[0] == "Project"
     ident, incident = header.index("ID"), header.index("Incident")
     entries = {row[ident][0]: row for row in rows[1:]}
-    assert set(entries) == {"PAY-2024-003-A1", "PAY-2024-003-A2", "PAY-PRJ-LEDGER-A1",
-                            "PLT-2024-001-A1"}
+    assert set(entries) == {
+        "PAY-2024-003-A1",
+        "PAY-2024-003-A2",
+        "PAY-PRJ-LEDGER-A1",
+        "PLT-2024-001-A1",
+    }
     assert entries["PAY-2024-003-A1"][0][0] == "payments"
     assert entries["PLT-2024-001-A1"][0][0] == "Platform"
-    assert entries["PAY-2024-003-A1"][ident][1] == [BASE + "incidents/checkout.html#action-PAY-2024-003-A1"]
+    assert entries["PAY-2024-003-A1"][ident][1] == [
+        BASE + "incidents/checkout.html#action-PAY-2024-003-A1"
+    ]
     assert entries["PAY-2024-003-A1"][incident] == ("PAY-2024-003", [CHECKOUT])
     assert entries["PAY-PRJ-LEDGER-A1"][incident] == ("PAY-PRJ-LEDGER", [REVIEW])
     assert "GW-77" in entries["PAY-2024-003-A1"][header.index("Tracker")][0]
@@ -273,7 +285,9 @@ def test_projects_other_shows_only_that_project(shared):
     actions = table(parsed, "pm-action-table")
     ident = [text for text, _ in actions[0]].index("ID")
     assert {row[ident][0] for row in actions[1:]} == {
-        "PAY-2024-003-A1", "PAY-2024-003-A2", "PAY-PRJ-LEDGER-A1",
+        "PAY-2024-003-A1",
+        "PAY-2024-003-A2",
+        "PAY-PRJ-LEDGER-A1",
     }
     lessons = [t for k, t in parsed.sequence if k == "lesson"]
     assert len(lessons) == 4 and not any("Capacity tests" in t for t in lessons)
@@ -286,11 +300,13 @@ def test_projects_several_and_unknown(aggregate, payments_export):
     search["project"] = "Search"
     app = aggregate(
         files={"imported/search.json": json.dumps(search)},
-        pages={"mixed": (
-            "Mixed\n=====\n\n"
-            ".. incident-list::\n   :projects: local, search\n   :columns: project, id\n\n"
-            ".. incident-list::\n   :projects: nosuch\n   :columns: project, id\n"
-        )},
+        pages={
+            "mixed": (
+                "Mixed\n=====\n\n"
+                ".. incident-list::\n   :projects: local, search\n   :columns: project, id\n\n"
+                ".. incident-list::\n   :projects: nosuch\n   :columns: project, id\n"
+            )
+        },
         postmortem_projects={
             "payments": (BASE, "imported/payments.json"),
             "search": ("https://docs.example.com/search/", "imported/search.json"),
@@ -300,7 +316,9 @@ def test_projects_several_and_unknown(aggregate, payments_export):
     parsed = parse(page(app, "mixed"))
     first = parsed.tables[0]["rows"]
     assert {(row[0][0], row[1][0]) for row in first[1:]} == {
-        ("Platform", "PLT-2024-001"), ("search", "PAY-2024-003"), ("search", "PAY-PRJ-LEDGER"),
+        ("Platform", "PLT-2024-001"),
+        ("search", "PAY-2024-003"),
+        ("search", "PAY-PRJ-LEDGER"),
     }
     assert {href for row in first[1:] for href in row[1][1]} == {
         "local.html#incident-PLT-2024-001",
@@ -308,8 +326,9 @@ def test_projects_several_and_unknown(aggregate, payments_export):
         "https://docs.example.com/search/incidents/review.html#incident-PAY-PRJ-LEDGER",
     }
     filters = [w for w in warnings_of(app.warning) if "[postmortem.filter]" in w]
-    assert any("nosuch" in w and "payments" in w and "search" in w and "local" in w
-               for w in filters), filters
+    assert any(
+        "nosuch" in w and "payments" in w and "search" in w and "local" in w for w in filters
+    ), filters
     # the default (no :projects:) shows all three projects
     rows = table(parse(page(app, "all")), "pm-incident-table")[1:]
     assert {row[0][0] for row in rows} == {"Platform", "payments", "search"}
@@ -343,10 +362,14 @@ def test_lesson_list_group_by_project(shared):
         else:
             assert current is not None
             groups[current].append(text.split(" What ")[0].split(" Where ")[0])
-    assert sorted(groups["payments"]) == sorted([
-        "Dual writes caught drift early", "Nobody owned the certificate",
-        "Runbooks age quickly", "The manual replacement was quick",
-    ])
+    assert sorted(groups["payments"]) == sorted(
+        [
+            "Dual writes caught drift early",
+            "Nobody owned the certificate",
+            "Runbooks age quickly",
+            "The manual replacement was quick",
+        ]
+    )
     assert groups["Platform"] == ["Capacity tests never covered DNS"]
 
 
@@ -358,11 +381,13 @@ def test_cross_project_role(shared):
     parsed = parse(page(app, "xref"))
     assert (CHECKOUT, CHECKOUT_TITLE) in parsed.links  # default text: the imported title
     assert (CHECKOUT, "the card outage") in parsed.links  # explicit title
-    assert (BASE + "incidents/checkout.html#action-PAY-2024-003-A1",
-            "Automate certificate rotation") in parsed.links
+    assert (
+        BASE + "incidents/checkout.html#action-PAY-2024-003-A1",
+        "Automate certificate rotation",
+    ) in parsed.links
     assert ("local.html#incident-PLT-2024-001", "Internal DNS resolvers overloaded") in parsed.links
     refs = [w for w in warnings_of(app.warning) if "[postmortem.ref]" in w]
-    assert any("payments:NOPE-1" in w and "badref" in w for w in refs), refs
+    assert any("NOPE-1" in w and "payments" in w and "badref" in w for w in refs), refs
     assert any("nosuch:PAY-2024-003" in w and "badref" in w for w in refs), refs
     assert not any("xref.rst" in w for w in refs), refs
 
@@ -371,8 +396,7 @@ def test_cross_project_role_without_imports_warns(aggregate):
     app = aggregate(postmortem_projects={})
     refs = [w for w in warnings_of(app.warning) if "[postmortem.ref]" in w]
     assert any("payments:PAY-2024-003" in w for w in refs), refs
-    assert not [href for href, _ in parse(page(app, "xref")).links
-                if (href or "").startswith(BASE)]
+    assert not [href for href, _ in parse(page(app, "xref")).links if (href or "").startswith(BASE)]
 
 
 # -- URLs: dirhtml exports, relative base URLs, dirhtml aggregators --------------------------
@@ -390,15 +414,21 @@ def test_links_into_a_dirhtml_export(aggregate, payments_export_dirhtml):
 @pytest.mark.parametrize("builder", ["html", "dirhtml"])
 def test_relative_base_url_links_resolve_from_every_page(aggregate, builder):
     """base URL "../payments/": the payments site is a sibling of this project's output root."""
-    app = aggregate(builder, postmortem_projects={
-        "payments": ("../payments/", "imported/payments.json"),
-    })
+    app = aggregate(
+        builder,
+        postmortem_projects={
+            "payments": ("../payments/", "imported/payments.json"),
+        },
+    )
     assert import_warnings(app) == []
     wanted = "../payments/incidents/checkout.html"
     for name in ("all", "xref", "nested/deep"):
         uri = app.builder.get_target_uri(name)  # page location relative to the output root
-        hrefs = [href for href, text in parse(page(app, name)).links
-                 if text in ("PAY-2024-003", CHECKOUT_TITLE) and href]
+        hrefs = [
+            href
+            for href, text in parse(page(app, name)).links
+            if text in ("PAY-2024-003", CHECKOUT_TITLE) and href
+        ]
         assert hrefs, name
         for href in hrefs:
             path, _, anchor = href.partition("#")

@@ -20,6 +20,8 @@ import pytest
 from helpers import warnings_of
 from sphinx.testing.util import SphinxTestApp
 
+from sphinx_postmortem.config import build_date
+
 ROOTS = Path(__file__).parent / "roots"
 EXPORT = "postmortems.json"
 
@@ -409,3 +411,18 @@ def test_export_drops_a_removed_page(build):
     again = exported(build("html", name="remove"))
     assert "Runbooks age quickly" not in {le["title"] for le in again["lessons"]}
     assert {i["id"] for i in again["incidents"]} == {"PAY-2024-003", "PAY-PRJ-LEDGER"}
+
+
+def test_source_date_epoch_in_milliseconds_is_ignored_everywhere(build, built, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717243200000")  # milliseconds: year 56386
+    app = build("html", name="epoch-ms", html_baseurl="https://docs.example.com/payments/",
+                postmortem_today=None)
+    warnings = [w for w in warnings_of(app.warning) if "[postmortem.config]" in w]
+    assert len(warnings) == 1, warnings
+    assert "SOURCE_DATE_EPOCH '1717243200000' is not a whole number of seconds" in warnings[0]
+    assert "ignored" in warnings[0] and "[postmortem.config]" in warnings[0]
+    data = exported(app)
+    assert "generated" not in data  # ignored, not used
+    assert data["incidents"] == exported(built("html"))["incidents"]
+    assert (Path(app.outdir) / "postmortems.atom").is_file()
+    assert build_date(app.config) == dt.date.today().isoformat()

@@ -22,6 +22,7 @@ The feed is parsed with a real feed parser (``feedparser``) and with
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import time
@@ -243,3 +244,107 @@ def test_base_url_without_trailing_slash(tmp_path, html):
     assert parsed.feed.id == BASE + FEED
     links = alternate_links((result.outdir / "one.html").read_text(encoding="utf-8"))
     assert [link.attrs["href"] for link in links] == [BASE + FEED]
+
+
+# -- what each setting publishes ------------------------------------------------------------
+
+EXPORT = "postmortems.json"
+
+
+def published(outdir: Path) -> set[str]:
+    return {name for name in (FEED, EXPORT) if (outdir / name).exists()}
+
+
+@pytest.mark.parametrize(
+    ("conf", "expected"),
+    [
+        ({}, {FEED, EXPORT}),
+        ({"postmortem_export": False}, set()),
+        ({"postmortem_export": False, "postmortem_feed": True}, {FEED}),
+        ({"postmortem_feed": False}, {EXPORT}),
+        ({"html_baseurl": ""}, {EXPORT}),
+    ],
+)
+def test_what_each_setting_publishes(tmp_path, conf, expected):
+    result = build(copy_root(tmp_path / "src"), confoverrides=conf)
+    assert published(result.outdir) == expected
+    links = "application/atom+xml" in (result.outdir / "one.html").read_text(encoding="utf-8")
+    assert links == (FEED in expected)
+    assert result.warnings == []
+
+
+def test_turning_the_export_off_removes_files_of_an_earlier_build(tmp_path):
+    srcdir = copy_root(tmp_path / "src")
+    first = build(srcdir, freshenv=False)
+    assert published(first.outdir) == {FEED, EXPORT}
+    private = build(srcdir, freshenv=False, confoverrides={"postmortem_export": False})
+    assert private.outdir == first.outdir
+    assert published(private.outdir) == set()
+    assert f"removed {private.outdir / EXPORT} from an earlier build" in private.status
+    assert f"removed {private.outdir / FEED} from an earlier build" in private.status
+    assert private.warnings == []
+
+
+def test_a_forced_feed_without_base_url_warns_at_the_setting(tmp_path):
+    srcdir = copy_root(tmp_path / "src")
+    conf = srcdir / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8").replace(
+        'html_baseurl = "https://example.org/pm/"', "postmortem_feed = True"), encoding="utf-8")
+    result = build(srcdir)
+    assert not (result.outdir / FEED).exists()
+    assert result.warnings == [
+        f"{conf}:7: WARNING: postmortem_feed is True but html_baseurl is not set; "
+        "no Atom feed written [postmortem.config]"
+    ]
+
+
+# -- control characters pasted from a terminal -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pasted(tmp_path_factory):
+    srcdir = tmp_path_factory.mktemp("pasted") / "src"
+    shutil.copytree(ROOTS / "test-control-characters", srcdir)
+    return build(srcdir)
+
+
+def test_feed_with_control_characters_is_well_formed(pasted):
+    raw = (pasted.outdir / FEED).read_bytes()
+    root = ET.fromstring(raw)  # raises on a character XML 1.0 forbids
+    assert b"\x1b" not in raw and b"\x07" not in raw
+    entry = root.find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "TTY-1: Deploy FAILED on checkout"
+    assert entry.findtext(f"{ATOM}summary") == (
+        "The deploy printed warnings nobody read. (SEV2, incident, checkout, search)"
+    )
+    assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == [
+        "checkout", "search", "deploy", "bold"]
+    assert parse_feed(pasted.outdir).entries[0].title == "TTY-1: Deploy FAILED on checkout"
+
+
+def test_export_with_control_characters_holds_clean_text(pasted):
+    text = (pasted.outdir / EXPORT).read_text(encoding="utf-8")
+    assert "\\u001b" not in text and "\\u0007" not in text and "\x1b" not in text
+    data = json.loads(text)
+    incident = data["incidents"][0]
+    assert incident["title"] == "Deploy FAILED on checkout"
+    assert incident["services"] == ["checkout", "search"]
+    assert incident["tags"] == ["deploy", "bold"]
+    assert data["action_items"][0]["title"] == "Strip colour codes from logs"
+    bodies = {le["title"]: le["body"] for le in data["lessons"]}
+    assert bodies["Terminals are not documents"] == "A bell character  came along too."
+
+
+def test_control_characters_are_reported_at_their_directive(pasted):
+    prefix = f"{pasted.srcdir / 'index.rst'}"
+    assert pasted.warnings == [
+        f"{prefix}:4: WARNING: incident holds control characters (terminal colour codes?) "
+        "that are left out of the export and the feed: :title: U+001B; :services: U+001B; "
+        ":tags: U+001B; :summary: U+001B [postmortem.control_character]",
+        f"{prefix}:14: WARNING: action-item holds control characters (terminal colour codes?) "
+        "that are left out of the export and the feed: :title: U+001B "
+        "[postmortem.control_character]",
+        f"{prefix}:18: WARNING: lesson holds control characters (terminal colour codes?) "
+        "that are left out of the export and the feed: :body: U+0007 "
+        "[postmortem.control_character]",
+    ]

@@ -28,8 +28,12 @@ EXPORT = "postmortems.json"
 BASE = "https://docs.example.com/payments/"
 PAYMENT_INCIDENTS = {"PAY-2024-003", "PAY-PRJ-LEDGER"}
 PAYMENT_ACTIONS = {"PAY-2024-003-A1", "PAY-2024-003-A2", "PAY-PRJ-LEDGER-A1"}
-PAYMENT_LESSONS = {"Nobody owned the certificate", "The manual replacement was quick",
-                   "Dual writes caught drift early", "Runbooks age quickly"}
+PAYMENT_LESSONS = {
+    "Nobody owned the certificate",
+    "The manual replacement was quick",
+    "Dual writes caught drift early",
+    "Runbooks age quickly",
+}
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -59,7 +63,7 @@ def body(html: str) -> str:
     """The main content of a page (no sidebar, no navigation)."""
     start = html.find('role="main"')
     end = html.find('class="sphinxsidebar"', start)
-    return html[start:end if end != -1 else None]
+    return html[start : end if end != -1 else None]
 
 
 def links(html: str) -> list[tuple[str | None, str]]:
@@ -168,8 +172,7 @@ def test_local_file_relative_to_conf_dir(agg, payments_export, tmp_path, monkeyp
     assert incident["project"] == "payments"
     assert incident["metrics"]["time_to_detect"] == 300
     html = agg.page(app, "all")
-    assert (BASE + "incidents/checkout.html#incident-PAY-2024-003",
-            "PAY-2024-003") in links(html)
+    assert (BASE + "incidents/checkout.html#incident-PAY-2024-003", "PAY-2024-003") in links(html)
 
 
 def test_location_none_reads_postmortems_json_under_relative_base_url(agg, payments_export):
@@ -179,8 +182,10 @@ def test_location_none_reads_postmortems_json_under_relative_base_url(agg, payme
     app = agg.build(postmortem_projects={"payments": ("../payments-site/", None)})
     assert import_warnings(app) == []
     assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS}
-    assert ("../payments-site/incidents/checkout.html#incident-PAY-2024-003",
-            "PAY-2024-003") in links(agg.page(app, "all"))
+    assert (
+        "../payments-site/incidents/checkout.html#incident-PAY-2024-003",
+        "PAY-2024-003",
+    ) in links(agg.page(app, "all"))
 
 
 def test_location_with_parent_directory(agg, payments_export):
@@ -263,8 +268,13 @@ def test_removed_project_disappears_from_rollups(agg, payments_export):
 
 
 def _payload(**changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"schema_version": 1, "project": "Payments", "incidents": [],
-                            "action_items": [], "lessons": []}
+    data: dict[str, Any] = {
+        "schema_version": 1,
+        "project": "Payments",
+        "incidents": [],
+        "action_items": [],
+        "lessons": [],
+    }
     data.update(changes)
     return data
 
@@ -274,11 +284,15 @@ BAD_FILES = {
     "not-utf8": (b"\xff\xfe\x00{", "JSON"),
     "top-level-list": (json.dumps([_payload()]).encode(), "object"),
     "unknown-version": (json.dumps(_payload(schema_version=2)).encode(), "schema_version"),
-    "no-version": (json.dumps({k: v for k, v in _payload().items()
-                               if k != "schema_version"}).encode(), "schema_version"),
+    "no-version": (
+        json.dumps({k: v for k, v in _payload().items() if k != "schema_version"}).encode(),
+        "schema_version",
+    ),
     "section-not-list": (json.dumps(_payload(lessons={"title": "x"})).encode(), "lessons"),
-    "section-missing": (json.dumps({k: v for k, v in _payload().items()
-                                    if k != "incidents"}).encode(), "incidents"),
+    "section-missing": (
+        json.dumps({k: v for k, v in _payload().items() if k != "incidents"}).encode(),
+        "incidents",
+    ),
 }
 
 
@@ -333,8 +347,8 @@ def test_bad_entries_skipped_rest_kept(agg, payments_export):
         {k: v for k, v in good_incident.items() if k != "id"} | {"title": "Bad: no id"},
         good_incident | {"id": "PAY-BAD-2", "title": 42},
         "not an object",
-        good_incident | {"id": "PAY-BAD-4", "title": "Bad: negative metric",
-                         "metrics": {"time_to_detect": -5}},
+        good_incident
+        | {"id": "PAY-BAD-4", "title": "Bad: negative metric", "metrics": {"time_to_detect": -5}},
     ]
     data["action_items"] += [
         {"id": "PAY-BAD-A1", "title": "Bad: unknown status", "status": "bogus", "url": url},
@@ -396,16 +410,18 @@ def test_worker_processes_validate_like_the_build_process(agg, payments_export, 
         app = agg.build(postmortem_projects=projects)
         domain = domain_of(app)
         sections = ("incidents", "action_items", "lessons")
-        results.append((
-            import_warnings(app),
-            {section: domain.imported(section) for section in sections},
-            body(agg.page(app, "all")),
-        ))
+        results.append(
+            (
+                import_warnings(app),
+                {section: domain.imported(section) for section in sections},
+                body(agg.page(app, "all")),
+            )
+        )
     assert len(pools) == 1  # the small files stayed in process; the second build used workers
     assert results[0] == results[1]
     warnings, records, _html = results[1]
     assert len(warnings) == 2, warnings  # the bad lesson of payments, the broken file
-    assert any("'broken'" in w and "not a JSON file" in w for w in warnings)
+    assert any("'broken'" in w and "invalid JSON at line 1 column 2" in w for w in warnings)
     assert {i["project"] for i in records["incidents"]} == {"payments", "billing"}
 
 
@@ -422,10 +438,12 @@ def test_validation_falls_back_to_the_build_process(agg, payments_export, monkey
     monkeypatch.setattr(imports, "_usable_cpus", lambda: 2)
     agg.write(payments_export)
     agg.write(payments_export, "imported/billing.json")
-    app = agg.build(postmortem_projects={
-        name: (f"https://docs.example.com/{name}/", f"imported/{name}.json")
-        for name in ("payments", "billing")
-    })
+    app = agg.build(
+        postmortem_projects={
+            name: (f"https://docs.example.com/{name}/", f"imported/{name}.json")
+            for name in ("payments", "billing")
+        }
+    )
     assert import_warnings(app) == []
     assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS, "billing": PAYMENT_INCIDENTS}
 
@@ -443,7 +461,9 @@ def _hostile(payments_export: str) -> dict[str, Any]:
     for lesson in data["lessons"]:
         if lesson["title"] == "Nobody owned the certificate":
             lesson["title"] = IMG
-            lesson["body"] = '<iframe src="https://evil.example/"></iframe>\n\n.. raw:: html\n\n   <b>raw</b>'
+            lesson["body"] = (
+                '<iframe src="https://evil.example/"></iframe>\n\n.. raw:: html\n\n   <b>raw</b>'
+            )
         elif lesson["title"] == "The manual replacement was quick":
             lesson["title"] = MARKUP
     return data
@@ -455,8 +475,17 @@ def test_hostile_strings_are_escaped(agg, payments_export):
     assert import_warnings(app) == []
     for page in ("all", "other-only", "by-project", "xref"):
         html = agg.page(app, page)
-        for raw in ("<script>alert", "<img src=x", "<svg", "<iframe", "<marquee>", "<u>owner",
-                    "<b>raw</b>", "<em>not emphasis", 'href="https://evil.example/"'):
+        for raw in (
+            "<script>alert",
+            "<img src=x",
+            "<svg",
+            "<iframe",
+            "<marquee>",
+            "<u>owner",
+            "<b>raw</b>",
+            "<em>not emphasis",
+            'href="https://evil.example/"',
+        ):
             assert raw not in html, (page, raw)
     html = agg.page(app, "all")
     assert "&lt;script&gt;alert(" in html
@@ -521,20 +550,30 @@ def test_unsafe_urls_refused(agg, payments_export):
 def test_bad_mapping_entries_warned_good_ones_kept(agg, payments_export):
     agg.write(payments_export)
     good = (BASE, "imported/payments.json")
-    app = agg.build(postmortem_projects={
-        "payments": good,
-        "just-a-url": "https://docs.example.com/x/",
-        "one-element": ("https://docs.example.com/x/",),
-        "three-elements": ("https://docs.example.com/x/", None, 1),
-        "bad-location": ("https://docs.example.com/x/", 42),
-        "has:colon": good,
-        "local": good,
-        "": good,
-        "evil": ("javascript:alert(1)//", "imported/payments.json"),
-    })
+    app = agg.build(
+        postmortem_projects={
+            "payments": good,
+            "just-a-url": "https://docs.example.com/x/",
+            "one-element": ("https://docs.example.com/x/",),
+            "three-elements": ("https://docs.example.com/x/", None, 1),
+            "bad-location": ("https://docs.example.com/x/", 42),
+            "has:colon": good,
+            "local": good,
+            "": good,
+            "evil": ("javascript:alert(1)//", "imported/payments.json"),
+        }
+    )
     warnings = import_warnings(app)
-    for name in ("just-a-url", "one-element", "three-elements", "bad-location", "has:colon",
-                 "local", "", "evil"):
+    for name in (
+        "just-a-url",
+        "one-element",
+        "three-elements",
+        "bad-location",
+        "has:colon",
+        "local",
+        "",
+        "evil",
+    ):
         named = [w for w in warnings if f"[{name!r}]" in w or f"name {name!r}" in w]
         assert len(named) == 1, (name, warnings)
     assert len(warnings) == 8, warnings
@@ -552,3 +591,247 @@ def test_mapping_not_a_dict_warned(agg, payments_export):
     assert "postmortem_projects" in warnings[0] and "dict" in warnings[0]
     assert domain_of(app).data["imports"] == {}
     assert (Path(app.outdir) / "all.html").is_file()
+
+
+# -- validation bounds -----------------------------------------------------------------
+
+
+#: Stands for a value nested 970 arrays deep (json.dumps cannot write one).
+DEEP = "@deeply-nested@"
+
+
+def _with_deep_values(data: Any) -> bytes:
+    deep = "[" * 970 + '"2024-03-05T14:02:00+00:00"' + "]" * 970
+    return json.dumps(data).replace(json.dumps(DEEP), deep).encode()
+
+
+#: id -> (what is wrong with the entry, the field the warning must name)
+OUT_OF_BOUNDS = {
+    "PAY-HUGE-METRIC": ({"metrics": {"impact_duration": 10**400}}, "metrics.impact_duration"),
+    "PAY-FLOAT-METRIC": ({"metrics": {"time_to_detect": 1.5}}, "metrics.time_to_detect"),
+    "PAY-DEEP-TIME": ({"milestones": [{"milestone": "start", "time": DEEP}]}, "milestones[0].time"),
+    "PAY-BAD-MILESTONE": (
+        {
+            "milestones": [
+                {"milestone": "start", "time": "2024-03-05T14:02:00+00:00"},
+                {"milestone": ["start"], "time": "2024-03-05T14:03:00+00:00"},
+            ]
+        },
+        "milestones[1].milestone",
+    ),
+    "PAY-OLD-DATE": ({"date": "1900-01-01"}, "date"),
+    "PAY-FAR-DATE": ({"date": "9999-12-31"}, "date"),
+    "PAY-LONG-TITLE": ({"title": "x" * (imports.LINE_MAX + 1)}, "title"),
+    "PAY-LONG-SUMMARY": ({"summary": "y" * (imports.BODY_MAX + 1)}, "summary"),
+    "PAY-MANY-LESSONS": ({"lessons": 10**12}, "lessons"),
+    "PAY-TAGS": ({"tags": ["ok", {"nested": True}]}, "tags"),
+}
+
+
+@pytest.fixture(scope="module")
+def out_of_bounds_build(payments_export, tmp_path_factory):
+    """One build importing a file whose crafted entries break every kind of bound."""
+    apps: list[SphinxTestApp] = []
+
+    def make_app(*args: Any, **kwargs: Any) -> SphinxTestApp:
+        apps.append(SphinxTestApp(*args, **kwargs))
+        return apps[-1]
+
+    agg = Aggregator(make_app, tmp_path_factory.mktemp("bounds"))
+    data = json.loads(payments_export)
+    template = next(i for i in data["incidents"] if i["id"] == "PAY-2024-003")
+    for incident_id, (changes, _field) in OUT_OF_BOUNDS.items():
+        data["incidents"].append(copy.deepcopy(template) | {"id": incident_id} | changes)
+    data["lessons"].append({"title": "Deep body", "kind": "lucky", "url": "x.html", "body": DEEP})
+    agg.write(_with_deep_values(data))
+    (agg.srcdir / "trends.rst").write_text(
+        ":orphan:\n\nTrends\n======\n\n.. postmortem-stats::\n   :period: year\n", encoding="utf-8"
+    )
+    yield agg, agg.build()
+    for app in apps:
+        app.cleanup()
+
+
+def test_out_of_bounds_entries_are_skipped_with_one_warning_each(out_of_bounds_build):
+    _agg, app = out_of_bounds_build
+    warnings = import_warnings(app)
+    assert len(warnings) == len(OUT_OF_BOUNDS) + 1, warnings
+    for incident_id, (_changes, field) in OUT_OF_BOUNDS.items():
+        warning = one_warning(app, f"skipped (id {incident_id!r}): field {field!r} must ")
+        assert "project 'payments': incidents entry" in warning, warning
+    lesson = one_warning(app, "skipped (title 'Deep body'): field 'body' must be a string")
+    assert "lessons entry" in lesson
+
+
+def test_out_of_bounds_entries_never_reach_the_pages(out_of_bounds_build):
+    agg, app = out_of_bounds_build
+    assert {i["id"] for i in imported(app, "incidents")} == PAYMENT_INCIDENTS
+    assert "Deep body" not in {le["title"] for le in imported(app, "lessons")}
+    assert not [w for w in warnings_of(app.warning) if "Traceback" in w or "Error" in w]
+    trends = body(agg.page(app, "trends"))
+    assert "<svg" in trends or "<table" in trends
+    assert "PAY-HUGE-METRIC" not in body(agg.page(app, "all"))
+
+
+def test_bounds_accept_every_value_an_export_can_hold(agg, payments_export):
+    """Limits are inclusive: the longest title and the longest duration are imported."""
+    data = json.loads(payments_export)
+    template = next(i for i in data["incidents"] if i["id"] == "PAY-2024-003")
+    data["incidents"].append(
+        copy.deepcopy(template)
+        | {
+            "id": "PAY-EDGE",
+            "title": "t" * imports.LINE_MAX,
+            "date": "2100-12-31",
+            "summary": "s" * imports.BODY_MAX,
+            "lessons": imports.COUNT_MAX,
+            "metrics": {"impact_duration": imports.SECONDS_MAX, "time_to_detect": 0},
+        }
+    )
+    agg.write(data)
+    app = agg.build()
+    assert import_warnings(app) == []
+    edge = next(i for i in imported(app, "incidents") if i["id"] == "PAY-EDGE")
+    assert edge["metrics"] == {"impact_duration": imports.SECONDS_MAX, "time_to_detect": 0}
+    assert edge["date"] == "2100-12-31" and edge["lesson_count"] == imports.COUNT_MAX
+
+
+def test_json_errors_say_where_the_file_is_broken(agg, payments_export):
+    agg.write(b'{"schema_version": 1,\n "project": "Payments",\n "incidents": [,]}')
+    app = agg.build()
+    warning = one_warning(app, "'payments'")
+    assert "invalid JSON at line 3 column 16: Expecting value; project skipped" in warning
+
+
+# -- the cache: what shapes the data is part of its key --------------------------------
+
+
+def test_changed_base_url_relinks_without_the_file_changing(agg, payments_export):
+    agg.write(payments_export)
+    first = agg.build()
+    old = BASE + "incidents/checkout.html#incident-PAY-2024-003"
+    assert (old, "PAY-2024-003") in links(agg.page(first, "all"))
+    moved = "https://handbook.example.org/pay/"
+    second = agg.build(postmortem_projects={"payments": (moved, "imported/payments.json")})
+    assert import_warnings(second) == []
+    hrefs = [h for h, t in links(agg.page(second, "all")) if t == "PAY-2024-003"]
+    assert hrefs and set(hrefs) == {moved + "incidents/checkout.html#incident-PAY-2024-003"}
+    assert {r["url"][: len(moved)] for r in imported(second, "lessons")} == {moved}
+
+
+def test_changed_size_limit_revalidates_the_cached_copy(agg, payments_export):
+    agg.write(payments_export)
+    agg.build()
+    app = agg.build(postmortem_import_max_bytes=200)
+    assert "larger than 200 bytes" in one_warning(app, "'payments'")
+    assert "payments" not in domain_of(app).data["imports"]
+
+
+def test_local_change_with_the_same_mtime_is_picked_up(agg, payments_export):
+    target = agg.write(payments_export)
+    first = agg.build()
+    assert "Nobody owned the certificate" in body(agg.page(first, "all"))
+    stat = target.stat()
+    data = json.loads(payments_export)
+    for lesson in data["lessons"]:
+        if lesson["title"] == "Nobody owned the certificate":
+            lesson["title"] = "Certificates need a named owner"
+    agg.write(data)
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as a copy keeping times does
+    assert target.stat().st_mtime_ns == stat.st_mtime_ns
+    second = agg.build()
+    assert import_warnings(second) == []
+    html = body(agg.page(second, "all"))
+    assert "Certificates need a named owner" in html
+    assert "Nobody owned the certificate" not in html
+
+
+# -- postmortem_projects entries that cannot be read -----------------------------------
+
+
+def test_file_url_location_gets_a_clear_warning(agg, payments_export):
+    target = agg.write(payments_export)
+    app = agg.build(postmortem_projects={"payments": (BASE, target.as_uri())})
+    warning = one_warning(app, "postmortem_projects['payments']")
+    assert f"location {target.as_uri()!r} must be an http(s) URL or a local path" in warning
+    assert f"give its path, such as {str(target)!r}" in warning
+    assert "cannot read" not in warning
+    assert "payments" not in domain_of(app).data["imports"]
+
+
+def test_empty_base_url_does_not_read_from_the_filesystem_root(agg):
+    app = agg.build(postmortem_projects={"payments": ("", None)})
+    warning = one_warning(app, "postmortem_projects['payments']")
+    assert "the base URL is empty" in warning
+    assert "/postmortems.json" not in warning
+    assert domain_of(app).data["imports"] == {}
+
+
+def test_base_url_without_scheme_hints_at_https(agg, payments_export):
+    agg.write(payments_export)
+    app = agg.build(
+        postmortem_projects={
+            "payments": ("docs.example.com/payments", "imported/payments.json"),
+            "folder": ("./docs.example.com/payments", "imported/payments.json"),
+        }
+    )
+    warning = one_warning(app, "postmortem_projects['payments']")
+    assert "'https://' may be missing" in warning
+    assert import_warnings(app) == [warning]  # './' marks a real folder of this site
+    assert set(domain_of(app).data["imports"]) == {"folder"}
+
+
+def test_shipped_schema_states_the_bounds_the_import_applies():
+    schema = json.loads(
+        (Path(imports.__file__).parent / "schema" / "postmortems.schema.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    defs = schema["$defs"]
+    assert defs["line"]["maxLength"] == imports.LINE_MAX
+    assert defs["text"]["maxLength"] == imports.BODY_MAX
+    assert defs["names"]["maxItems"] == imports.NAMES_MAX
+    assert defs["seconds"]["maximum"] == imports.SECONDS_MAX
+    assert defs["count"]["maximum"] == imports.COUNT_MAX
+    assert defs["incident"]["properties"]["milestones"]["maxItems"] == imports.MILESTONES_MAX
+    first, last = imports.YEARS
+    for year, valid in ((first - 1, False), (first, True), (last, True), (last + 1, False)):
+        assert bool(re.match(defs["date"]["pattern"], f"{year}-01-01")) is valid, year
+        assert bool(re.match(defs["timestamp"]["pattern"], f"{year}-01-01T00:00:00Z")) is valid
+
+
+def test_milestones_of_kinds_a_newer_exporter_adds_are_left_out_not_the_incident():
+    incident = {
+        "id": "PAY-NEW",
+        "title": "Exported by a newer version",
+        "date": "2024-01-01",
+        "severity": "SEV2",
+        "status": "published",
+        "type": "incident",
+        "url": "incidents/new.html#pay-new",
+        "milestones": [
+            {"milestone": "start", "time": "2024-01-01T10:00:00+00:00"},
+            {"milestone": "notify", "time": "2024-01-01T10:05:00+00:00"},
+        ],
+    }
+    raw = json.dumps(_payload(incidents=[incident])).encode()
+    data, problems = imports.validate_payload(raw, "payments", BASE)
+    assert problems == []
+    [kept] = data["incidents"]
+    assert kept["id"] == "PAY-NEW"
+    assert [m["milestone"] for m in kept["milestones"]] == ["start"]
+
+
+def test_a_milestone_that_is_not_a_name_still_skips_its_incident():
+    incident = {
+        "id": "PAY-BAD",
+        "title": "Milestone kind is a number",
+        "status": "published",
+        "type": "incident",
+        "url": "incidents/bad.html",
+        "milestones": [{"milestone": 5, "time": "2024-01-01T10:00:00+00:00"}],
+    }
+    raw = json.dumps(_payload(incidents=[incident])).encode()
+    data, problems = imports.validate_payload(raw, "payments", BASE)
+    assert data["incidents"] == []
+    assert len(problems) == 1 and "milestones[0].milestone" in problems[0]

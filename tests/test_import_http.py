@@ -14,6 +14,7 @@ import re
 import shutil
 import threading
 import time
+import types
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +24,8 @@ from typing import Any
 import pytest
 from helpers import domain_of, warnings_of
 from sphinx.testing.util import SphinxTestApp
+
+from sphinx_postmortem import imports
 
 ROOTS = Path(__file__).parent / "roots"
 EXPORT = "postmortems.json"
@@ -40,6 +43,8 @@ class Route:
     content_length: bool = True  # send a Content-Length header
     drip: float = 0.0  # pause between body pieces (a slow body)
     pieces: int = 1
+    header_drip: float = 0.0  # send the status line and headers one byte at a time
+    endless: bool = False  # with header_drip: the headers never end
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -54,6 +59,9 @@ class _Handler(BaseHTTPRequestHandler):
             state.max_active = max(state.max_active, state.active)
         try:
             route = state.routes.get(path) or Route(status=404, body=b"no such file")
+            if route.header_drip:
+                self._trickle_headers(route, state.stop)
+                return
             if route.delay:
                 state.stop.wait(route.delay)
             self.send_response(route.status)
@@ -64,7 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
             if route.drip:
                 size = max(1, -(-len(route.body) // route.pieces))
                 for start in range(0, len(route.body), size):
-                    self.wfile.write(route.body[start:start + size])
+                    self.wfile.write(route.body[start : start + size])
                     self.wfile.flush()
                     if state.stop.wait(route.drip):
                         break
@@ -77,6 +85,22 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             with state.lock:
                 state.active -= 1
+
+    def _trickle_headers(self, route: Route, stop: threading.Event) -> None:
+        """The response head one byte every ``header_drip`` s (forever when ``endless``)."""
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        head += b"X-Padding: " if route.endless else b"Content-Length: %d\r\n\r\n" % len(route.body)
+        while True:
+            for byte in head:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                if stop.wait(route.header_drip):
+                    return
+            if not route.endless:
+                break
+            head = b"x"
+        self.wfile.write(route.body)
+        self.wfile.flush()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
@@ -98,8 +122,9 @@ class Server:
         self.httpd.block_on_close = False
         self.httpd.state = self  # type: ignore[attr-defined]
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
         self.running = True
 
@@ -121,8 +146,14 @@ class Server:
 
 @pytest.fixture
 def server(monkeypatch):
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
-                 "ALL_PROXY"):
+    for name in (
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
@@ -149,13 +180,19 @@ def payments_export(tmp_path_factory) -> bytes:
 
 @pytest.fixture
 def aggregate(make_app, tmp_path):
-    """``aggregate(projects, **conf)``: build a copy of tests/roots/test-import."""
+    """``aggregate(projects, freshenv=False, **conf)``: build a copy of tests/roots/test-import."""
     srcdir = tmp_path / "platform"
     shutil.copytree(ROOTS / "test-import", srcdir)
 
-    def run(projects: dict[str, tuple[str, str | None]], **conf: Any) -> Any:
-        app = make_app("html", srcdir=srcdir, confoverrides={"postmortem_projects": projects,
-                                                             **conf})
+    def run(
+        projects: dict[str, tuple[str, str | None]], freshenv: bool = False, **conf: Any
+    ) -> Any:
+        app = make_app(
+            "html",
+            srcdir=srcdir,
+            freshenv=freshenv,
+            confoverrides={"postmortem_projects": projects, **conf},
+        )
         app.build()
         return app
 
@@ -185,7 +222,7 @@ class _Links(HTMLParser):
 def body(html: str) -> str:
     start = html.find('role="main"')
     end = html.find('class="sphinxsidebar"', start)
-    return html[start:end if end != -1 else None]
+    return html[start : end if end != -1 else None]
 
 
 def page(app: Any, name: str) -> str:
@@ -241,8 +278,9 @@ def test_fetch_from_base_url(server, aggregate, payments_export):
     # the fetch went through Sphinx's HTTP helper: user_agent applies
     assert server.requests[0][1].get("User-Agent") == "pm-tests/4.0 (sphinx)"
     assert imported_incidents(app) == PAYMENT_INCIDENTS
-    assert (base + "incidents/checkout.html#incident-PAY-2024-003",
-            "PAY-2024-003") in links(page(app, "all"))
+    assert (base + "incidents/checkout.html#incident-PAY-2024-003", "PAY-2024-003") in links(
+        page(app, "all")
+    )
 
 
 def test_fetch_from_explicit_location(server, aggregate, payments_export):
@@ -265,7 +303,7 @@ def test_unreachable_server_skips_project(server, aggregate):
     server.shutdown()  # nothing listens on that port any more
     app = aggregate({"payments": (base, None)})
     warning = one_warning(app, "'payments'")
-    assert "skipped" in warning
+    assert f"cannot fetch {base}postmortems.json: connection refused; project skipped" in warning
     assert imported_incidents(app) == set()
     assert_only_local(app, base)
 
@@ -298,10 +336,19 @@ def test_timeout_bounds_a_slow_body(server, aggregate, payments_export):
 
 
 BAD_BODIES = {
-    "invalid-json": (b'{"schema_version": 1, "incidents": [', "JSON"),
-    "html-error-page": (b"<html><body>Maintenance</body></html>", "JSON"),
-    "wrong-schema-version": (b'{"schema_version": 99, "project": "x", "incidents": [], '
-                             b'"action_items": [], "lessons": []}', "schema_version"),
+    "invalid-json": (
+        b'{"schema_version": 1, "incidents": [',
+        "invalid JSON at line 1 column 37: Expecting value",
+    ),
+    "html-error-page": (
+        b"<html><body>Maintenance</body></html>",
+        "invalid JSON at line 1 column 1: Expecting value",
+    ),
+    "wrong-schema-version": (
+        b'{"schema_version": 99, "project": "x", "incidents": [], '
+        b'"action_items": [], "lessons": []}',
+        "schema_version",
+    ),
 }
 
 
@@ -311,11 +358,15 @@ def test_http_errors_and_bad_bodies_skip_only_that_project(server, aggregate, pa
     server.routes["/broken/postmortems.json"] = Route(b"oops", status=500)
     for case, (raw, _reason) in BAD_BODIES.items():
         server.routes[f"/{case}/postmortems.json"] = Route(raw)
-    projects = {name: (server.url(f"/{name}/"), None)
-                for name in ("good", "missing", "broken", *BAD_BODIES)}
+    projects = {
+        name: (server.url(f"/{name}/"), None) for name in ("good", "missing", "broken", *BAD_BODIES)
+    }
     app = aggregate(projects)
-    reasons = {"missing": "404", "broken": "500",
-               **{case: reason for case, (_raw, reason) in BAD_BODIES.items()}}
+    reasons = {
+        "missing": "HTTP 404 Not Found",
+        "broken": "HTTP 500 Internal Server Error",
+        **{case: reason for case, (_raw, reason) in BAD_BODIES.items()},
+    }
     for name, reason in reasons.items():
         warning = one_warning(app, f"project {name!r}")
         assert reason in warning, (name, warning)
@@ -331,8 +382,9 @@ def test_http_errors_and_bad_bodies_skip_only_that_project(server, aggregate, pa
 @pytest.mark.parametrize("content_length", [True, False], ids=["declared", "undeclared"])
 def test_oversize_body_skips_project(server, aggregate, payments_export, content_length):
     assert len(payments_export) > 2000
-    server.routes["/payments/postmortems.json"] = Route(payments_export,
-                                                        content_length=content_length)
+    server.routes["/payments/postmortems.json"] = Route(
+        payments_export, content_length=content_length
+    )
     base = server.url("/payments/")
     app = aggregate({"payments": (base, None)}, postmortem_import_max_bytes=1000)
     warning = one_warning(app, "'payments'", "1000")
@@ -343,8 +395,10 @@ def test_oversize_body_skips_project(server, aggregate, payments_export, content
 
 def test_size_cap_allows_a_file_under_the_limit(server, aggregate, payments_export):
     server.routes["/payments/postmortems.json"] = Route(payments_export, content_length=False)
-    app = aggregate({"payments": (server.url("/payments/"), None)},
-                    postmortem_import_max_bytes=len(payments_export) + 10)
+    app = aggregate(
+        {"payments": (server.url("/payments/"), None)},
+        postmortem_import_max_bytes=len(payments_export) + 10,
+    )
     assert import_warnings(app) == []
     assert imported_incidents(app) == PAYMENT_INCIDENTS
 
@@ -357,11 +411,20 @@ def test_hostile_strings_over_http(server, aggregate, payments_export):
     for lesson in data["lessons"]:
         if lesson["title"] == "Nobody owned the certificate":
             lesson["title"] = '"><img src=x onerror=alert(1)>'
-    extra = dict(data["incidents"][0], id="PAY-EVIL-1", title="Evil link",
-                 url="javascript:alert(document.cookie)")
+    extra = dict(
+        data["incidents"][0],
+        id="PAY-EVIL-1",
+        title="Evil link",
+        url="javascript:alert(document.cookie)",
+    )
     data["incidents"].append(extra)
-    data["lessons"].append(dict(data["lessons"][0], title="Evil data link",
-                                url="data:text/html,<script>alert(2)</script>"))
+    data["lessons"].append(
+        dict(
+            data["lessons"][0],
+            title="Evil data link",
+            url="data:text/html,<script>alert(2)</script>",
+        )
+    )
     server.routes["/payments/postmortems.json"] = Route(json.dumps(data).encode())
     base = server.url("/payments/")
     app = aggregate({"payments": (base, None)})
@@ -397,8 +460,9 @@ def test_cached_copy_used_when_server_is_gone(server, aggregate, payments_export
     assert "cached" in warning
     assert "skipped" not in warning
     assert imported_incidents(second) == PAYMENT_INCIDENTS
-    assert (base + "incidents/checkout.html#incident-PAY-2024-003",
-            "PAY-2024-003") in links(page(second, "all"))
+    assert (base + "incidents/checkout.html#incident-PAY-2024-003", "PAY-2024-003") in links(
+        page(second, "all")
+    )
 
 
 def test_fresh_cache_is_reused_without_a_request(server, aggregate, payments_export):
@@ -449,7 +513,9 @@ def test_projects_are_fetched_concurrently(server, aggregate, payments_export):
     app = aggregate(projects)
     assert import_warnings(app) == []
     assert sorted(p for p, _h in server.requests) == [
-        "/alpha/postmortems.json", "/beta/postmortems.json", "/gamma/postmortems.json",
+        "/alpha/postmortems.json",
+        "/beta/postmortems.json",
+        "/gamma/postmortems.json",
     ]
     # all three requests were in flight at the same time
     assert server.max_active == 3
@@ -460,13 +526,112 @@ def test_projects_are_fetched_concurrently(server, aggregate, payments_export):
 def test_one_failing_project_does_not_affect_the_others(server, aggregate, payments_export):
     server.routes["/good/postmortems.json"] = Route(payments_export)
     server.routes["/slow/postmortems.json"] = Route(payments_export, delay=5)
-    app = aggregate({
-        "good": (server.url("/good/"), None),
-        "slow": (server.url("/slow/"), None),
-        "missing": (server.url("/missing/"), None),
-    }, postmortem_timeout=0.5)
+    app = aggregate(
+        {
+            "good": (server.url("/good/"), None),
+            "slow": (server.url("/slow/"), None),
+            "missing": (server.url("/missing/"), None),
+        },
+        postmortem_timeout=0.5,
+    )
     warnings = import_warnings(app)
     assert len(warnings) == 2, warnings
     assert any("'slow'" in w for w in warnings) and any("'missing'" in w for w in warnings)
     assert imported_incidents(app, "good") == PAYMENT_INCIDENTS
     assert set(domain_of(app).data["imports"]) == {"good"}
+
+
+# -- the timeout is a wall-clock deadline ---------------------------------------------------
+
+
+def _build_within(seconds: float, build: Any) -> Any:
+    """Run ``build()`` in a thread; fail (rather than hang) when it takes over ``seconds``."""
+    outcome: list[Any] = []
+    worker = threading.Thread(target=lambda: outcome.append(build()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"the build was still running after {seconds} s"
+    assert outcome, "the build raised"
+    return outcome[0]
+
+
+@pytest.mark.parametrize("endless", [False, True], ids=["slow-headers", "endless-headers"])
+def test_timeout_bounds_headers_sent_a_byte_at_a_time(
+    server, aggregate, payments_export, monkeypatch, endless
+):
+    """A server that trickles its headers (~11 s, or forever) cannot outlast the timeout."""
+    server.routes["/payments/postmortems.json"] = Route(
+        payments_export, header_drip=0.2, endless=endless
+    )
+    durations = []
+    real = imports._read_remote
+
+    def timed(*args: Any) -> bytes:
+        start = time.monotonic()
+        try:
+            return real(*args)
+        finally:
+            durations.append(time.monotonic() - start)
+
+    monkeypatch.setattr(imports, "_read_remote", timed)
+    base = server.url("/payments/")
+    app = _build_within(30, lambda: aggregate({"payments": (base, None)}, postmortem_timeout=1))
+    warning = one_warning(app, "'payments'")
+    assert f"cannot fetch {base}postmortems.json: timed out after 1 s" in warning
+    assert "skipped" in warning
+    assert len(durations) == 1 and durations[0] < 3, durations
+    assert imported_incidents(app) == set()
+
+
+# -- the cache is saved when fetched, and keyed by what shapes the data ----------------------
+
+
+def test_refreshed_copy_is_kept_even_when_no_page_changes(
+    server, aggregate, payments_export, monkeypatch
+):
+    """A copy fetched again after it expired is reused next time, though nothing was rewritten."""
+    path = "/payments/postmortems.json"
+    server.routes[path] = Route(payments_export)
+    projects = {"payments": (server.url("/payments/"), None)}
+    clock = [1_700_000_000.0]
+    fake_time = types.SimpleNamespace(
+        **{name: getattr(time, name) for name in dir(time) if not name.startswith("_")}
+    )
+    fake_time.time = lambda: clock[0]
+    monkeypatch.setattr(imports, "time", fake_time)
+    aggregate(projects, postmortem_cache_limit=1)
+    assert server.count(path) == 1
+    clock[0] += 2 * 86400  # the copy has expired: fetched again, same content
+    second = aggregate(projects, postmortem_cache_limit=1)
+    assert server.count(path) == 2
+    assert "pickling environment" not in second._status.getvalue()  # nothing was re-read
+    clock[0] += 3600  # an hour later the refreshed copy is still fresh
+    third = aggregate(projects, postmortem_cache_limit=1)
+    assert server.count(path) == 2
+    assert import_warnings(third) == []
+    assert imported_incidents(third) == PAYMENT_INCIDENTS
+
+
+def test_changed_base_url_is_not_served_from_cache(server, aggregate, payments_export):
+    path = "/payments/postmortems.json"
+    server.routes[path] = Route(payments_export)
+    location = server.url(path)
+    aggregate({"payments": ("https://docs.example.com/payments/", location)})
+    moved = "https://handbook.example.org/payments/"
+    second = aggregate({"payments": (moved, location)})
+    assert server.count(path) == 2  # the fresh copy was made for the old base URL
+    hrefs = {h for h, t in links(page(second, "all")) if t == "PAY-2024-003"}
+    assert hrefs == {moved + "incidents/checkout.html#incident-PAY-2024-003"}
+
+
+def test_fresh_environment_fetches_again(server, aggregate, payments_export):
+    """``-E`` starts from nothing, imports included, as it does for intersphinx."""
+    path = "/payments/postmortems.json"
+    server.routes[path] = Route(payments_export)
+    projects = {"payments": (server.url("/payments/"), None)}
+    aggregate(projects)
+    aggregate(projects)
+    assert server.count(path) == 1
+    third = aggregate(projects, freshenv=True)
+    assert server.count(path) == 2
+    assert imported_incidents(third) == PAYMENT_INCIDENTS

@@ -135,7 +135,10 @@ def check_timeline_result(lines, default_zone, previous, fallback_date, seen) ->
     for entry in result.entries:
         moment = dt.datetime.fromisoformat(entry["when"])
         assert moment.tzinfo is not None
-        if last is not None:
+        if last is not None and entry["precision"] == "day":
+            # a date alone is not before the entry before it if it is not before its day
+            assert moment.date() >= last.astimezone(moment.tzinfo).date(), "days out of order"
+        elif last is not None:
             assert moment >= last, "entries must be in non-decreasing time order"
         last = moment
         assert entry["lineno"] in linenos

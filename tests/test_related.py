@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
-from test_rollup_support import El, assert_link_target_exists, build, parse_html
+from test_rollup_support import El, assert_link_target_exists, body_html, build, parse_html
 
 from sphinx_postmortem.related import rank_related_positions
 
@@ -53,11 +53,21 @@ def rank_related(targets, pool, limit):
 # -- unit tests: rank_related --------------------------------------------------------------
 
 
-def rec(ident: str, date: str | None, services=(), tags=(), project: str | None = None,
-        docname: str | None = None) -> dict[str, Any]:
+def rec(
+    ident: str,
+    date: str | None,
+    services=(),
+    tags=(),
+    project: str | None = None,
+    docname: str | None = None,
+) -> dict[str, Any]:
     record: dict[str, Any] = {
-        "id": ident, "title": ident, "date": date, "services": list(services),
-        "tags": list(tags), "docname": "" if project else (docname or ident.lower()),
+        "id": ident,
+        "title": ident,
+        "date": date,
+        "services": list(services),
+        "tags": list(tags),
+        "docname": "" if project else (docname or ident.lower()),
     }
     if project:
         record["project"] = project
@@ -103,8 +113,12 @@ def test_itself_excluded_but_same_id_in_another_project_included():
 
 def test_services_and_tags_both_count():
     target = rec("T", "2024-01-01", ["api"], ["tls"])
-    pool = [target, rec("S", "2023-01-01", ["api"]), rec("G", "2023-06-01", [], ["tls"]),
-            rec("N", "2024-01-01", ["tls"], ["api"])]  # a service named like a tag is no match
+    pool = [
+        target,
+        rec("S", "2023-01-01", ["api"]),
+        rec("G", "2023-06-01", [], ["tls"]),
+        rec("N", "2024-01-01", ["tls"], ["api"]),
+    ]  # a service named like a tag is no match
     assert ids(rank_related([target], pool, 5)[0]) == ["G", "S"]
 
 
@@ -163,7 +177,9 @@ def test_panel_lists_related_incidents_ranked(html):
     items = [li.text() for li in related_field(dom).find_all("li")]
     assert items[0] == "R-2: Beta outage (2024-02-01, SEV2)"
     assert [link for _, link in related_links(html.dom("inc-beta.html"))] == [
-        "inc-alpha.html#incident-R-1", "inc-delta.html#incident-R-5"]
+        "inc-alpha.html#incident-R-1",
+        "inc-delta.html#incident-R-5",
+    ]
 
 
 def test_related_links_point_to_the_incidents(html):
@@ -173,9 +189,11 @@ def test_related_links_point_to_the_incidents(html):
         for _, href in links:
             assert_link_target_exists(html.outdir, page, href)
     assert related_links(html.dom("sub/inc-nested.html")) == [
-        ("R-8: Zulu outage", "../inc-zulu.html#incident-R-8")]
+        ("R-8: Zulu outage", "../inc-zulu.html#incident-R-8")
+    ]
     assert related_links(html.dom("inc-zulu.html")) == [
-        ("R-7: Nested outage", "sub/inc-nested.html#incident-R-7")]
+        ("R-7: Nested outage", "sub/inc-nested.html#incident-R-7")
+    ]
 
 
 def test_no_field_without_related_incidents(html):
@@ -191,14 +209,16 @@ def test_domain_related_matches_the_panel(html):
 
 @pytest.mark.parametrize(("limit", "expected"), [(2, ALPHA_RELATED[:2]), (1, ALPHA_RELATED[:1])])
 def test_limit(tmp_path, limit, expected):
-    result = build(copy_root("related", tmp_path / "src"),
-                   confoverrides={"postmortem_related_limit": limit})
+    result = build(
+        copy_root("related", tmp_path / "src"), confoverrides={"postmortem_related_limit": limit}
+    )
     assert related_links(result.dom("inc-alpha.html")) == expected
 
 
 def test_limit_zero_disables(tmp_path):
-    result = build(copy_root("related", tmp_path / "src"),
-                   confoverrides={"postmortem_related_limit": 0})
+    result = build(
+        copy_root("related", tmp_path / "src"), confoverrides={"postmortem_related_limit": 0}
+    )
     assert result.warnings == []
     for page in ("inc-alpha.html", "inc-beta.html", "inc-zulu.html", "sub/inc-nested.html"):
         assert related_field(result.dom(page)) is None, page
@@ -231,10 +251,14 @@ def with_import(tmp_path_factory, payments_export):
     return build(srcdir, confoverrides={"postmortem_projects": projects})
 
 
-PAY_ONE = ("payments \N{MIDDLE DOT} PAY-1: Payments database & TLS <trouble>",
-           PAYMENTS + "incidents/pay-one.html#incident-PAY-1")
-PAY_SAME_ID = ("payments \N{MIDDLE DOT} R-1: Payments API incident with a local id",
-               PAYMENTS + "incidents/pay-same-id.html#incident-R-1")
+PAY_ONE = (
+    "payments \N{MIDDLE DOT} PAY-1: Payments database & TLS <trouble>",
+    PAYMENTS + "incidents/pay-one.html#incident-PAY-1",
+)
+PAY_SAME_ID = (
+    "payments \N{MIDDLE DOT} R-1: Payments API incident with a local id",
+    PAYMENTS + "incidents/pay-same-id.html#incident-R-1",
+)
 
 
 def test_imported_incidents_are_related(with_import):
@@ -260,10 +284,13 @@ def test_imported_limit(tmp_path, payments_export):
     srcdir = copy_root("related", tmp_path / "src")
     (srcdir / "imported").mkdir()
     (srcdir / "imported" / "payments.json").write_text(payments_export, encoding="utf-8")
-    result = build(srcdir, confoverrides={
-        "postmortem_projects": {"payments": (PAYMENTS, "imported/payments.json")},
-        "postmortem_related_limit": 10,
-    })
+    result = build(
+        srcdir,
+        confoverrides={
+            "postmortem_projects": {"payments": (PAYMENTS, "imported/payments.json")},
+            "postmortem_related_limit": 10,
+        },
+    )
     links = related_links(result.dom("inc-alpha.html"))
     assert links == [PAY_ONE, *ALPHA_RELATED, PAY_SAME_ID]
     assert ("R-1: Alpha outage", "inc-alpha.html#incident-R-1") not in links  # not itself
@@ -283,8 +310,9 @@ class Project:
     def build(self) -> list[str]:
         written: list[str] = []
         warning = StringIO()
-        app = SphinxTestApp("html", srcdir=self.srcdir, freshenv=False, status=StringIO(),
-                            warning=warning)
+        app = SphinxTestApp(
+            "html", srcdir=self.srcdir, freshenv=False, status=StringIO(), warning=warning
+        )
         app.connect("doctree-resolved", lambda _app, _tree, docname: written.append(docname))
         try:
             app.build()
@@ -303,8 +331,10 @@ class Project:
         os.utime(path, ns=(now, now))
 
     def mtimes(self) -> dict[str, int]:
-        return {str(p.relative_to(self.outdir)): p.stat().st_mtime_ns
-                for p in self.outdir.rglob("inc-*.html")}
+        return {
+            str(p.relative_to(self.outdir)): p.stat().st_mtime_ns
+            for p in self.outdir.rglob("inc-*.html")
+        }
 
     def dom(self, page: str) -> El:
         return parse_html((self.outdir / page).read_text(encoding="utf-8"))
@@ -326,14 +356,14 @@ def test_new_shared_tag_rewrites_the_pages_whose_list_changed(project):
     # gamma itself was re-read; lonely now lists gamma
     assert "inc-gamma" in written and "inc-lonely" in written
     # alpha and epsilon list gamma already (db): their lists did not change
-    unchanged = ["inc-alpha", "inc-beta", "inc-delta", "inc-epsilon", "inc-zulu",
-                 "sub/inc-nested"]
+    unchanged = ["inc-alpha", "inc-beta", "inc-delta", "inc-epsilon", "inc-zulu", "sub/inc-nested"]
     after = project.mtimes()
     for docname in unchanged:
         assert docname not in written, f"{docname} was written again"
         assert after[f"{docname}.html"] == before[f"{docname}.html"], docname
     assert related_links(project.dom("inc-lonely.html")) == [
-        ("R-3: Gamma outage", "inc-gamma.html#incident-R-3")]
+        ("R-3: Gamma outage", "inc-gamma.html#incident-R-3")
+    ]
     assert related_links(project.dom("inc-gamma.html")) == [
         ("R-9: Lonely outage", "inc-lonely.html#incident-R-9"),  # one shared, newest
         ("R-4: Epsilon outage", "inc-epsilon.html#incident-R-4"),
@@ -348,7 +378,11 @@ def test_removed_tag_reorders_and_rewrites_only_affected_pages(project):
     assert {"inc-beta", "inc-alpha"} <= set(written)
     # alpha: beta now shares only api and drops to the oldest of the one-shared
     assert related_links(project.dom("inc-alpha.html")) == [
-        ALPHA_RELATED[1], ALPHA_RELATED[2], ALPHA_RELATED[3], ALPHA_RELATED[0]]
+        ALPHA_RELATED[1],
+        ALPHA_RELATED[2],
+        ALPHA_RELATED[3],
+        ALPHA_RELATED[0],
+    ]
     # delta lists alpha and beta (api) before and after: not rewritten
     after = project.mtimes()
     for docname in ("inc-delta", "inc-gamma", "inc-epsilon", "inc-lonely", "inc-zulu"):
@@ -362,30 +396,53 @@ def test_changed_title_rewrites_the_pages_listing_it(project):
     assert {"inc-gamma", "inc-alpha", "inc-epsilon"} <= set(written)
     assert not {"inc-beta", "inc-delta", "inc-lonely", "inc-zulu"} & set(written)
     assert ("R-3: Gamma meltdown", "inc-gamma.html#incident-R-3") in related_links(
-        project.dom("inc-epsilon.html"))
+        project.dom("inc-epsilon.html")
+    )
 
 
-def test_changed_import_rewrites_the_pages_whose_list_changed(tmp_path, payments_export):
-    proj = Project(copy_root("related", tmp_path / "src"))
+def importing_project(srcdir: Path, payments_export: str) -> Project:
+    """A copy of test-related that imports ``payments_export``, built once."""
+    proj = Project(srcdir)
     (proj.srcdir / "imported").mkdir()
-    target = proj.srcdir / "imported" / "payments.json"
-    target.write_text(payments_export, encoding="utf-8")
+    (proj.srcdir / "imported" / "payments.json").write_text(payments_export, encoding="utf-8")
     conf = proj.srcdir / "conf.py"
-    conf.write_text(conf.read_text(encoding="utf-8") + (
-        f"postmortem_projects = {{'payments': ({PAYMENTS!r}, 'imported/payments.json')}}\n"
-    ), encoding="utf-8")
+    conf.write_text(
+        conf.read_text(encoding="utf-8")
+        + (f"postmortem_projects = {{'payments': ({PAYMENTS!r}, 'imported/payments.json')}}\n"),
+        encoding="utf-8",
+    )
     proj.build()
     assert "WARNING" not in proj.warnings, proj.warnings
     assert related_links(proj.dom("inc-alpha.html"))[0] == PAY_ONE
-    before = proj.mtimes()
-    # PAY-1 no longer shares anything with this project
+    return proj
+
+
+def change_pay_one(proj: Project, payments_export: str, **fields: Any) -> None:
+    """Rewrite the imported file with new ``fields`` for PAY-1 (as a new export would)."""
     export = json.loads(payments_export)
     for incident in export["incidents"]:
         if incident["id"] == "PAY-1":
-            incident["services"], incident["tags"] = ["ledger"], []
+            incident.update(fields)
+    target = proj.srcdir / "imported" / "payments.json"
     target.write_text(json.dumps(export), encoding="utf-8")
     later = time.time_ns() + 2_000_000_000
     os.utime(target, ns=(later, later))
+
+
+def assert_same_as_clean_build(proj: Project, clean_dir: Path, pages: list[str]) -> None:
+    """``pages`` as written by the incremental builds equal a clean build of the same sources."""
+    shutil.copytree(proj.srcdir, clean_dir, ignore=shutil.ignore_patterns("_build"))
+    clean = build(clean_dir)
+    for page in pages:
+        got = body_html((proj.outdir / page).read_text(encoding="utf-8"))
+        assert got == body_html(clean.html(page)), f"{page} differs from a clean build"
+
+
+def test_changed_import_rewrites_the_pages_whose_list_changed(tmp_path, payments_export):
+    proj = importing_project(copy_root("related", tmp_path / "src"), payments_export)
+    before = proj.mtimes()
+    # PAY-1 no longer shares anything with this project
+    change_pay_one(proj, payments_export, services=["ledger"], tags=[])
     written = proj.build()
     assert "WARNING" not in proj.warnings, proj.warnings
     assert "inc-alpha" in written  # lists PAY-1 no more
@@ -396,3 +453,46 @@ def test_changed_import_rewrites_the_pages_whose_list_changed(tmp_path, payments
     for docname in ("inc-lonely", "inc-zulu", "sub/inc-nested", "inc-delta"):
         assert docname not in written, f"{docname} was written again"
         assert after[f"{docname}.html"] == before[f"{docname}.html"], docname
+
+
+#: Pages whose panels list R-3 (Gamma, db): alpha and epsilon; the others do not.
+NOT_LISTING_GAMMA = ("inc-beta", "inc-delta", "inc-lonely", "inc-zulu", "sub/inc-nested")
+
+
+def test_renamed_page_rewrites_the_panels_linking_to_it(project, tmp_path):
+    before = project.mtimes()
+    (project.srcdir / "inc-gamma.rst").rename(project.srcdir / "archive-gamma.rst")
+    written = project.build()
+    assert "WARNING" not in project.warnings, project.warnings
+    assert {"inc-alpha", "inc-epsilon", "archive-gamma"} <= set(written)
+    moved = ("R-3: Gamma outage", "archive-gamma.html#incident-R-3")
+    for page in ("inc-alpha.html", "inc-epsilon.html"):
+        links = related_links(project.dom(page))
+        assert moved in links, page
+        for _, href in links:
+            assert_link_target_exists(project.outdir, page, href)
+    after = project.mtimes()
+    for docname in NOT_LISTING_GAMMA:
+        assert docname not in written, f"{docname} was written again"
+        assert after[f"{docname}.html"] == before[f"{docname}.html"], docname
+    assert_same_as_clean_build(
+        project, tmp_path / "clean", ["inc-alpha.html", "inc-epsilon.html", "archive-gamma.html"]
+    )
+
+
+def test_moved_imported_incident_rewrites_the_panels_linking_to_it(tmp_path, payments_export):
+    proj = importing_project(copy_root("related", tmp_path / "src"), payments_export)
+    before = proj.mtimes()
+    # the other project moved PAY-1's page; nothing the ranking looks at changed
+    change_pay_one(proj, payments_export, url="archive/2024/pay-one.html#incident-PAY-1")
+    written = proj.build()
+    assert "WARNING" not in proj.warnings, proj.warnings
+    moved = (PAY_ONE[0], PAYMENTS + "archive/2024/pay-one.html#incident-PAY-1")
+    assert related_links(proj.dom("inc-alpha.html")) == [moved, *ALPHA_RELATED]
+    assert moved in related_links(proj.dom("inc-beta.html"))
+    assert {"inc-alpha", "inc-beta"} <= set(written)
+    after = proj.mtimes()
+    for docname in ("inc-lonely", "inc-zulu", "sub/inc-nested"):  # PAY-1 is not related
+        assert docname not in written, f"{docname} was written again"
+        assert after[f"{docname}.html"] == before[f"{docname}.html"], docname
+    assert_same_as_clean_build(proj, tmp_path / "clean", ["inc-alpha.html", "inc-beta.html"])

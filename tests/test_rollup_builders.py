@@ -18,8 +18,10 @@ from test_rollup_support import (
     section,
 )
 
-#: html is built (and checked for warnings) by test_rollup_html.py.
-BUILDERS = ("dirhtml", "singlehtml", "latex", "text", "epub", "man")
+#: html is built (and checked for warnings) by test_rollup_html.py; changes, linkcheck and
+#: dummy write no roll-ups (tests/test_core_builders.py runs them).
+BUILDERS = ("dirhtml", "singlehtml", "latex", "text", "epub", "man", "texinfo", "xml",
+            "pseudoxml", "json", "pickle", "gettext")
 INCIDENT_IDS = ["INC-2024-002", "INC-2024-003", "INC-2024-001", "PRJ-2024-01", "INC-2024-004",
                 "INC-2023-010"]
 #: Every roll-up directive of the root (one section each).

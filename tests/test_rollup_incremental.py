@@ -9,6 +9,7 @@ times with new applications on the same source and output directories
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from io import StringIO
 from pathlib import Path
@@ -16,12 +17,15 @@ from pathlib import Path
 import pytest
 from test_rollup_support import (
     ROLLUP_PAGES,
+    body_html,
+    build,
     column,
     copy_root,
     lesson_entries,
     lesson_titles,
     parse_html,
     rollup_in,
+    rollups_in,
     section,
     warning_lines,
 )
@@ -33,18 +37,25 @@ UNRELATED = ("plain", "inc-b", "inc-d", "inc-e", "archive/review", "archive/note
 class Project:
     """A copy of the roll-up root, built again and again with ``make_app``."""
 
-    def __init__(self, make_app, srcdir: Path) -> None:
+    def __init__(self, make_app, srcdir: Path, buildername: str = "html") -> None:
         self.make_app = make_app
         self.srcdir = srcdir
+        self.buildername = buildername
         self.outdir: Path | None = None
         self.app = None
+        self.read: list[str] = []
 
     def build(self) -> list[str]:
-        """Build; return the documents written (resolved for output) by this build."""
+        """Build; return the documents written (resolved for output) by this build.
+
+        The documents read by this build are left in ``self.read``.
+        """
         warning = StringIO()
-        app = self.make_app("html", srcdir=self.srcdir, freshenv=False, warning=warning)
+        app = self.make_app(self.buildername, srcdir=self.srcdir, freshenv=False, warning=warning)
         written: list[str] = []
         app.connect("doctree-resolved", lambda _app, _doctree, docname: written.append(docname))
+        self.read = []
+        app.connect("env-before-read-docs", lambda _app, _env, docnames: self.read.extend(docnames))
         try:
             app.build()
         finally:
@@ -103,8 +114,9 @@ def html_of(docname: str) -> str:
     return f"{docname}.html"
 
 
-def assert_not_rewritten(project: Project, before: dict[str, int], written: list[str],
-                         docnames=UNRELATED) -> None:
+def assert_not_rewritten(
+    project: Project, before: dict[str, int], written: list[str], docnames=UNRELATED
+) -> None:
     after = project.mtimes()
     for docname in docnames:
         assert docname not in written, f"{docname} was written again"
@@ -120,8 +132,7 @@ def test_rebuild_without_changes_rewrites_nothing(project):
 
 def test_edit_lesson_title_and_timeline_updates_every_rollup_page(project):
     before = project.mtimes()
-    project.edit("inc-a.rst", ".. lesson:: Rollback was fast",
-                 ".. lesson:: Rollback was very fast")
+    project.edit("inc-a.rst", ".. lesson:: Rollback was fast", ".. lesson:: Rollback was very fast")
     project.edit("inc-a.rst", "15:10 [resolve]", "15:40 [resolve]")
     written = project.build()
 
@@ -134,14 +145,17 @@ def test_edit_lesson_title_and_timeline_updates_every_rollup_page(project):
     report = lesson_titles(rollup_in(section(project.dom("reports/all.html"), "lessons")))
     assert "Rollback was very fast" in report
     incidents = rollup_in(section(project.dom("incidents.html"), "default"))
-    durations = dict(zip(column(incidents, "ID"), column(incidents, "Duration")))
+    durations = dict(zip(column(incidents, "ID"), column(incidents, "Duration"), strict=True))
     assert durations["INC-2024-001"] == "1h38m"
 
 
 def test_edit_action_status_updates_action_lists_and_counts(project):
     before = project.mtimes()
-    project.edit("inc-c.rst", "   :tracker: https://tracker.example.com/issue/77",
-                 "   :tracker: https://tracker.example.com/issue/77\n   :status: done")
+    project.edit(
+        "inc-c.rst",
+        "   :tracker: https://tracker.example.com/issue/77",
+        "   :tracker: https://tracker.example.com/issue/77\n   :status: done",
+    )
     written = project.build()
 
     assert set(ROLLUP_PAGES) | {"inc-c"} <= set(written)
@@ -151,12 +165,12 @@ def test_edit_action_status_updates_action_lists_and_counts(project):
     assert "INC-2024-003-A1" not in column(rollup_in(section(actions, "default")), "ID")
     assert column(rollup_in(section(actions, "overdue")), "ID") == ["INC-2024-001-A1"]
     everything = rollup_in(section(actions, "status-all"))
-    statuses = dict(zip(column(everything, "ID"), column(everything, "Status")))
+    statuses = dict(zip(column(everything, "ID"), column(everything, "Status"), strict=True))
     assert statuses["INC-2024-003-A1"] == "done"
     report = rollup_in(section(project.dom("reports/all.html"), "actions"))
     assert column(report, "ID") == ["INC-2024-001-A1"]
     incidents = rollup_in(section(project.dom("incidents.html"), "default"))
-    counts = dict(zip(column(incidents, "ID"), column(incidents, "Actions")))
+    counts = dict(zip(column(incidents, "ID"), column(incidents, "Actions"), strict=True))
     assert counts["INC-2024-003"] == "2/3"
 
 
@@ -168,23 +182,35 @@ def test_edit_incident_metadata_moves_it_in_the_incident_lists(project):
     assert_not_rewritten(project, before, written)
     incidents = project.dom("incidents.html")
     assert column(rollup_in(section(incidents, "filter-severity")), "ID") == [
-        "INC-2024-001", "INC-2023-010"]
+        "INC-2024-001",
+        "INC-2023-010",
+    ]
     severities = rollup_in(section(incidents, "default"))
-    assert dict(zip(column(severities, "ID"), column(severities, "Severity")))[
-        "INC-2024-003"] == "SEV4"
+    assert (
+        dict(zip(column(severities, "ID"), column(severities, "Severity"), strict=True))[
+            "INC-2024-003"
+        ]
+        == "SEV4"
+    )
 
 
 def test_edit_lesson_body_markup_updates_the_copied_body(project):
     # Only a link target changes: the lesson's text stays the same.
     before = project.mtimes()
-    project.edit("inc-a.rst", "<https://runbook.example.com/canary>",
-                 "<https://runbook.example.com/canary-v2>")
+    project.edit(
+        "inc-a.rst",
+        "<https://runbook.example.com/canary>",
+        "<https://runbook.example.com/canary-v2>",
+    )
     written = project.build()
     assert_not_rewritten(project, before, written)
-    entries = {e.title: e for e in
-               lesson_entries(rollup_in(section(project.dom("lessons.html"), "ungrouped")))}
-    hrefs = [a.attrs["href"] for a in entries["Config changes skipped the canary stage"]
-             .body.links()]
+    entries = {
+        e.title: e
+        for e in lesson_entries(rollup_in(section(project.dom("lessons.html"), "ungrouped")))
+    }
+    hrefs = [
+        a.attrs["href"] for a in entries["Config changes skipped the canary stage"].body.links()
+    ]
     assert "https://runbook.example.com/canary-v2" in hrefs
     assert "https://runbook.example.com/canary" not in hrefs
 
@@ -233,10 +259,19 @@ def test_adding_a_post_mortem_shows_it_in_every_rollup(project):
 
     incidents = project.dom("incidents.html")
     assert column(rollup_in(section(incidents, "default")), "ID") == [
-        "INC-2024-009", "INC-2024-002", "INC-2024-003", "INC-2024-001", "PRJ-2024-01",
-        "INC-2024-004", "INC-2023-010"]
+        "INC-2024-009",
+        "INC-2024-002",
+        "INC-2024-003",
+        "INC-2024-001",
+        "PRJ-2024-01",
+        "INC-2024-004",
+        "INC-2023-010",
+    ]
     assert column(rollup_in(section(incidents, "filter-tags")), "ID") == [
-        "INC-2024-009", "INC-2024-003", "INC-2024-001"]
+        "INC-2024-009",
+        "INC-2024-003",
+        "INC-2024-001",
+    ]
     lessons = rollup_in(section(project.dom("lessons.html"), "ungrouped"))
     entries = lesson_entries(lessons)
     assert entries[0].title == "Queue depth was not monitored"
@@ -244,7 +279,10 @@ def test_adding_a_post_mortem_shows_it_in_every_rollup(project):
     assert "Newpage-body-marker" in entries[0].body.text()
     actions = project.dom("actions.html")
     assert column(rollup_in(section(actions, "overdue")), "ID") == [
-        "INC-2024-001-A1", "INC-2024-003-A1", "INC-2024-009-A1"]
+        "INC-2024-001-A1",
+        "INC-2024-003-A1",
+        "INC-2024-009-A1",
+    ]
     index = (project.outdir / "postmortem-incidents.html").read_text(encoding="utf-8")
     assert "INC-2024-009: Queue backlog delayed emails" in index
 
@@ -265,10 +303,19 @@ def test_deleting_a_post_mortem_removes_it_everywhere(project):
 
     incidents = project.dom("incidents.html")
     assert column(rollup_in(section(incidents, "default")), "ID") == [
-        "INC-2024-002", "INC-2024-001", "PRJ-2024-01", "INC-2024-004", "INC-2023-010"]
+        "INC-2024-002",
+        "INC-2024-001",
+        "PRJ-2024-01",
+        "INC-2024-004",
+        "INC-2023-010",
+    ]
     lessons_html = (project.outdir / "lessons.html").read_text(encoding="utf-8")
-    for gone in ("Idempotency keys were not enforced", "Fraud team noticed",
-                 "Payment double charges", "Idempotency-body-marker"):
+    for gone in (
+        "Idempotency keys were not enforced",
+        "Fraud team noticed",
+        "Payment double charges",
+        "Idempotency-body-marker",
+    ):
         assert gone not in lessons_html
     actions_html = (project.outdir / "actions.html").read_text(encoding="utf-8")
     assert "INC-2024-003" not in actions_html
@@ -281,16 +328,22 @@ def test_deleting_a_post_mortem_removes_it_everywhere(project):
 
 def test_second_edit_after_an_edit_is_picked_up_too(project):
     # The freshness state is saved with the environment: a later edit still counts.
-    project.edit("inc-b.rst", ".. lesson:: Dashboards showed the spike",
-                 ".. lesson:: Dashboards showed the latency spike")
+    project.edit(
+        "inc-b.rst",
+        ".. lesson:: Dashboards showed the spike",
+        ".. lesson:: Dashboards showed the latency spike",
+    )
     project.build()
     before = project.mtimes()
     project.edit("inc-b.rst", ":status: in-progress", ":status: done")
     written = project.build()
     assert set(ROLLUP_PAGES) <= set(written)
-    assert_not_rewritten(project, before, written, ("plain", "inc-d", "inc-e",
-                                                    "archive/review", "archive/notes",
-                                                    "inc-a"))
+    assert_not_rewritten(
+        project,
+        before,
+        written,
+        ("plain", "inc-d", "inc-e", "archive/review", "archive/notes", "inc-a"),
+    )
     actions = project.dom("actions.html")
     assert "INC-2024-002-A1" not in column(rollup_in(section(actions, "default")), "ID")
     titles = lesson_titles(rollup_in(section(project.dom("lessons.html"), "ungrouped")))
@@ -320,8 +373,10 @@ def rewritten_lesson_entry(project, retro: str):
     project.write("retro.rst", retro)
     written = project.build()
     assert_not_rewritten(project, before, written)
-    entries = {e.title: e for e in
-               lesson_entries(rollup_in(section(project.dom("lessons.html"), "ungrouped")))}
+    entries = {
+        e.title: e
+        for e in lesson_entries(rollup_in(section(project.dom("lessons.html"), "ungrouped")))
+    }
     return entries["Pairing on the runbook helped"]
 
 
@@ -329,7 +384,8 @@ def test_lesson_without_incident_follows_its_page_title(project):
     project.write("retro.rst", RETRO.format(title="Quarterly retro", service="checkout"))
     project.build()
     entry = rewritten_lesson_entry(
-        project, RETRO.format(title="Quarterly review", service="checkout"))
+        project, RETRO.format(title="Quarterly review", service="checkout")
+    )
     assert "Quarterly review" in entry.source  # "from <page title>": no incident on the page
 
 
@@ -337,5 +393,125 @@ def test_lesson_body_follows_a_changed_substitution(project):
     project.write("retro.rst", RETRO.format(title="Quarterly retro", service="checkout"))
     project.build()
     entry = rewritten_lesson_entry(
-        project, RETRO.format(title="Quarterly retro", service="billing"))
+        project, RETRO.format(title="Quarterly retro", service="billing")
+    )
     assert "pairing kept billing running" in entry.body.text()
+
+
+# -- projects named by ``:projects:`` filters come and go --------------------------------
+#
+# ``test-rollup-projects`` has one local post-mortem (LOC-1) and roll-up pages whose
+# filters name ``payments`` (payments-too), ``billing`` (billing-too), only ``local``
+# (local-only), or no project (everything). Each configured project imports the
+# export of ``test-related-export`` (PAY-1 with an action item and a lesson, and R-1).
+
+FILTER_PAGES = ("payments-too", "billing-too", "local-only", "everything")
+BASE_URLS = {
+    "payments": "https://docs.example.com/payments/",
+    "billing": "https://docs.example.com/billing/",
+}
+
+
+@pytest.fixture(scope="module")
+def export_text(tmp_path_factory) -> str:
+    built = build(copy_root("related-export", tmp_path_factory.mktemp("export") / "src"))
+    return (built.outdir / "postmortems.json").read_text(encoding="utf-8")
+
+
+class FilteredProject(Project):
+    """A copy of test-rollup-projects whose ``postmortem_projects`` the tests change."""
+
+    def __init__(self, make_app, srcdir: Path, export: str, buildername: str) -> None:
+        super().__init__(make_app, copy_root("rollup-projects", srcdir), buildername)
+        (srcdir / "imported").mkdir()
+        (srcdir / "imported" / "export.json").write_text(export, encoding="utf-8")
+        self.base_conf = (srcdir / "conf.py").read_text(encoding="utf-8")
+
+    def configure(self, *names: str) -> None:
+        """Set ``postmortem_projects`` to ``names``, each importing the export."""
+        mapping = {name: (BASE_URLS[name], "imported/export.json") for name in names}
+        self.write("conf.py", self.base_conf + f"postmortem_projects = {mapping!r}\n")
+
+    def filter_warnings(self) -> list[str]:
+        """The ``postmortem.filter`` warnings, as ``file:line: message``."""
+        prefix = f"{self.srcdir}{os.sep}"
+        return sorted(w.replace(prefix, "") for w in self.warnings if "postmortem.filter" in w)
+
+    def page(self, docname: str) -> str:
+        suffix = ".html" if self.buildername == "html" else ".txt"
+        text = (self.outdir / f"{docname}{suffix}").read_text(encoding="utf-8")
+        return body_html(text) if suffix == ".html" else text
+
+
+def assert_same_as_clean_build(make_app, project: FilteredProject, tmp_path: Path) -> None:
+    """Roll-up pages and filter warnings equal those of a clean build of the same sources."""
+    reference = Project(make_app, tmp_path / "clean", project.buildername)
+    shutil.copytree(project.srcdir, reference.srcdir, ignore=shutil.ignore_patterns("_build"))
+    reference.build()
+    assert project.filter_warnings() == FilteredProject.filter_warnings(reference)
+    for docname in FILTER_PAGES:
+        want = FilteredProject.page(reference, docname)  # type: ignore[arg-type]
+        assert project.page(docname) == want, f"{docname} differs from a clean build"
+
+
+def unknown_project(page: str, line: int, directive: str, name: str, allowed: str) -> str:
+    return (
+        f"{page}:{line}: WARNING: {directive}: unknown project {name!r}; "
+        f"allowed values: {allowed} [postmortem.filter]"
+    )
+
+
+@pytest.mark.parametrize("buildername", ["html", "text"])
+def test_configured_project_shows_in_rollups_read_before(
+    make_app, tmp_path, export_text, buildername
+):
+    project = FilteredProject(make_app, tmp_path / "src", export_text, buildername)
+    project.build()
+    assert project.filter_warnings() == sorted(
+        [
+            unknown_project("billing-too.rst", 4, "incident-list", "billing", "local"),
+            unknown_project("payments-too.rst", 4, "incident-list", "payments", "local"),
+            unknown_project("payments-too.rst", 7, "lesson-list", "payments", "local"),
+            unknown_project("payments-too.rst", 11, "action-item-list", "payments", "local"),
+        ]
+    )
+    project.configure("payments")
+    written = project.build()
+    # the filters naming payments show it now, and do not warn about it any more
+    if buildername == "html":
+        assert incident_ids(project, "payments-too") == ["PAY-1", "LOC-1", "R-1"]
+        assert incident_ids(project, "local-only") == ["LOC-1"]
+    assert project.filter_warnings() == [
+        unknown_project("billing-too.rst", 4, "incident-list", "billing", "local, payments"),
+    ]
+    assert_same_as_clean_build(make_app, project, tmp_path)
+    assert {"payments-too", "billing-too"} <= set(project.read)
+    assert {"payments-too", "billing-too", "everything"} <= set(written)
+    assert project.build() == [] and project.read == []  # nothing changed since
+
+
+@pytest.mark.parametrize("buildername", ["html", "text"])
+def test_removed_project_leaves_only_the_rollups_naming_it(
+    make_app, tmp_path, export_text, buildername
+):
+    project = FilteredProject(make_app, tmp_path / "src", export_text, buildername)
+    project.configure("payments", "billing")
+    project.build()
+    assert project.filter_warnings() == []
+    project.configure("payments")
+    written = project.build()
+    if buildername == "html":
+        assert incident_ids(project, "billing-too") == ["LOC-1"]
+        assert incident_ids(project, "payments-too") == ["PAY-1", "LOC-1", "R-1"]
+    assert project.filter_warnings() == [
+        unknown_project("billing-too.rst", 4, "incident-list", "billing", "local, payments"),
+    ]
+    assert_same_as_clean_build(make_app, project, tmp_path)
+    # only the page naming billing was read again; the others' filters read the same
+    assert project.read == ["billing-too"]
+    assert {"billing-too", "everything"} <= set(written)
+
+
+def incident_ids(project: Project, docname: str) -> list[str]:
+    """The IDs of the incident list (the first roll-up) of ``docname``."""
+    return column(rollups_in(project.dom(f"{docname}.html"))[0], "ID")

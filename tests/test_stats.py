@@ -213,8 +213,8 @@ def test_undated_incidents_count_for_services_and_tags_only():
     stats = compute_stats(views, "quarter", SEVERITIES)
     assert stats.periods == ["2024-Q1"]
     assert stats.total("2024-Q1") == 1
-    assert stats.services == [("api", 2)]
-    assert stats.tags == [("dns", 1)]
+    assert stats.services == [("api", 2, 0)]
+    assert stats.tags == [("dns", 1, 0)]
 
 
 def test_top_services_and_tags_most_frequent_first_ties_by_name():
@@ -225,10 +225,11 @@ def test_top_services_and_tags_most_frequent_first_ties_by_name():
         view("2024-01-04", services=["zeta"], tags=["backup"]),
     ]
     stats = compute_stats(views, "quarter", SEVERITIES)
-    assert stats.services == [("api", 2), ("db", 2), ("cache", 1), ("Web", 1), ("zeta", 1)]
-    assert stats.tags == [("dns", 2), ("tls", 2), ("backup", 1), ("Capacity", 1)]
+    assert stats.services == [
+        ("api", 2, 0), ("db", 2, 0), ("cache", 1, 0), ("Web", 1, 0), ("zeta", 1, 0)]
+    assert stats.tags == [("dns", 2, 0), ("tls", 2, 0), ("backup", 1, 0), ("Capacity", 1, 0)]
     limited = compute_stats(views, "quarter", SEVERITIES, top=3)
-    assert limited.services == [("api", 2), ("db", 2), ("cache", 1)]
+    assert limited.services == [("api", 2, 0), ("db", 2, 0), ("cache", 1, 0)]
 
 
 # -- reading the built pages -------------------------------------------------------------------
@@ -346,12 +347,13 @@ def latex(tmp_path_factory):
     return build(srcdir, "latex")
 
 
+#: E-1 is an end-of-project review: counted in its own column, not as a severity.
 QUARTER_COUNTS = (
-    ["Period", "high", "medium", "low", "unrated", "Total"],
+    ["Period", "high", "medium", "low", "Incidents", "Project reviews"],
     [
-        ["2023-Q4", "0", "1", "0", "0", "1"],
-        ["2024-Q1", "1", "1", "1", "0", "3"],
-        ["2024-Q2", "1", "0", "0", "1", "2"],
+        ["2023-Q4", "0", "1", "0", "1", "0"],
+        ["2024-Q1", "1", "1", "1", "3", "0"],
+        ["2024-Q2", "1", "0", "0", "1", "1"],
     ],
 )
 QUARTER_MEDIANS = (
@@ -363,8 +365,9 @@ QUARTER_MEDIANS = (
     ],
 )
 SERVICES = (["Service", "Incidents"], [["api", "2"], ["db", "2"], ["cache", "1"], ["Web", "1"]])
-TAGS = (["Tag", "Incidents"],
-        [["dns", "2"], ["tls", "2"], ["capacity", "1"], ["migration", "1"], ["network", "1"]])
+TAGS = (["Tag", "Incidents", "Project reviews"],
+        [["dns", "2", "0"], ["tls", "2", "0"], ["capacity", "1", "0"], ["network", "1", "0"],
+         ["migration", "0", "1"]])
 
 
 def test_build_is_clean_apart_from_the_bad_period(html):
@@ -382,15 +385,15 @@ def test_quarter_page_numbers(html):
 def test_month_page_shows_empty_months_as_zero(html):
     block = one_block(html.dom("stats/month.html"))
     counts, medians = block_tables(block)[:2]
-    assert counts[0] == ["Period", "high", "medium", "low", "unrated", "Total"]
+    assert counts[0] == QUARTER_COUNTS[0]
     assert counts[1] == [
-        ["2023-11", "0", "1", "0", "0", "1"],
+        ["2023-11", "0", "1", "0", "1", "0"],
         ["2023-12", "0", "0", "0", "0", "0"],
-        ["2024-01", "1", "1", "1", "0", "3"],
+        ["2024-01", "1", "1", "1", "3", "0"],
         ["2024-02", "0", "0", "0", "0", "0"],
         ["2024-03", "0", "0", "0", "0", "0"],
-        ["2024-04", "1", "0", "0", "0", "1"],
-        ["2024-05", "0", "0", "0", "1", "1"],
+        ["2024-04", "1", "0", "0", "1", "0"],
+        ["2024-05", "0", "0", "0", "0", "1"],
     ]
     assert [row[0] for row in medians[1]] == [row[0] for row in counts[1]]
     assert medians[1][1] == ["2023-12", EM_DASH, EM_DASH, EM_DASH]
@@ -403,7 +406,7 @@ def test_month_page_shows_empty_months_as_zero(html):
 def test_year_page_numbers(html):
     block = one_block(html.dom("stats/year.html"))
     counts, medians = block_tables(block)[:2]
-    assert counts[1] == [["2023", "0", "1", "0", "0", "1"], ["2024", "2", "1", "1", "1", "5"]]
+    assert counts[1] == [["2023", "0", "1", "0", "1", "0"], ["2024", "2", "1", "1", "4", "1"]]
     # 2024: ttd 10m, 20m, 30m -> 20m; ttm 40m, 1h -> 50m; ttr 1h, 2h -> 1h30m
     assert medians[1] == [["2023", "15m", "30m", "45m"], ["2024", "20m", "50m", "1h30m"]]
 
@@ -411,8 +414,8 @@ def test_year_page_numbers(html):
 def test_filters_severity_and_date_bounds(html):
     block = one_block(html.dom("stats/filtered.html"), "severity-and-date-bounds")
     counts, medians, services, tags = block_tables(block)
-    # B-1, C-1 (2024-Q1) and D-1 (2024-Q2); A-1 is low, F-1 before :since:, E-1 unrated
-    assert counts == (["Period", "high", "medium", "Total"],
+    # B-1, C-1 (2024-Q1) and D-1 (2024-Q2); A-1 is low, F-1 before :since:, E-1 a project review
+    assert counts == (["Period", "high", "medium", "Incidents"],
                       [["2024-Q1", "1", "1", "2"], ["2024-Q2", "1", "0", "1"]])
     assert medians[1] == [["2024-Q1", "25m", "1h00m", "2h00m"],
                           ["2024-Q2", EM_DASH, EM_DASH, EM_DASH]]
@@ -425,9 +428,9 @@ def test_since_and_until_extend_the_periods_with_zeros(html):
     counts = block_tables(block)[0]
     assert counts[1] == [
         ["2023-Q3", "0", "0", "0", "0", "0"],
-        ["2023-Q4", "0", "1", "0", "0", "1"],
-        ["2024-Q1", "1", "1", "1", "0", "3"],
-        ["2024-Q2", "1", "0", "0", "1", "2"],
+        ["2023-Q4", "0", "1", "0", "1", "0"],
+        ["2024-Q1", "1", "1", "1", "3", "0"],
+        ["2024-Q2", "1", "0", "0", "1", "1"],
         ["2024-Q3", "0", "0", "0", "0", "0"],
         ["2024-Q4", "0", "0", "0", "0", "0"],
     ]
@@ -437,7 +440,7 @@ def test_one_period_page(html):
     page = html.html("stats/filtered.html")
     block = one_block(html.dom("stats/filtered.html"), "one-period")
     counts, medians = block_tables(block)[:2]
-    assert counts == (["Period", "high", "medium", "low", "Total"],
+    assert counts == (["Period", "high", "medium", "low", "Incidents"],
                       [["2024-01", "1", "1", "1", "3"]])
     assert medians[1] == [["2024-01", "20m", "50m", "1h30m"]]
     incidents_chart, times_chart = block_charts(block, page)
@@ -450,21 +453,25 @@ def test_one_period_page(html):
 def test_services_and_tags_filters_are_case_insensitive(html):
     dom = html.dom("stats/filtered.html")
     services = block_tables(one_block(dom, "services"))
-    assert services[0] == (["Period", "high", "low", "Total"],
+    assert services[0] == (["Period", "high", "low", "Incidents"],
                            [["2024", "1", "1", "2"]])  # A-1 and B-1 (api)
     assert services[2][1] == [["api", "2"], ["db", "1"]]
     tags = block_tables(one_block(dom, "tags"))
-    assert tags[0] == (["Period", "medium", "low", "Total"], [["2024", "1", "1", "2"]])
+    assert tags[0] == (["Period", "medium", "low", "Incidents"], [["2024", "1", "1", "2"]])
 
 
-def test_type_filter_unrated_only_and_missing_metrics(html):
+def test_type_filter_project_reviews_only_and_missing_metrics(html):
     block = one_block(html.dom("stats/filtered.html"), "type")
     tables = block_tables(block)
     counts, medians = tables[:2]
-    assert counts == (["Period", "unrated", "Total"], [["2024-Q2", "1", "1"]])
+    # a review is not an "unrated" incident: no severity column, zero incidents
+    assert counts == (["Period", "Incidents", "Project reviews"], [["2024-Q2", "0", "1"]])
     assert medians == (["Period", *METRIC_HEADERS], [["2024-Q2", EM_DASH, EM_DASH, EM_DASH]])
-    # E-1 has no services: no services table, but its tag is counted
-    assert tables[2:] == [(["Tag", "Incidents"], [["migration", "1"]])]
+    # E-1 has no services: no services table, but its tag is counted as a review's
+    assert tables[2:] == [(["Tag", "Incidents", "Project reviews"], [["migration", "0", "1"]])]
+    incidents_chart = block_charts(block, html.html("stats/filtered.html"))[0]
+    assert bar_numbers(incidents_chart) == {}
+    assert incidents_chart.find(f"{SVG}desc").text == "2024-Q2: incidents 0, project reviews 1"
     times_chart = block_charts(block, html.html("stats/filtered.html"))[1]
     assert list(times_chart.iter(f"{SVG}circle")) == []
     assert list(times_chart.iter(f"{SVG}polyline")) == []
@@ -472,7 +479,7 @@ def test_type_filter_unrated_only_and_missing_metrics(html):
 
 def test_status_filter(html):
     block = one_block(html.dom("stats/filtered.html"), "status")
-    assert block_tables(block)[0] == (["Period", "medium", "Total"], [["2023", "1", "1"]])
+    assert block_tables(block)[0] == (["Period", "medium", "Incidents"], [["2023", "1", "1"]])
 
 
 def test_no_incidents_match(html):
@@ -505,16 +512,21 @@ def test_charts_show_the_same_numbers_as_the_tables(html):
             continue
         (count_header, count_rows), (_, median_rows) = block_tables(block)[:2]
         incidents_chart, times_chart = block_charts(block, html.html(page))
-        severities = count_header[1:-1]
+        total = count_header.index("Incidents")
+        severities = count_header[1:total]
         expected_bars = {
             (row[0], severity): int(value)
-            for row in count_rows for severity, value in zip(severities, row[1:-1], strict=True)
+            for row in count_rows
+            for severity, value in zip(severities, row[1:total], strict=True)
             if value != "0"
         }
         assert bar_numbers(incidents_chart) == expected_bars, page
         description = incidents_chart.find(f"{SVG}desc").text or ""
         for row in count_rows:
-            assert f"{row[0]}: {row[-1]}" in description, (page, description)
+            assert f"{row[0]}: incidents {row[total]}" in description, (page, description)
+            reviews = row[total + 1] if len(row) > total + 1 else "0"
+            assert (f"project reviews {reviews}" in description.split(f"{row[0]}: ")[1]
+                    .split(";")[0]) == (reviews != "0"), (page, description)
         expected_points = {
             (row[0], name): seconds(value) / 3600
             for row in median_rows for name, value in zip(METRIC_HEADERS, row[1:], strict=True)
@@ -526,7 +538,8 @@ def test_charts_show_the_same_numbers_as_the_tables(html):
             assert points[key] == pytest.approx(hours, abs=0.006), (page, key)
         legend = [t.text for g in incidents_chart.iter(f"{SVG}g")
                   if "pm-chart-legend" in g.get("class", "") for t in g.iter(f"{SVG}text")]
-        assert legend == severities
+        assert legend == severities + (["project reviews"] if len(count_header) > total + 1
+                                       else [])
         checked += 1
     assert checked >= 10
 
@@ -678,9 +691,9 @@ def test_projects_option(with_import):
     # the imported copy carries the same dates, severities and metrics
     assert other == [QUARTER_COUNTS, QUARTER_MEDIANS, SERVICES, TAGS]
     assert both[0] == (QUARTER_COUNTS[0], [
-        ["2023-Q4", "0", "2", "0", "0", "2"],
-        ["2024-Q1", "2", "2", "2", "0", "6"],
-        ["2024-Q2", "2", "0", "0", "2", "4"],
+        ["2023-Q4", "0", "2", "0", "2", "0"],
+        ["2024-Q1", "2", "2", "2", "6", "0"],
+        ["2024-Q2", "2", "0", "0", "2", "2"],
     ])
     assert both[1] == QUARTER_MEDIANS
     assert both[2][1] == [["api", "4"], ["db", "4"], ["cache", "2"], ["Web", "2"]]
@@ -723,7 +736,7 @@ def test_hostile_names_are_escaped(hostile):
     assert HOSTILE_SEVERITIES[0] in incidents_chart.find(f"{SVG}desc").text
     block = one_block(hostile.dom("stats.html"))
     tables = block_tables(block)
-    assert tables[0][0] == ["Period", *HOSTILE_SEVERITIES, "Total"]
+    assert tables[0][0] == ["Period", *HOSTILE_SEVERITIES, "Incidents"]
     assert tables[2] == (["Service", "Incidents"], [[HOSTILE_SERVICE, "2"], ["api", "1"]])
     assert tables[3] == (["Tag", "Incidents"], [[HOSTILE_TAG, "2"]])
 

@@ -18,6 +18,7 @@ from sphinx_postmortem.timeline_parser import (
     Metrics,
     compute_metrics,
     format_duration,
+    format_metric,
     format_offset,
     parse_lines,
     resolve_zone,
@@ -81,6 +82,8 @@ def test_entry_fields_of_a_full_line():
             "milestone": "start",
             "text": "Deploy 4521 of checkout-api begins.",
             "lineno": 1,
+            "precision": "minute",
+            "approximate": False,
         }
     ]
 
@@ -568,11 +571,13 @@ def test_metrics_from_parsed_timeline():
         (7 * 60 + 5, "7m05s"),
         (3600, "1h00m"),
         (68 * 60, "1h08m"),
-        (68 * 60 + 59, "1h08m"),
+        (68 * 60 + 59, "1h08m59s"),
         (10 * 3600 + 35 * 60, "10h35m"),
-        (86400, "1d"),
-        (2 * 86400 + 3 * 3600, "2d03h"),
-        (2 * 86400 + 3 * 3600 + 59 * 60, "2d03h"),
+        (86400, "1d00h00m"),
+        (86400 + 11 * 60, "1d00h11m"),
+        (2 * 86400 + 3 * 3600, "2d03h00m"),
+        (2 * 86400 + 3 * 3600 + 59 * 60, "2d03h59m"),
+        (2 * 86400 + 5, "2d00h00m05s"),
         (-7 * 60, "7m"),
     ],
 )
@@ -589,7 +594,7 @@ def test_format_duration(seconds, text):
         ("2024-03-05T14:02:30+00:00", "T+30s"),
         ("2024-03-05T14:00:00+00:00", "T\N{MINUS SIGN}2m"),
         ("2024-03-05T15:09:00+01:00", "T+7m"),  # same instant as 14:09 UTC
-        ("2024-03-07T15:02:00+00:00", "T+2d01h"),
+        ("2024-03-07T15:02:00+00:00", "T+2d01h00m"),
     ],
 )
 def test_format_offset(moment, text):
@@ -598,3 +603,213 @@ def test_format_offset(moment, text):
 
 def test_format_offset_without_start_is_empty():
     assert format_offset("2024-03-05T14:02:00+00:00", None) == ""
+
+
+# -- zone abbreviations ----------------------------------------------------------------
+
+
+def test_zone_abbreviation_after_the_time_is_reported_with_the_zones_it_could_mean():
+    result = parse("2024-03-05 14:00 CET [start] Deploy starts.")
+    assert whens(result) == ["2024-03-05T14:00:00+00:00"]  # still the timeline's zone
+    assert result.entries[0]["milestone"] is None  # "CET" stands where the milestone would
+    assert result.entries[0]["text"] == "CET [start] Deploy starts."
+    [problem] = result.problems
+    assert problem.lineno == 1
+    assert "'CET' after the time is not read as a zone" in problem.message
+    assert "Europe/Berlin" in problem.message and "Europe/Paris" in problem.message
+    assert "read in UTC, as 14:00 UTC" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("word", "zones"),
+    [
+        ("PST", ["America/Los_Angeles", "Asia/Manila"]),
+        ("IST", ["Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"]),
+        ("BST", ["Europe/London", "Asia/Dhaka"]),
+        ("EDT", ["America/New_York"]),
+        ("CEST", ["Europe/Berlin"]),
+    ],
+)
+def test_common_zone_abbreviations_name_their_iana_zones(word, zones):
+    [problem] = parse(f"2024-03-05 14:00 {word} x").problems
+    assert all(zone in problem.message for zone in zones)
+
+
+def test_abbreviation_that_is_the_entry_zone_label_confirms_it():
+    result = parse("2024-03-05 14:00 CET a", "2024-07-05 14:00 CEST b", zone="Europe/Berlin")
+    assert result.problems == []
+    assert [e["text"] for e in result.entries] == ["a", "b"]
+    # the same words in the other season contradict the zone
+    result = parse("2024-07-05 14:00 CET a", zone="Europe/Berlin")
+    assert "read in Europe/Berlin, as 14:00 CEST" in result.problems[0].message
+
+
+def test_capitalised_words_that_are_not_zone_abbreviations_are_description():
+    result = parse("2024-03-05 14:00 DNS fails.", "14:05 API errors.")
+    assert result.problems == []
+    assert [e["text"] for e in result.entries] == ["DNS fails.", "API errors."]
+
+
+# -- an unusable incident date -----------------------------------------------------------
+
+
+def test_unusable_incident_date_skips_undated_entries_without_a_problem():
+    result = parse("14:02 a", "14:09 b", "2024-03-05 14:20 c", "14:30 d", fallback_date="")
+    assert result.problems == []
+    assert [e["text"] for e in result.entries] == ["c", "d"]
+
+
+# -- approximate and date-only entries ---------------------------------------------------
+
+
+def test_approximate_times():
+    result = parse("~2021-10-28 13:37 [start] a", "~16:00 b", "16:05 c", "~ 16:10 d")
+    assert result.problems == []
+    assert whens(result) == [
+        "2021-10-28T13:37:00+00:00",
+        "2021-10-28T16:00:00+00:00",
+        "2021-10-28T16:05:00+00:00",
+        "2021-10-28T16:10:00+00:00",
+    ]
+    assert [e["approximate"] for e in result.entries] == [True, True, False, True]
+    assert [e["milestone"] for e in result.entries] == ["start", None, None, None]
+
+
+def test_date_only_entries():
+    result = parse(
+        "2021-05-12 The release with the bug starts rolling out.",
+        "2021-06-08 09:30 [start] First errors.",
+        "2021-06-08 Later that day: the rollout is paused.",
+        "10:00 [detect] Alert.",
+    )
+    assert result.problems == []
+    assert whens(result) == [
+        "2021-05-12T00:00:00+00:00",
+        "2021-06-08T09:30:00+00:00",
+        "2021-06-08T00:00:00+00:00",  # the day; not earlier than the 09:30 entry of that day
+        "2021-06-08T10:00:00+00:00",
+    ]
+    assert [e["precision"] for e in result.entries] == ["day", "minute", "day", "minute"]
+    assert result.entries[0]["text"] == "The release with the bug starts rolling out."
+
+
+def test_date_only_entry_before_the_previous_day_is_skipped():
+    result = parse("2021-06-08 09:30 a", "2021-06-07 b")
+    assert [p.lineno for p in result.problems] == [2]
+    assert "earlier than the entry before it" in result.problems[0].message
+
+
+def test_precision_follows_what_was_written():
+    result = parse("2024-03-05 14:02 a", "14:02:30 b", "2024-03-06 c")
+    assert [e["precision"] for e in result.entries] == ["minute", "second", "day"]
+
+
+@pytest.mark.parametrize(
+    ("moment", "start", "text"),
+    [
+        ({"when": "2021-05-12T00:00:00+00:00", "precision": "day"},
+         {"when": "2021-06-08T09:30:00+00:00", "precision": "minute"}, "T\N{MINUS SIGN}27d"),
+        ({"when": "2021-06-08T00:00:00+00:00", "precision": "day"},
+         {"when": "2021-06-08T09:30:00+00:00"}, "T0d"),
+        ({"when": "2021-06-10T23:30:00+00:00"},
+         {"when": "2021-06-08T00:00:00+00:00", "precision": "day"}, "T+2d"),
+        ({"when": "2021-06-08T16:00:00+00:00", "approximate": True},
+         {"when": "2021-06-08T09:30:00+00:00"}, "\N{ALMOST EQUAL TO}T+6h30m"),
+        ({"when": "2021-06-08T09:45:00+00:00"},
+         {"when": "2021-06-08T09:30:00+00:00", "approximate": True}, "\N{ALMOST EQUAL TO}T+15m"),
+        ({"when": "2021-06-08T09:30:00+00:00", "approximate": True},
+         {"when": "2021-06-08T09:30:00+00:00", "approximate": True}, "\N{ALMOST EQUAL TO}T0"),
+    ],
+)
+def test_offsets_at_the_precision_the_entries_have(moment, start, text):
+    assert format_offset(moment, start) == text
+
+
+def test_metrics_from_approximate_and_date_only_milestones():
+    result = parse(
+        "2021-05-12 [start] Rollout begins.",
+        "2021-06-08 09:30 [detect] A customer reports it.",
+        "~10:00 [ack] Someone picks it up.",
+        "11:00 [resolve] Fixed.",
+    )
+    metrics = compute_metrics(result.entries)
+    assert metrics.durations["time_to_detect"] == 27 * 86400
+    assert metrics.precision["time_to_detect"] == "day"
+    assert metrics.approximate == {"time_to_acknowledge"}
+    assert format_metric(metrics, "time_to_detect") == "27d"
+    assert format_metric(metrics, "time_to_acknowledge") == "\N{ALMOST EQUAL TO}30m"
+    assert format_metric(metrics, "impact_duration") == "27d"
+    assert metrics.start is not None and metrics.start["precision"] == "day"
+
+
+def test_approximate_start_makes_its_metrics_approximate():
+    result = parse("2024-03-05 13:00 x", "~2024-03-05 14:00 [start] a", "14:09 [detect] b",
+                   "15:10 [resolve] c")
+    metrics = compute_metrics(result.entries)
+    assert metrics.approximate == {"time_to_detect", "time_to_resolve", "impact_duration"}
+    assert format_metric(metrics, "impact_duration") == "\N{ALMOST EQUAL TO}1h10m"
+
+
+def test_format_duration_at_day_precision():
+    assert format_duration(27 * 86400, "day") == "27d"
+    assert format_duration(-2 * 86400, "day") == "2d"
+
+
+# -- daylight saving time ------------------------------------------------------------------
+
+
+def test_time_skipped_by_daylight_saving_time_is_reported_with_the_reading_used():
+    result = parse("2024-03-31 01:50 [start] a", "02:30 b", "03:40 c", zone="Europe/Berlin")
+    assert whens(result) == [
+        "2024-03-31T01:50:00+01:00",
+        "2024-03-31T03:30:00+02:00",  # 02:30 with the winter offset: 01:30 UTC
+        "2024-03-31T03:40:00+02:00",
+    ]
+    [problem] = result.problems
+    assert problem.lineno == 2
+    assert "2024-03-31 02:30 does not exist in Europe/Berlin" in problem.message
+    assert "read as 03:30 CEST (01:30 UTC)" in problem.message
+    assert [format_offset(e["when"], result.entries[0]["when"]) for e in result.entries] == [
+        "T0", "T+40m", "T+50m",
+    ]
+
+
+def test_ambiguous_time_in_the_autumn_overlap_is_reported_with_the_reading_used():
+    result = parse("2024-10-27 02:30 a", zone="Europe/Berlin")
+    assert whens(result) == ["2024-10-27T02:30:00+02:00"]
+    [problem] = result.problems
+    assert "2024-10-27 02:30 happens twice in Europe/Berlin" in problem.message
+    assert "read as the first one, 02:30 CEST (00:30 UTC)" in problem.message
+    assert "write 02:30+01:00 for the other" in problem.message
+
+
+def test_ambiguous_time_after_the_first_reading_takes_the_second():
+    # 02:50 CEST (00:50 UTC), then 02:10: the first 02:10 (00:10 UTC) would go back in time
+    result = parse("2024-10-27 02:50 a", "02:10 b", zone="Europe/Berlin")
+    assert whens(result) == ["2024-10-27T02:50:00+02:00", "2024-10-27T02:10:00+01:00"]
+    assert [e["zone"] for e in result.entries] == ["CEST", "CET"]
+    assert [p.lineno for p in result.problems] == [1, 2]
+    assert "read as the second one, 02:10 CET (01:10 UTC)" in result.problems[1].message
+
+
+def test_explicit_offset_or_fixed_zone_is_never_ambiguous():
+    result = parse("2024-10-27 02:30+01:00 a", "2024-10-27 02:40 UTC b", zone="Europe/Berlin")
+    assert result.problems == []
+
+
+# -- fractional seconds ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("2024-03-05T14:02:11.123Z x", "2024-03-05T14:02:11.123000+00:00"),
+        ("2024-03-05T14:02:11,5+01:00 x", "2024-03-05T14:02:11.500000+01:00"),
+        ("2024-03-05 14:02:11.123456789 x", "2024-03-05T14:02:11.123456+00:00"),
+    ],
+)
+def test_fractional_seconds_as_copied_from_logs(text, when):
+    result = parse(text)
+    assert result.problems == []
+    assert whens(result) == [when]
+    assert result.entries[0]["precision"] == "second"

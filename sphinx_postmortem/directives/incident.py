@@ -13,16 +13,25 @@ from sphinx.locale import get_translation
 
 from ..config import default_status
 from ..errors import warn
-from ..model import PROJECT_TYPE, IncidentRecord, is_open
+from ..model import PROJECT_TYPE, IncidentRecord, TimelineEntry, is_open
 from ..nodes import incident_panel
 from ..render import external_link, field_list, label, link, metric_names, page_relative_url
-from ..timeline_parser import format_clock, format_duration
+from ..timeline_parser import APPROXIMATE_SIGN, entry_precision, format_clock, format_metric
 from .base import PostmortemDirective
 
 if TYPE_CHECKING:
     from ..domain import PostmortemDomain
 
 _ = get_translation("sphinx_postmortem")
+
+
+#: ``env.temp_data`` key set while a page is read when its incident's :date: is
+#: unusable (invalid or implausible), so time-only timeline entries that needed
+#: it do not warn a second time for the same mistake.
+UNUSABLE_DATE_KEY = "postmortem_unusable_date"
+
+#: Incident dates outside these years are taken for typos.
+PLAUSIBLE_YEARS = range(1970, 2101)
 
 
 def default_incident_id(docname: str) -> str:
@@ -64,9 +73,7 @@ class IncidentDirective(PostmortemDirective):
                 "missing :severity: (required unless :type: is project); allowed values: "
                 + ", ".join(config.postmortem_severities)
             )
-        date = self.date_option("date")
-        if date is None and not self.text_option("date"):
-            self.warn("missing :date: (the ISO date of the incident, e.g. 2024-03-05)")
+        date = self._incident_date()
         target = self.anchor("incident", incident_id)
         body = self.parse_body()
         record = IncidentRecord(
@@ -88,6 +95,31 @@ class IncidentDirective(PostmortemDirective):
         self.domain.note_incident(record)
         panel = incident_panel(docname=docname)
         return [target, self._container(title, body, panel)]
+
+    def _incident_date(self) -> str | None:
+        """The :date: option, or None (with a warning) when missing, invalid or implausible."""
+        if not self.text_option("date"):
+            self.warn("missing :date: (the ISO date of the incident, e.g. 2024-03-05)")
+            return None
+        date = self.date_option("date")
+        if date is not None and int(date[:4]) not in PLAUSIBLE_YEARS:
+            warn(
+                f"{self.name}: implausible :date: {date!r} (expected a year from "
+                f"{PLAUSIBLE_YEARS.start} to {PLAUSIBLE_YEARS.stop - 1}); date ignored",
+                "option",
+                (self.env.docname, self._option_line("date")),
+            )
+            date = None
+        if date is None:
+            self.env.temp_data[UNUSABLE_DATE_KEY] = True
+        return date
+
+    def _option_line(self, name: str) -> int:
+        """The source line of option ``:name:``, or the directive's line if it cannot be told."""
+        for index, line in enumerate(self.block_text.splitlines()):
+            if line.strip().startswith(f":{name}:"):
+                return self.lineno + index
+        return self.lineno
 
     def _container(
         self, title: str, body: list[nodes.Node], panel: incident_panel | None
@@ -162,13 +194,12 @@ def build_panel(
     if domain.timeline(docname):
         metrics = domain.metrics(docname)
         names = metric_names()
-        start = next((e for e in domain.timeline(docname) if e["milestone"] == "start"), None)
-        if start is not None:
-            fields.append((_("Impact start"), format_moment(start["when"], start["zone"])))
+        if metrics.start is not None:
+            fields.append((_("Impact start"), format_entry_time(metrics.start)))
         if metrics.impact_duration is not None:
-            fields.append((names["impact_duration"], format_duration(metrics.impact_duration)))
-        for key, seconds in metrics.durations.items():
-            fields.append((names[key], format_duration(seconds)))
+            fields.append((names["impact_duration"], format_metric(metrics, "impact_duration")))
+        for key in metrics.durations:
+            fields.append((names[key], format_metric(metrics, key)))
     actions = domain.actions(docname)
     if actions:
         open_count = sum(1 for a in actions if is_open(a))
@@ -215,7 +246,14 @@ def _related_list(builder: Builder, fromdocname: str, related: list[dict]) -> no
     return items
 
 
-def format_moment(iso: str, zone: str) -> str:
-    """``2024-03-05T14:02:00+01:00`` in zone ``CET`` -> ``2024-03-05 14:02 CET``."""
-    moment = dt.datetime.fromisoformat(iso)
-    return f"{moment.date().isoformat()} {format_clock(moment)} {zone}"
+def format_entry_time(entry: TimelineEntry) -> str:
+    """When a timeline entry happened: ``2024-03-05 14:02 CET``, ``2021-05-12``.
+
+    An approximate entry starts with ``≈``: ``≈2024-03-05 16:00 UTC``.
+    """
+    moment = dt.datetime.fromisoformat(entry["when"])
+    precision = entry_precision(entry)
+    text = moment.date().isoformat()
+    if precision != "day":
+        text = f"{text} {format_clock(moment, precision)} {entry['zone']}"
+    return (APPROXIMATE_SIGN if entry.get("approximate") else "") + text

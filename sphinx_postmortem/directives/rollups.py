@@ -7,12 +7,14 @@ placeholder that is filled once every document has been read.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 
+from ..errors import PostmortemError
 from ..nodes import rollup
+from ..options import positive_int
 from ..rollups import parse_spec
 from .base import PostmortemDirective
 
@@ -69,4 +71,16 @@ class ActionItemListDirective(RollupDirective):
 class StatsDirective(RollupDirective):
     """Trend charts and tables: incidents per period, median times, top services and tags."""
 
-    option_spec = _options(*_INCIDENT_FILTERS, "period")
+    option_spec = _options(*_INCIDENT_FILTERS, "period", "years")
+
+    def run(self) -> list[nodes.Node]:
+        result = super().run()
+        placeholder = cast(rollup, result[0])
+        if self.options.get("years"):
+            try:
+                years = positive_int(self.options["years"] or "", ":years:")
+            except PostmortemError as exc:
+                self.warn(f"{exc}; using postmortem_stats_years", "filter")
+            else:
+                placeholder["spec"]["years"] = years
+        return result

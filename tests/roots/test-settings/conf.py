@@ -1,0 +1,16 @@
+extensions = ["sphinx_postmortem"]
+project = "Settings"
+html_baseurl = "https://example.org/settings/"
+postmortem_today = "2024-06-01"
+postmortem_timezone = None
+postmortem_tracker_url = 5
+postmortem_import_max_bytes = "16M"
+postmortem_related_limit = None
+postmortem_blameless_allow = None
+postmortem_checked_statuses = None
+postmortem_feed_statuses = None
+postmortem_export = "yes"
+postmortem_projects = ["not", "a", "dict"]
+postmortem_severities = "SEV1, SEV2"
+postmortem_timeout = -1
+postmortem_completeness_check = False
