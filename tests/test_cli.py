@@ -710,7 +710,9 @@ def test_id_format_mapping_numbers_each_pattern(tmp_path):
     ],
 )
 def test_unusable_id_format_is_a_cli_error_and_a_build_warning(tmp_path, setting, expected):
-    project = make_project(tmp_path / "docs", conf=f"\npostmortem_id_format = {setting}\n")
+    # show_warning_types: the default from Sphinx 8 on, not in 7.4
+    conf = f"\npostmortem_id_format = {setting}\nshow_warning_types = True\n"
+    project = make_project(tmp_path / "docs", conf=conf)
     result = new(project, TITLE, "--date", "2024-03-05", "--dir", "postmortems", expect=2)
     error = one_line_error(result)
     assert "postmortem_id_format" in error and expected in error, error
