@@ -21,6 +21,7 @@ from . import (
     lesson_store,
     nodes,
     placeholders,
+    settings,
     stylesheet,
     text_checks,
 )
@@ -68,6 +69,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_latex_package(stylesheet.LATEX_PACKAGE)  # characters pdflatex lacks
     app.add_message_catalog("sphinx_postmortem", str(Path(__file__).parent / "locale"))
     app.connect("config-inited", config.check_config)
+    app.connect("config-inited", settings.store_settings, priority=900)  # once cleaned
     app.connect("builder-inited", imports.load_projects)
     app.connect("builder-inited", checks.check_blameless_rules)
     app.connect("doctree-read", settle_title, priority=400)

@@ -22,6 +22,7 @@ from .domain import PostmortemDomain
 from .errors import PostmortemError, warn
 from .model import PROJECT_TYPE, IncidentRecord
 from .nodes import text_blocks
+from .settings import settings
 
 #: Where prose is not checked for blame: code, literals, quotations, raw output.
 _NOT_PROSE = (
@@ -54,13 +55,10 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
             warn(f"timeline: {problem.message}", "timeline", (docname, problem.lineno))
     if incident is None:
         return
-    config = app.config
-    if (
-        config.postmortem_completeness_check
-        and incident["status"] in config.postmortem_checked_statuses
-    ):
+    configured = settings(app)
+    if configured.completeness_check and incident["status"] in configured.checked_statuses:
         _check_completeness(app, domain, incident, doctree)
-    if config.postmortem_blameless_check:
+    if configured.blameless_check:
         _check_blame(app, incident, doctree)
 
 
@@ -94,12 +92,10 @@ def _check_completeness(
     docname, location = incident["docname"], (incident["docname"], incident["lineno"])
     status = incident["status"]
     titles = _section_titles(doctree)
-    config = app.config
+    configured = settings(app)
     is_project = incident["type"] == PROJECT_TYPE
     required_sections = (
-        config.postmortem_project_required_sections
-        if is_project
-        else config.postmortem_required_sections
+        configured.project_required_sections if is_project else configured.required_sections
     )
     for required in required_sections:
         wanted = " ".join(str(required).split()).casefold()
@@ -128,16 +124,14 @@ def _check_completeness(
 
 def _rules(app: Sphinx, authors: Iterable[str] = ()) -> list[Rule]:
     """The blameless rules for a page by ``authors`` (patterns are compiled once)."""
-    config = app.config
-    rules = config.postmortem_blameless_rules
-    if rules is None:
-        rules = DEFAULT_RULES
-    return compile_rules(rules, [*authors, *config.postmortem_people])
+    configured = settings(app)
+    rules = DEFAULT_RULES if configured.blameless_rules is None else configured.blameless_rules
+    return compile_rules(rules, [*authors, *configured.people])
 
 
 def check_blameless_rules(app: Sphinx) -> None:
     """``builder-inited``: compile the blameless rules once; report a bad rule at conf.py."""
-    if not app.config.postmortem_blameless_check:
+    if not settings(app).blameless_check:
         return
     try:
         _rules(app)
@@ -167,7 +161,7 @@ def _check_blame(app: Sphinx, incident: IncidentRecord, doctree: nodes.document)
         rules = _rules(app, incident["authors"])
     except PostmortemError:
         return  # reported once, at conf.py, by check_blameless_rules
-    allow = [*DEFAULT_ALLOW, *app.config.postmortem_blameless_allow]
+    allow = [*DEFAULT_ALLOW, *settings(app).blameless_allow]
     for paragraph, text in _prose(doctree):
         for finding in find_blame(text, rules, allow):
             line = (paragraph.line or incident["lineno"]) + text[: finding.offset].count("\n")

@@ -14,7 +14,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from .errors import logger
+from .errors import WarningSubtype, warn
 from .timeline_parser import resolve_zone
 
 #: name -> (default, rebuild, types)
@@ -67,12 +67,6 @@ def register(app: Sphinx) -> None:
         app.add_config_value(name, default, rebuild, types)
 
 
-def default_status(config: Config) -> str:
-    """``draft`` when configured, else the first configured status."""
-    statuses = list(config.postmortem_statuses)
-    return "draft" if "draft" in statuses else statuses[0]
-
-
 def _parse_today(value: Any) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -107,15 +101,16 @@ def source_date_epoch() -> dt.datetime | None:
     return parse_source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH"))
 
 
-def build_date(config: Config) -> str:
+def build_date(config: Config | Any) -> str:
     """The ISO date against which due dates are compared.
 
     ``postmortem_today`` when set, else ``SOURCE_DATE_EPOCH`` (reproducible
     builds), else today's date. Invalid values were reported by
     :func:`check_config` and are ignored here.
     """
-    if config.postmortem_today:
-        today = _parse_today(config.postmortem_today)
+    setting = getattr(config, "postmortem_today", None)
+    if setting:
+        today = _parse_today(setting)
         if today:
             return today
     epoch = source_date_epoch()
@@ -187,15 +182,11 @@ def _id_pattern_problems(setting: str, pattern: Any) -> list[str]:
 
 
 def _config_warning(
-    app: Sphinx, setting: str, message: str, *args: Any, subtype: str = "config"
+    app: Sphinx, setting: str, message: str, *args: Any, subtype: WarningSubtype = "config"
 ) -> None:
-    logger.warning(
-        message,
-        *args,
-        type="postmortem",
-        subtype=subtype,
-        location=conf_location(app.confdir, setting),
-    )
+    """Warn about ``setting`` at the line of conf.py that assigns it."""
+    text = message % args if args else message
+    warn(text, subtype, conf_location(app.confdir, setting))
 
 
 #: List settings whose items are not plain names; their shape is checked where they are used.
@@ -247,7 +238,7 @@ def has_expected_type(name: str, value: Any) -> bool:
 
 
 #: Settings whose problems have their own warning subtype (see docs/warnings.rst).
-_SUBTYPES = {"postmortem_projects": "import"}
+_SUBTYPES: dict[str, WarningSubtype] = {"postmortem_projects": "import"}
 
 
 def _use_default(app: Sphinx, config: Config, name: str, problem: str) -> None:
@@ -277,7 +268,8 @@ def check_config(app: Sphinx, config: Config) -> None:
     """Report unusable settings once, at start-up (``config-inited``), and use defaults instead.
 
     Once it has run, every ``postmortem_*`` value in ``config`` has a usable
-    type, so the rest of the extension reads ``app.config`` directly.
+    type; :mod:`.settings` turns them into the object the rest of the
+    extension reads.
     """
     check_types(app, config)
     for name in (
@@ -302,12 +294,11 @@ def check_config(app: Sphinx, config: Config) -> None:
         )
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and source_date_epoch() is None:
-        logger.warning(
-            "SOURCE_DATE_EPOCH %r is not a whole number of seconds since 1970 "
+        warn(
+            f"SOURCE_DATE_EPOCH {epoch!r} is not a whole number of seconds since 1970 "
             "(up to the year 9999); ignored",
-            epoch,
-            type="postmortem",
-            subtype="config",
+            "config",
+            None,
         )
     url = config.postmortem_tracker_url
     if url and ("{key}" not in url or not url.lower().startswith(("http://", "https://"))):

@@ -37,7 +37,8 @@ from .model import (
 )
 from .related import rank_related_positions, ranking_digest
 from .render import link, page_relative_url
-from .rollups import IncidentView, project_names
+from .rollups import IncidentView
+from .settings import settings
 from .timeline_parser import Metrics, compute_metrics
 
 _ = get_translation("sphinx_postmortem")
@@ -293,7 +294,7 @@ class PostmortemDomain(Domain):
         if "related" not in self._cache:
             local = self.all_incidents()
             pool = [*local, *self.imported("incidents")]
-            limit = int(self.env.config.postmortem_related_limit)
+            limit = int(settings(self.env).related_limit)
             digest = ranking_digest(local, pool, limit)
             saved = self.data["related"]
             if saved.get("digest") != digest or len(saved.get("ranking", ())) != len(local):
@@ -508,7 +509,7 @@ def warn_missing_reference(app: Any, domain: Domain, node: pending_xref) -> bool
     what = "incident" if node["reftype"] == "incident" else "action item"
     target = node["reftarget"]
     project, sep, object_id = target.strip().partition(":")
-    projects = [LOCAL_PROJECT, *sorted(project_names(app.config))]
+    projects = [LOCAL_PROJECT, *sorted(settings(app).imported_projects)]
     if sep and project.strip() not in projects:
         warn(
             f"unknown project {project.strip()!r} in {what} reference {target!r}; "

@@ -7,14 +7,14 @@ with :func:`warn`, so every problem has a ``postmortem.<subtype>`` type that
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sphinx.util import logging
 
 logger = logging.getLogger("sphinx_postmortem")
 
 #: Every warning subtype we emit, documented in docs/warnings.rst.
-WARNING_SUBTYPES = (
+WarningSubtype = Literal[
     "option",
     "timeline",
     "duplicate_id",
@@ -27,14 +27,17 @@ WARNING_SUBTYPES = (
     "blameless",
     "control_character",
     "placeholder",
-)
+]
+
+#: The subtypes of :data:`WarningSubtype`, in order.
+WARNING_SUBTYPES: tuple[WarningSubtype, ...] = get_args(WarningSubtype)
 
 
 class PostmortemError(ValueError):
     """Bad input in a post-mortem: becomes a warning, never a traceback."""
 
 
-def warn(message: str, subtype: str, location: Any) -> None:
+def warn(message: str, subtype: WarningSubtype, location: Any) -> None:
     """Emit a ``postmortem.<subtype>`` warning at ``location``.
 
     ``location`` is a ``(docname, lineno)`` pair, a ``"path:line"`` string or

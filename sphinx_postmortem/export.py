@@ -24,17 +24,12 @@ from .config import source_date_epoch
 from .domain import PostmortemDomain
 from .errors import logger
 from .model import LOCAL_PROJECT, MILESTONES, ActionRecord, LessonRecord
+from .settings import settings
 from .xmltext import xml_safe
 
 SCHEMA_VERSION = 1
 EXPORT_FILENAME = "postmortems.json"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "postmortems.schema.json"
-EXPORT_BUILDERS = ("html", "dirhtml")
-
-
-def project_name(config: Any) -> str:
-    """``postmortem_project_name``, else ``project`` from conf.py."""
-    return str(config.postmortem_project_name or config.project or LOCAL_PROJECT)
 
 
 def _url(builder: Builder, docname: str, anchor: str) -> str:
@@ -56,7 +51,6 @@ def _with_origin(
 
 def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
     """The export document for the records in ``domain``, with URLs for ``builder``."""
-    config = builder.config
     incidents = []
     for view in domain.incident_views([LOCAL_PROJECT]):
         record = view.record
@@ -119,8 +113,8 @@ def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generator": "sphinx-postmortem",
-        "project": project_name(config),
-        "base_url": config.html_baseurl or None,
+        "project": settings(builder).project_title,
+        "base_url": builder.config.html_baseurl or None,
         "incidents": sorted(incidents, key=lambda i: (i["id"], i["url"])),
         "action_items": sorted(actions, key=lambda a: (a["id"], a["url"])),
         "lessons": sorted(lessons, key=lambda le: (le["url"], le["title"])),
@@ -176,10 +170,11 @@ def write_export(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None:
         return
     builder = app.builder
-    if not app.config.postmortem_export:
+    configured = settings(app)
+    if not configured.export:
         remove_stale(builder.outdir, EXPORT_FILENAME, "postmortem_export is False")
         return
-    if builder.name not in EXPORT_BUILDERS:
+    if builder.name not in configured.export_builders:
         return
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
     payload = build_payload(domain, builder)

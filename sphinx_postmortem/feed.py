@@ -22,17 +22,18 @@ from . import urls
 from .config import conf_location
 from .domain import PostmortemDomain
 from .errors import warn
-from .export import EXPORT_BUILDERS, project_name, remove_stale
+from .export import remove_stale
 from .model import IncidentRecord, newest_first
+from .settings import Settings, settings
 from .xmltext import xml_safe
 
 FEED_FILENAME = "postmortems.atom"
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-def feed_statuses(config: Any) -> set[str]:
+def feed_statuses(configured: Settings) -> set[str]:
     """The statuses the feed lists: ``published`` and ``postmortem_feed_statuses``."""
-    return {"published", *config.postmortem_feed_statuses}
+    return {"published", *configured.feed_statuses}
 
 
 def _timestamp(date: str | None) -> str:
@@ -90,22 +91,12 @@ def _base_url(app: Sphinx) -> str:
     return str(app.config.html_baseurl).rstrip("/") + "/"
 
 
-def feed_wanted(config: Any) -> bool:
-    """``postmortem_feed``, or if it is ``None``: ``html_baseurl`` is set and the export on.
-
-    A private site (``postmortem_export = False``) publishes no feed unless
-    ``postmortem_feed = True`` asks for one.
-    """
-    if config.postmortem_feed is None:
-        return bool(config.html_baseurl) and bool(config.postmortem_export)
-    return bool(config.postmortem_feed)
-
-
 def _enabled(app: Sphinx) -> bool:
     """A feed needs an absolute ``html_baseurl`` (feed readers need absolute links)."""
+    configured = settings(app)
     return (
-        feed_wanted(app.config)
-        and app.builder.name in EXPORT_BUILDERS
+        configured.feed_enabled
+        and app.builder.name in configured.export_builders
         and urls.is_absolute_http(_base_url(app))
     )
 
@@ -128,24 +119,25 @@ def write_feed(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None:
         return
     outdir = app.builder.outdir
-    if not feed_wanted(app.config):
+    configured = settings(app)
+    if not configured.feed_enabled:
         remove_stale(outdir, FEED_FILENAME, "no feed is published")
         return
     if not _enabled(app):
-        if app.builder.name in EXPORT_BUILDERS:
+        if app.builder.name in configured.export_builders:
             _why_no_feed(app)
             remove_stale(outdir, FEED_FILENAME, "no feed is published")
         return
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
     base_url = _base_url(app)
-    statuses = feed_statuses(app.config)
+    statuses = feed_statuses(configured)
     incidents = [i for i in domain.all_incidents() if i["status"] in statuses]
 
     def url_of(incident: IncidentRecord) -> str:
         page = app.builder.get_target_uri(incident["docname"])
         return _join(base_url, f"{page}#{incident['anchor']}")
 
-    data = build_feed(incidents, base_url, f"{project_name(app.config)} post-mortems", url_of)
+    data = build_feed(incidents, base_url, f"{configured.project_title} post-mortems", url_of)
     target = Path(outdir) / FEED_FILENAME
     if not target.exists() or target.read_bytes() != data:
         partial = target.with_suffix(".atom.tmp")
@@ -160,7 +152,7 @@ def add_feed_link(
     if not _enabled(app):
         return
     href = _join(_base_url(app), FEED_FILENAME)
-    title = f"{project_name(app.config)} post-mortems"
+    title = f"{settings(app).project_title} post-mortems"
     context["metatags"] = context.get("metatags", "") + (
         f'\n<link rel="alternate" type="application/atom+xml" title="{escape(title)}" '
         f'href="{escape(href)}" />'

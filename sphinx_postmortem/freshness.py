@@ -27,11 +27,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .config import build_date
 from .domain import PostmortemDomain
 from .model import is_overdue
 from .nodes import rollup
-from .rollups import project_names
+from .settings import settings
 
 STATE_VERSION = 2
 
@@ -104,7 +103,7 @@ def note_project_filters(app: Sphinx, doctree: nodes.document) -> None:
         domain.note_project_filters(
             app.env.docname,
             named=sorted({name for names in filters for name in names}),
-            configured=sorted(project_names(app.config)),
+            configured=sorted(settings(app).imported_projects),
         )
 
 
@@ -119,7 +118,7 @@ def pages_to_reread(
     filter is read again when a project is added (reading a roll-up page is
     cheap: it holds placeholders).
     """
-    configured = set(project_names(env.config))
+    configured = set(settings(env).imported_projects)
     outdated = []
     for docname, seen in _domain(env).data["project_filters"].items():
         then = set(seen["configured"])
@@ -189,7 +188,8 @@ def outdated_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """
     domain = _domain(env)
     previous = _load_state(app)
-    state = current_state(domain, build_date(env.config), sorted(project_names(env.config)))
+    configured = settings(env)
+    state = current_state(domain, configured.build_date, sorted(configured.imported_projects))
     changed: set[str] = set()
     if state["digest"] != previous.get("digest"):
         changed.update(domain.data["rollups"])

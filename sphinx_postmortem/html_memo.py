@@ -37,9 +37,10 @@ from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.writers.html5 import HTML5Translator
 
+from .settings import settings
+
 MEMO_VERSION = 1
 FOLDER = "postmortem-html"
-BUILDERS = ("html", "dirhtml")
 
 #: Core nodes whose HTML depends on more than the node: other documents
 #: (cross-references), files the builder copies (images, downloads) or the
@@ -96,7 +97,7 @@ def enabled(builder: Builder) -> bool:
     """Whether roll-ups written by ``builder`` use the store."""
     return (
         sphinx.version_info[:2] >= (8, 2)
-        and builder.name in BUILDERS
+        and builder.name in settings(builder).export_builders
         and issubclass(builder.get_translator_class(), HTML5Translator)
     )
 

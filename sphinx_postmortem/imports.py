@@ -47,6 +47,7 @@ from .domain import PostmortemDomain
 from .errors import PostmortemError, warn
 from .export import EXPORT_FILENAME, SCHEMA_VERSION
 from .model import ACTION_STATUSES, LESSON_KINDS, LOCAL_PROJECT, MILESTONES, is_project_name
+from .settings import settings
 from .xmltext import xml_safe
 
 #: Bumped whenever validation changes what is kept, so that cached copies are re-validated.
@@ -605,10 +606,11 @@ def _download(url: str, config: Any, stop: threading.Event) -> bytes:
     """The body at ``url``, read until ``stop`` is set; raises what went wrong."""
     from sphinx.util import requests  # imported when needed: it takes longer than the rest
 
-    limit = int(config.postmortem_import_max_bytes)
+    configured = settings(config)
+    limit = int(configured.import_max_bytes)
     response = requests.get(
         url,
-        timeout=float(config.postmortem_timeout),
+        timeout=float(configured.timeout),
         stream=True,
         _user_agent=config.user_agent,
         _tls_info=(config.tls_verify, config.tls_cacerts),
@@ -643,7 +645,7 @@ def _read_remote(url: str, config: Any) -> bytes:
     its own (when the server stalls or closes), which, being a daemon
     thread, never delays the build or the exit of the process.
     """
-    timeout = float(config.postmortem_timeout)
+    timeout = float(settings(config).timeout)
     result: list[bytes | BaseException] = []
     stop = threading.Event()
 
@@ -668,7 +670,7 @@ def _read_remote(url: str, config: Any) -> bytes:
 
 
 def _read_local(path: str, config: Any) -> bytes:
-    limit = int(config.postmortem_import_max_bytes)
+    limit = int(settings(config).import_max_bytes)
     try:
         if Path(path).stat().st_size > limit:
             raise PostmortemError(f"{path} is larger than {limit} bytes")
@@ -686,7 +688,7 @@ def cache_key(source: Source, config: Any) -> str:
         VALIDATION_VERSION,
         source.base_url,
         source.location,
-        int(config.postmortem_import_max_bytes),
+        int(settings(config).import_max_bytes),
         YEARS,
     ]
     return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
@@ -703,7 +705,7 @@ def _fetch(
     """Read one project's file, or settle for ``cached`` when it is current or reading fails."""
     try:
         if source.is_remote:
-            limit_days = float(config.postmortem_cache_limit)
+            limit_days = float(settings(config).cache_limit)
             if cached is not None and (
                 limit_days < 0 or now - cached["fetched"] < limit_days * 86400
             ):
@@ -859,7 +861,7 @@ def load_projects(app: Sphinx) -> None:
     """``builder-inited``: load every project of ``postmortem_projects`` into the domain."""
     config = app.config
     confdir = str(app.confdir)
-    sources, problems = parse_mapping(config.postmortem_projects, confdir)
+    sources, problems = parse_mapping(settings(app).projects, confdir)
     for problem in problems:
         warn(problem, "import", conf_location(confdir, "postmortem_projects"))
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))

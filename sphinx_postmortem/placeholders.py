@@ -24,6 +24,7 @@ from .domain import PostmortemDomain
 from .errors import warn
 from .model import IncidentRecord
 from .nodes import incident_panel, text_blocks, timeline_block
+from .settings import settings
 
 #: What the scaffold writes in front of every text the author must replace.
 MARKER = "TODO:"
@@ -73,7 +74,7 @@ def check_placeholders(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
     incident = domain.incident(docname)
-    if incident is None or incident["status"] not in app.config.postmortem_checked_statuses:
+    if incident is None or incident["status"] not in settings(app).checked_statuses:
         return
     found: list[tuple[int, str, str, Any]] = [
         (location[1], what, excerpt, location)

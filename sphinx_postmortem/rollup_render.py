@@ -13,7 +13,6 @@ from sphinx.locale import get_translation
 from sphinx.util import docname_join
 
 from .charts import incidents_chart, times_chart
-from .export import project_name
 from .html_memo import RollupMemo, memo_block, memo_row
 from .lesson_store import load_lesson_bodies
 from .model import ActionRecord, LessonRecord, is_overdue
@@ -40,6 +39,7 @@ from .rollups import (
     select_incidents,
     select_lessons,
 )
+from .settings import settings
 from .stats import TIME_METRICS, Stats, compute_stats
 from .timeline_parser import format_duration
 
@@ -81,9 +81,9 @@ class RollupRenderer:
         self.builder = builder
         self.fromdocname = fromdocname
         self.today = today
-        self.config = domain.env.config
+        self.settings = settings(domain.env)
         self._lesson_bodies: dict[str, dict[str, nodes.Element]] = {}
-        self.local_name = project_name(self.config)
+        self.local_name = self.settings.project_title
         self._charts = 0
         self.memo: RollupMemo | None = None
 
@@ -145,7 +145,7 @@ class RollupRenderer:
 
     def incident_list(self, spec: dict[str, Any]) -> list[nodes.Node]:
         views = select_incidents(
-            self.domain.incident_views(spec.get("projects")), spec, self.config
+            self.domain.incident_views(spec.get("projects")), spec, self.settings
         )
         if not views:
             return self._empty(_("No incidents match."))
@@ -304,7 +304,7 @@ class RollupRenderer:
             self.domain.incident_of,
             spec,
             self.today,
-            self.config,
+            self.settings,
         )
         if not actions:
             return self._empty(_("No action items match."))
@@ -371,15 +371,15 @@ class RollupRenderer:
 
     def stats(self, spec: dict[str, Any]) -> list[nodes.Node]:
         views = select_incidents(
-            self.domain.incident_views(spec.get("projects")), spec, self.config
+            self.domain.incident_views(spec.get("projects")), spec, self.settings
         )
         if not views:
             return self._empty(_("No incidents match."))
-        years = spec.get("years") or self.config.postmortem_stats_years
+        years = spec.get("years") or self.settings.stats_years
         numbers = compute_stats(
             views,
             spec["period"],
-            self.config.postmortem_severities,
+            self.settings.severities,
             spec.get("since"),
             spec.get("until"),
             years=years,

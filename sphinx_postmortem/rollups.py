@@ -20,9 +20,9 @@ from .model import (
     IncidentRecord,
     LessonRecord,
     is_overdue,
-    is_project_name,
 )
 from .options import choice, choices, comma_list, iso_date, positive_int
+from .settings import Settings, settings
 
 INCIDENT_COLUMNS = (
     "project",
@@ -104,13 +104,17 @@ class Selection:
 # -- parsing ---------------------------------------------------------------------
 
 
-def parse_spec(kind: str, options: Mapping[str, str | None], config: Any) -> tuple[dict, list[str]]:
+def parse_spec(
+    kind: str, options: Mapping[str, str | None], config: Settings | Any
+) -> tuple[dict, list[str]]:
     """Turn a roll-up directive's options into a plain spec dict.
 
-    Returns the spec and the problems found (each becomes a
+    ``config`` is the :class:`~.settings.Settings` (or what :func:`~.settings.settings`
+    reads). Returns the spec and the problems found (each becomes a
     ``postmortem.filter`` warning); the roll-up still renders with what was
     understood.
     """
+    configured = settings(config)
     spec: dict[str, Any] = {}
     problems: list[str] = []
 
@@ -141,7 +145,7 @@ def parse_spec(kind: str, options: Mapping[str, str | None], config: Any) -> tup
             return default
 
     if options.get("projects") is not None:
-        known = [LOCAL_PROJECT, *sorted(project_names(config))]
+        known = [LOCAL_PROJECT, *sorted(configured.imported_projects)]
         spec["projects"], errors = choices(options["projects"], known, "project")
         problems.extend(errors)
     if options.get("limit"):
@@ -151,9 +155,9 @@ def parse_spec(kind: str, options: Mapping[str, str | None], config: Any) -> tup
             problems.append(f"{exc}; no limit applied")
 
     if kind in ("incident-list", "lesson-list", "postmortem-stats"):
-        pick("severity", config.postmortem_severities, "severity")
-        pick("type", config.postmortem_types, "type")
-        pick("status", config.postmortem_statuses, "status")
+        pick("severity", configured.severities, "severity")
+        pick("type", configured.types, "type")
+        pick("status", configured.statuses, "status")
         free_list("services")
         date("since")
         date("until")
@@ -189,19 +193,11 @@ def parse_spec(kind: str, options: Mapping[str, str | None], config: Any) -> tup
         else:
             spec["status"] = list(DEFAULT_ACTION_STATUSES)
         free_list("owner")
-        pick("type", config.postmortem_action_types, "action item type")
-        pick("priority", config.postmortem_priorities, "priority")
+        pick("type", configured.action_types, "action item type")
+        pick("priority", configured.priorities, "priority")
         spec["overdue"] = "overdue" in options
         spec["sort"] = single("sort", ACTION_SORT_KEYS, "due")
     return spec, problems
-
-
-def project_names(config: Any) -> list[str]:
-    """The names of the imported projects configured in ``postmortem_projects``."""
-    mapping = getattr(config, "postmortem_projects", None)
-    if not isinstance(mapping, Mapping):
-        return []
-    return [name for name in mapping if is_project_name(name)]
 
 
 def _origin(record: Mapping[str, Any]) -> tuple[str, str]:
@@ -239,7 +235,7 @@ def _rank(value: str | None, order: Sequence[str]) -> int:
 
 
 def select_incidents(
-    views: Iterable[IncidentView], spec: Mapping[str, Any], config: Any
+    views: Iterable[IncidentView], spec: Mapping[str, Any], config: Settings | Any
 ) -> list[IncidentView]:
     """Matching incidents, sorted by ``spec['sort']`` with stable tie-breaks."""
     chosen = [
@@ -248,13 +244,13 @@ def select_incidents(
         if incident_matches(v.record, spec) and _any(spec.get("tags"), v.record["tags"])
     ]
     chosen.sort(key=lambda v: (v.record["id"], _origin(v.record)))
-    sort_key = _incident_sort_key(spec.get("sort", "date"), config)
+    sort_key = _incident_sort_key(spec.get("sort", "date"), settings(config))
     present = [v for v in chosen if sort_key(v) is not None]
     present.sort(key=sort_key, reverse=spec.get("descending", True))
     return _limit(present + [v for v in chosen if sort_key(v) is None], spec)
 
 
-def _incident_sort_key(key: str, config: Any) -> Callable[[IncidentView], Any]:
+def _incident_sort_key(key: str, configured: Settings) -> Callable[[IncidentView], Any]:
     """The value to sort by; None when the incident has none (sorted last)."""
 
     def sort_key(view: IncidentView) -> Any:
@@ -262,9 +258,9 @@ def _incident_sort_key(key: str, config: Any) -> Callable[[IncidentView], Any]:
         if key == "severity":
             if record["severity"] is None:
                 return None
-            return _rank(record["severity"], config.postmortem_severities)
+            return _rank(record["severity"], configured.severities)
         if key == "status":
-            return _rank(record["status"], config.postmortem_statuses)
+            return _rank(record["status"], configured.statuses)
         if key in METRIC_KEYS:
             return view.metrics.get(METRIC_KEYS[key])
         value = record[key]  # type: ignore[literal-required]
@@ -342,7 +338,7 @@ def select_actions(
     incident_of: Callable[[ActionRecord], IncidentRecord | None],
     spec: Mapping[str, Any],
     today: str,
-    config: Any,
+    config: Settings | Any,
 ) -> list[ActionRecord]:
     """Matching action items, sorted by ``spec['sort']`` (undated last for ``due``)."""
     chosen = []
@@ -364,7 +360,7 @@ def select_actions(
         chosen.append(action)
     chosen.sort(key=lambda a: (a["id"], _origin(a)))
     key = spec.get("sort", "due")
-    priorities = config.postmortem_priorities
+    priorities = settings(config).priorities
 
     def incident_id(action: ActionRecord) -> str:
         incident = incident_of(action)

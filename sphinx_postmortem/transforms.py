@@ -17,7 +17,6 @@ from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .config import build_date
 from .directives.action_item import build_overdue
 from .directives.incident import build_panel
 from .directives.timeline import build_timeline
@@ -30,6 +29,7 @@ from .nodes import (
     timeline_block,
 )
 from .rollup_render import RollupRenderer
+from .settings import settings
 
 
 def current_builder(env: BuildEnvironment) -> Builder:
@@ -74,7 +74,7 @@ class FillPlaceholders(SphinxPostTransform):
         domain = cast(PostmortemDomain, self.env.get_domain("postmortem"))
         builder = current_builder(self.env)
         fromdocname = self.env.docname
-        today = build_date(self.config)
+        today = settings(self.env).build_date
         renderer = RollupRenderer(domain, builder, fromdocname, today)
         # Roll-ups first: the lesson bodies they copy may hold other placeholders.
         for index, node in enumerate(found.get(rollup, [])):

@@ -8,7 +8,6 @@ from urllib.parse import quote
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.locale import get_translation
 
 from .. import urls
@@ -16,6 +15,7 @@ from ..errors import PostmortemError
 from ..model import ACTION_STATUSES, ActionRecord, is_overdue
 from ..nodes import overdue_marker
 from ..render import external_link, field_list, label
+from ..settings import Settings
 from .base import PostmortemDirective
 from .incident import default_incident_id
 
@@ -32,7 +32,7 @@ PROVISIONAL_KEY = "postmortem_provisional_action_ids"
 _UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
 
 
-def tracker_url(tracker: str, config: Config) -> str | None:
+def tracker_url(tracker: str, settings: Settings) -> str | None:
     """The link for a tracker key or URL; None when there is nothing to link.
 
     A full http(s) URL is used as it is; a key goes through
@@ -46,8 +46,8 @@ def tracker_url(tracker: str, config: Config) -> str | None:
         raise PostmortemError(
             f"tracker {tracker!r} is not an http(s) URL; it is shown as text, not linked"
         )
-    if config.postmortem_tracker_url:
-        return config.postmortem_tracker_url.replace("{key}", quote(tracker, safe=""))
+    if settings.tracker_url:
+        return settings.tracker_url.replace("{key}", quote(tracker, safe=""))
     return None
 
 
@@ -64,7 +64,7 @@ class ActionItemDirective(PostmortemDirective):
 
     def run(self) -> list[nodes.Node]:
         docname = self.env.docname
-        config = self.config
+        settings = self.settings
         title = " ".join(self.arguments[0].split())
         incident = self.domain.incident(docname)
         incident_id = incident["id"] if incident else default_incident_id(docname)
@@ -78,7 +78,7 @@ class ActionItemDirective(PostmortemDirective):
         url = None
         if tracker:
             try:
-                url = tracker_url(tracker, config)
+                url = tracker_url(tracker, settings)
             except PostmortemError as exc:
                 self.warn(str(exc))
         target = self.anchor("action", action_id)
@@ -87,8 +87,8 @@ class ActionItemDirective(PostmortemDirective):
             id=action_id,
             title=title,
             owner=owner,
-            type=self.choice_option("type", config.postmortem_action_types),
-            priority=self.choice_option("priority", config.postmortem_priorities),
+            type=self.choice_option("type", settings.action_types),
+            priority=self.choice_option("priority", settings.priorities),
             due=self.date_option("due"),
             status=self.choice_option("status", ACTION_STATUSES, "open") or "open",
             tracker=tracker,

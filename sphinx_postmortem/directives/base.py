@@ -9,8 +9,9 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 
-from ..errors import PostmortemError, warn
+from ..errors import PostmortemError, WarningSubtype, warn
 from ..options import choice, comma_list, iso_date
+from ..settings import Settings, settings
 
 if TYPE_CHECKING:
     from ..domain import PostmortemDomain
@@ -23,7 +24,12 @@ class PostmortemDirective(SphinxDirective):
     def domain(self) -> PostmortemDomain:
         return cast("PostmortemDomain", self.env.get_domain("postmortem"))
 
-    def warn(self, message: str, subtype: str = "option") -> None:
+    @property
+    def settings(self) -> Settings:
+        """The ``postmortem_*`` settings of this build."""
+        return settings(self.env)
+
+    def warn(self, message: str, subtype: WarningSubtype = "option") -> None:
         warn(f"{self.name}: {message}", subtype, self.get_location())
 
     def text_option(self, name: str) -> str | None:

@@ -11,7 +11,6 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.locale import get_translation
 
-from ..config import default_status
 from ..errors import warn
 from ..model import PROJECT_TYPE, IncidentRecord, TimelineEntry, is_open
 from ..nodes import incident_panel
@@ -62,16 +61,16 @@ class IncidentDirective(PostmortemDirective):
             )
             return [self._container(title, self.parse_body(), panel=None)]
 
-        config = self.config
+        settings = self.settings
         incident_id = self.text_option("id") or default_incident_id(docname)
-        kind = self.choice_option("type", config.postmortem_types, "incident") or "incident"
-        if kind not in config.postmortem_types:
-            kind = config.postmortem_types[0]
-        severity = self.choice_option("severity", config.postmortem_severities)
+        kind = self.choice_option("type", settings.types, "incident") or "incident"
+        if kind not in settings.types:
+            kind = settings.types[0]
+        severity = self.choice_option("severity", settings.severities)
         if severity is None and kind != PROJECT_TYPE and not self.text_option("severity"):
             self.warn(
                 "missing :severity: (required unless :type: is project); allowed values: "
-                + ", ".join(config.postmortem_severities)
+                + ", ".join(settings.severities)
             )
         date = self._incident_date()
         target = self.anchor("incident", incident_id)
@@ -81,8 +80,8 @@ class IncidentDirective(PostmortemDirective):
             title=title,
             date=date,
             severity=severity,
-            status=self.choice_option("status", config.postmortem_statuses, default_status(config))
-            or default_status(config),
+            status=self.choice_option("status", settings.statuses, settings.default_status)
+            or settings.default_status,
             type=kind,
             authors=self.list_option("authors"),
             services=self.list_option("services"),

@@ -41,7 +41,7 @@ class RollupDirective(PostmortemDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        spec, problems = parse_spec(self.name, self.options, self.config)
+        spec, problems = parse_spec(self.name, self.options, self.settings)
         for problem in problems:
             self.warn(problem, "filter")
         self.domain.note_rollup(self.env.docname, self.name)

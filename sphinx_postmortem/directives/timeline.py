@@ -40,14 +40,15 @@ class TimelineDirective(PostmortemDirective):
 
     def run(self) -> list[nodes.Node]:
         docname = self.env.docname
-        zone = self.text_option("timezone") or self.config.postmortem_timezone
+        default_zone = self.settings.timezone
+        zone = self.text_option("timezone") or default_zone
         previous = self.domain.timeline(docname)
         incident = self.domain.incident(docname)
         try:
             resolve_zone(zone)
         except ValueError as exc:
-            self.warn(f":timezone: {exc}; using {self.config.postmortem_timezone}", "timeline")
-            zone = self.config.postmortem_timezone
+            self.warn(f":timezone: {exc}; using {default_zone}", "timeline")
+            zone = default_zone
         result = parse_lines(
             enumerate(self.content.data),
             zone,
