@@ -1,12 +1,21 @@
-"""Shared fixtures: Sphinx's own pytest plugin, test roots under tests/roots/."""
+"""Shared fixtures: Sphinx's own pytest plugin, test roots under tests/roots/ (see support)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 import sphinx
 from sphinx.config import Config
+
+# ``import support`` from any test module, whatever pytest's import mode (and in
+# pytest-xdist workers, which import this conftest before collecting).
+_TESTS = str(Path(__file__).resolve().parent)
+if _TESTS not in sys.path:
+    sys.path.insert(0, _TESTS)
+
+from support import ROOTS  # noqa: E402
 
 if sphinx.version_info < (8,):
     # Sphinx 8 ends every warning with its "[type.subtype]" by default; the tests
@@ -18,10 +27,7 @@ if sphinx.version_info < (8,):
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
-ROOTS = Path(__file__).parent / "roots"
-
 
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
-

@@ -20,7 +20,10 @@ import re
 from pathlib import Path
 
 import pytest
-from test_core_support import ROOTS, build_app, copy_root, parse_warnings
+from support import ROOTS
+from support.builds import build, build_root
+from support.projects import copy_root
+from support.warnings import parse_warnings
 
 from sphinx_postmortem.blameless import (
     _GIVEN_NAMES,
@@ -114,16 +117,10 @@ def eval_page(rows: list[tuple[str, str]]) -> tuple[str, dict[int, tuple[str, st
 
 def build_eval(tmp_path_factory, **confoverrides):
     """Build the labelled set: per line of the page, the blameless phrases reported."""
-    from sphinx.testing.util import SphinxTestApp
-
-    srcdir = copy_root("blameless-eval", tmp_path_factory.mktemp("blameless_eval"))
+    srcdir = copy_root("blameless-eval", tmp_path_factory.mktemp("blameless_eval") / "src")
     page, where = eval_page(load_eval_set())
     (srcdir / "sentences.rst").write_text(page, encoding="utf-8")
-    app = SphinxTestApp("html", srcdir=srcdir, freshenv=True, confoverrides=confoverrides)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build(srcdir, confoverrides=confoverrides).app
     found: dict[int, list[str]] = {line: [] for line in where}
     for w in parse_warnings(app):
         if w.type == "postmortem.blameless":
@@ -584,7 +581,7 @@ def warnings_text(app) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    return build_app(tmp_path_factory, "blameless")
+    return build_root(tmp_path_factory, "blameless")
 
 
 # (what, line marker in report.rst, phrase in the message, default rule)
@@ -664,7 +661,7 @@ def test_authors_are_per_page(built):
 
 
 def test_check_can_be_disabled(tmp_path_factory):
-    app = build_app(
+    app = build_root(
         tmp_path_factory, "blameless", confoverrides={"postmortem_blameless_check": False}
     )
     assert blameless_warnings(app) == [], warnings_text(app)
@@ -674,7 +671,7 @@ def test_check_can_be_disabled(tmp_path_factory):
 
 def test_conf_allow_and_people_are_what_suppress_and_enable(tmp_path_factory):
     """Without the conf.py settings, the allowed phrase is reported and Mo Chen is not."""
-    app = build_app(
+    app = build_root(
         tmp_path_factory,
         "blameless",
         confoverrides={"postmortem_blameless_allow": [], "postmortem_people": []},
@@ -688,7 +685,7 @@ def test_conf_allow_and_people_are_what_suppress_and_enable(tmp_path_factory):
 
 
 def test_conf_rules_replace_defaults(tmp_path_factory):
-    app = build_app(tmp_path_factory, "blameless-rules")
+    app = build_root(tmp_path_factory, "blameless-rules")
     got = sorted((w.file, w.line, w.message) for w in blameless_warnings(app))
     heroics = line_of("blameless-rules", "report.rst", "Heroics by the on-call")
     sam = line_of("blameless-rules", "report.rst", "Sam Lee saved the day")
@@ -711,7 +708,7 @@ def test_conf_rules_replace_defaults(tmp_path_factory):
 
 def test_conf_invalid_rule_is_one_config_warning_at_conf_py(tmp_path_factory):
     """Reported once for the build, at the setting in conf.py, not at each incident."""
-    app = build_app(tmp_path_factory, "blameless-badrule")
+    app = build_root(tmp_path_factory, "blameless-badrule")
     warnings = parse_warnings(app)
     config = [w for w in warnings if w.type == "postmortem.config"]
     assert len(config) == 1, warnings_text(app)
@@ -724,8 +721,6 @@ def test_conf_invalid_rule_is_one_config_warning_at_conf_py(tmp_path_factory):
 
 def test_timeline_entry_text_is_checked_once_at_its_line(tmp_path):
     """Only an entry's event text is prose: its markup is read, its literals are not."""
-    from sphinx.testing.util import SphinxTestApp
-
     page = (
         "Outage\n======\n\n"
         ".. incident:: Outage\n   :id: INC-TL\n   :date: 2024-03-05\n   :severity: SEV3\n\n"
@@ -736,11 +731,7 @@ def test_timeline_entry_text_is_checked_once_at_its_line(tmp_path):
     )
     (tmp_path / "conf.py").write_text('extensions = ["sphinx_postmortem"]\n', encoding="utf-8")
     (tmp_path / "index.rst").write_text(page, encoding="utf-8")
-    app = SphinxTestApp("html", srcdir=tmp_path, freshenv=True)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build(tmp_path).app
     line = page.splitlines().index(next(x for x in page.splitlines() if "[detect]" in x)) + 1
     found = [(w.file, w.line, w.message) for w in blameless_warnings(app)]
     assert [(file, at) for file, at, _message in found] == [("index.rst", line)], found

@@ -1,4 +1,4 @@
-"""The SVG charts of ``postmortem-stats`` (issue 6): well-formed, accessible, escaped, exact.
+"""The SVG charts of ``postmortem-stats``: well-formed, accessible, escaped, exact.
 
 Charts are drawn from hand-made :class:`~sphinx_postmortem.stats.Stats` and
 parsed back with :mod:`xml.etree.ElementTree`.

@@ -1,4 +1,4 @@
-"""The completeness check (issue 5): ``postmortem.missing_section``.
+"""The completeness check: ``postmortem.missing_section`` for sections a report lacks.
 
 Test roots: ``test-completeness`` (default settings; pages complete, incomplete,
 draft, project reviews) and ``test-completeness-config`` (required sections
@@ -10,7 +10,9 @@ Every warning is at the ``incident`` directive of its page.
 from __future__ import annotations
 
 import pytest
-from test_core_support import ROOTS, build_app, parse_warnings
+from support import ROOTS
+from support.builds import build_root
+from support.warnings import parse_warnings
 
 TYPE = "postmortem.missing_section"
 
@@ -41,7 +43,7 @@ def messages_for(app, file):
 
 
 def build(tmp_path_factory, root="completeness", **confoverrides):
-    app = build_app(tmp_path_factory, root, confoverrides=confoverrides)
+    app = build_root(tmp_path_factory, root, confoverrides=confoverrides)
     app._pm_root = root
     return app
 

@@ -10,16 +10,10 @@ import datetime as dt
 import re
 
 import pytest
-from helpers import domain_of
-from test_core_support import (
-    assert_warned,
-    build_app,
-    field_html,
-    load_inventory,
-    panel_fields,
-    pm_warnings,
-    read,
-)
+from support.builds import build_root, domain_of, read
+from support.html import field_html, panel_fields
+from support.projects import load_inventory
+from support.warnings import assert_warned, pm_warnings
 
 ALL_IDS = [
     "INC-ACT-A1", "CUSTOM-7", "INC-ACT-A3", "INC-ACT-A4", "INC-ACT-A5", "INC-ACT-A6",
@@ -29,7 +23,7 @@ ALL_IDS = [
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    app = build_app(tmp_path_factory, "core-actions")
+    app = build_root(tmp_path_factory, "core-actions")
     yield app
     app.cleanup()
 
@@ -241,7 +235,7 @@ def epoch(day: str) -> str:
 
 
 def build_overdue(tmp_path_factory, **kwargs) -> list[str]:
-    app = build_app(tmp_path_factory, "core-actions", **kwargs)
+    app = build_root(tmp_path_factory, "core-actions", **kwargs)
     try:
         return overdue_ids(read(app, "actions.html"))
     finally:
@@ -287,7 +281,7 @@ def test_today_when_nothing_is_configured(tmp_path_factory, monkeypatch):
 
 
 def test_tracker_key_without_tracker_url_is_plain_text(tmp_path_factory):
-    app = build_app(tmp_path_factory, "core-actions",
+    app = build_root(tmp_path_factory, "core-actions",
                     confoverrides={"postmortem_tracker_url": None})
     try:
         page = read(app, "actions.html")

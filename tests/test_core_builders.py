@@ -13,7 +13,8 @@ import pickle
 from pathlib import Path
 
 import pytest
-from test_core_support import build_app, parse_warnings
+from support.builds import build_root
+from support.warnings import parse_warnings
 
 #: Every builder Sphinx ships.
 BUILDERS = [
@@ -31,7 +32,7 @@ def outputs(tmp_path_factory):
 
     def get(name: str):
         if name not in cache:
-            cache[name] = build_app(tmp_path_factory, "core-all", name,
+            cache[name] = build_root(tmp_path_factory, "core-all", name,
                                     confoverrides=OVERRIDES.get(name, {}))
         return cache[name]
 

@@ -6,13 +6,14 @@ Test root: tests/roots/test-core-config/.
 from __future__ import annotations
 
 import pytest
-from helpers import domain_of
-from test_core_support import assert_warned, build_app, panel_fields, pm_warnings, read
+from support.builds import build_root, domain_of, read
+from support.html import panel_fields
+from support.warnings import assert_warned, pm_warnings
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    app = build_app(tmp_path_factory, "core-config")
+    app = build_root(tmp_path_factory, "core-config")
     yield app
     app.cleanup()
 

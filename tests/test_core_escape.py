@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_core_support import build_app, pm_warnings, read
+from support.builds import build_root, read
+from support.warnings import pm_warnings
 
 RAW = [
     "<script>alert",
@@ -27,7 +28,7 @@ RAW = [
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    app = build_app(tmp_path_factory, "core-escape")
+    app = build_root(tmp_path_factory, "core-escape")
     yield app
     app.cleanup()
 

@@ -6,24 +6,16 @@ Test root: tests/roots/test-core-incident/.
 from __future__ import annotations
 
 import pytest
-from helpers import domain_of
-from test_core_support import (
-    Warn,
-    assert_warned,
-    build_app,
-    field_html,
-    load_inventory,
-    panel_fields,
-    pm_warnings,
-    read,
-)
-
+from support.builds import build_root, domain_of, read
+from support.html import field_html, panel_fields
+from support.projects import load_inventory
+from support.warnings import Warn, assert_warned, pm_warnings
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The root is built once; the tests only read its output."""
-    app = build_app(tmp_path_factory, "core-incident")
+    app = build_root(tmp_path_factory, "core-incident")
     yield app
     app.cleanup()
 

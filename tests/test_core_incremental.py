@@ -11,16 +11,10 @@ import datetime as dt
 import re
 
 import pytest
-from helpers import domain_of
-from test_core_support import (
-    copy_root,
-    load_inventory,
-    panel_fields,
-    parse_warnings,
-    pm_warnings,
-    read,
-    write_source,
-)
+from support.builds import domain_of, read
+from support.html import panel_fields
+from support.projects import copy_root, load_inventory, write_source
+from support.warnings import parse_warnings, pm_warnings
 
 EDITED_A = """\
 Page A, edited
@@ -58,7 +52,7 @@ Page A, edited
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch("2024-06-01"))
-    return copy_root("core-incremental", tmp_path)
+    return copy_root("core-incremental", tmp_path / "core-incremental")
 
 
 @pytest.fixture

@@ -8,20 +8,21 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import domain_of
-from test_core_support import assert_warned, build_app, panel_fields, pm_warnings, read
+from support.builds import build_root, domain_of, read
+from support.html import panel_fields
+from support.warnings import assert_warned, pm_warnings
 
 
 @pytest.fixture(scope="module")
 def lessons(tmp_path_factory):
-    app = build_app(tmp_path_factory, "core-lessons")
+    app = build_root(tmp_path_factory, "core-lessons")
     yield app
     app.cleanup()
 
 
 @pytest.fixture(scope="module")
 def orphans(tmp_path_factory):
-    app = build_app(tmp_path_factory, "core-orphan")
+    app = build_root(tmp_path_factory, "core-orphan")
     yield app
     app.cleanup()
 

@@ -11,8 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import domain_of
-from test_core_support import ROOTS, build_app, parse_warnings
+from support import ROOTS
+from support.builds import build_root, domain_of
+from support.warnings import parse_warnings
 
 PAGES = [f"pm{n:02d}" for n in range(1, 14)]
 
@@ -20,8 +21,8 @@ PAGES = [f"pm{n:02d}" for n in range(1, 14)]
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
     """The same sources built serially and with ``parallel=2``, in separate directories."""
-    serial = build_app(tmp_path_factory, "core-parallel", parallel=0)
-    parallel = build_app(tmp_path_factory, "core-parallel", parallel=2)
+    serial = build_root(tmp_path_factory, "core-parallel", parallel=0)
+    parallel = build_root(tmp_path_factory, "core-parallel", parallel=2)
     return serial, parallel
 
 

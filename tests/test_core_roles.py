@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import domain_of
-from test_core_support import assert_warned, build_app, load_inventory, pm_warnings, read
-from test_rollup_support import build
+from support.builds import build, build_root, domain_of, read
+from support.projects import load_inventory
+from support.warnings import assert_warned, pm_warnings
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    app = build_app(tmp_path_factory, "core-roles")
+    app = build_root(tmp_path_factory, "core-roles")
     yield app
     app.cleanup()
 
@@ -110,7 +110,7 @@ def test_unknown_project_is_named_with_the_configured_ones(built):
 
 def test_unknown_project_lists_the_imported_projects_too(built, tmp_path_factory):
     export = str(built.outdir / "postmortems.json")
-    app = build_app(tmp_path_factory, "core-roles", confoverrides={
+    app = build_root(tmp_path_factory, "core-roles", confoverrides={
         "postmortem_projects": {"roles": ("https://roles.example.com/", export)}})
     try:
         assert_warned(app, "refs.rst", 28, "unknown project 'nosuchproject' in incident "
@@ -186,7 +186,7 @@ def test_objects_inv(built):
 
 def test_intersphinx_links_to_another_project(built, tmp_path_factory):
     inventory = str(built.outdir / "objects.inv")
-    app = build_app(
+    app = build_root(
         tmp_path_factory, "core-intersphinx",
         confoverrides={"intersphinx_mapping": {"roles": ("https://roles.example.com/", inventory)}},
     )

@@ -7,7 +7,7 @@ test-core-incident, test-core-timeline, test-core-roles and test-core-orphan.
 from __future__ import annotations
 
 import pytest
-from test_core_support import parse_warnings, pm_warnings
+from support.warnings import parse_warnings, pm_warnings
 
 
 def subtypes(app) -> set[str]:

@@ -10,24 +10,16 @@ import re
 
 import pytest
 from docutils import nodes
-from helpers import domain_of
-from sphinx.testing.util import SphinxTestApp
-from test_core_support import (
-    assert_warned,
-    build_app,
-    panel_fields,
-    parse_warnings,
-    pm_warnings,
-    read,
-    strip_tags,
-)
+from support.builds import build, build_root, domain_of, read
+from support.html import panel_fields, strip_tags
+from support.warnings import assert_warned, parse_warnings, pm_warnings
 
 from sphinx_postmortem.nodes import timeline_block
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    app = build_app(tmp_path_factory, "core-timeline")
+    app = build_root(tmp_path_factory, "core-timeline")
     yield app
     app.cleanup()
 
@@ -274,7 +266,7 @@ def test_every_warning_of_the_root(built):
 
 
 def test_postmortem_timezone_is_the_default_zone(tmp_path_factory):
-    app = build_app(tmp_path_factory, "core-timeline",
+    app = build_root(tmp_path_factory, "core-timeline",
                     confoverrides={"postmortem_timezone": "Asia/Kolkata"})
     try:
         entries = domain_of(app).timeline("spread")
@@ -325,7 +317,7 @@ def text_table_rows(text: str) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def built_text(tmp_path_factory):
-    app = build_app(tmp_path_factory, "core-timeline", buildername="text")
+    app = build_root(tmp_path_factory, "core-timeline", buildername="text")
     yield app
     app.cleanup()
 
@@ -380,11 +372,7 @@ def test_broken_references_in_entries_warn_at_the_entry_line(tmp_path, builderna
         encoding="utf-8",
     )
     (tmp_path / "index.rst").write_text(LINKS_PAGE, encoding="utf-8")
-    app = SphinxTestApp(buildername, srcdir=tmp_path, freshenv=True)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build(tmp_path, buildername).app
     detect = next(n for n, line in enumerate(LINKS_PAGE.splitlines(), 1) if "[detect]" in line)
     resolve = detect + 1  # its continuation line, one further, is not where it is reported
     found = sorted((w.line, w.type) for w in parse_warnings(app) if w.file == "index.rst")

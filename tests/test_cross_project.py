@@ -1,4 +1,4 @@
-"""Roll-ups across projects and the cross-project role (issue 4, "Roll-ups across projects").
+"""Roll-ups across projects and the cross-project role.
 
 The aggregating project is a copy of ``tests/roots/test-import`` ("Platform",
 one local incident PLT-2024-001); it imports the real export of
@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import warnings_of
-from sphinx.testing.util import SphinxTestApp
+from support import ROOTS
+from support.builds import build, export_of
+from support.html import main_content
+from support.warnings import typed_warnings, warning_lines
 
-ROOTS = Path(__file__).parent / "roots"
 EXPORT = "postmortems.json"
 BASE = "https://docs.example.com/payments/"
 CHECKOUT = BASE + "incidents/checkout.html#incident-PAY-2024-003"
@@ -90,15 +91,9 @@ class _Page(HTMLParser):
             self._lesson_heading = None
 
 
-def body(html: str) -> str:
-    start = html.find('role="main"')
-    end = html.find('class="sphinxsidebar"', start)
-    return html[start : end if end != -1 else None]
-
-
 def parse(html: str) -> _Page:
     page = _Page()
-    page.feed(body(html))
+    page.feed(main_content(html))
     return page
 
 
@@ -109,29 +104,14 @@ def table(page: _Page, cls: str) -> list[list[tuple[str, list[str]]]]:
     return found[0]["rows"]
 
 
-def import_warnings(app: Any) -> list[str]:
-    return [w for w in warnings_of(app.warning) if "[postmortem.import]" in w]
-
-
-def _build_export(directory: Path, builder: str) -> str:
-    srcdir = directory / "src"
-    shutil.copytree(ROOTS / "test-export", srcdir)
-    app = SphinxTestApp(builder, srcdir=srcdir)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return (srcdir / "_build" / builder / EXPORT).read_text(encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def payments_export(tmp_path_factory) -> str:
-    return _build_export(tmp_path_factory.mktemp("payments-html"), "html")
+    return export_of(tmp_path_factory.mktemp("payments-html"), "html")
 
 
 @pytest.fixture(scope="module")
 def payments_export_dirhtml(tmp_path_factory) -> str:
-    return _build_export(tmp_path_factory.mktemp("payments-dirhtml"), "dirhtml")
+    return export_of(tmp_path_factory.mktemp("payments-dirhtml"), "dirhtml")
 
 
 @pytest.fixture
@@ -182,12 +162,7 @@ def shared(tmp_path_factory, payments_export):
     (srcdir / "imported" / "payments.json").write_text(payments_export, encoding="utf-8")
     (srcdir / "filtered.rst").write_text(":orphan:\n\n" + FILTERED_PAGE, encoding="utf-8")
     (srcdir / "badref.rst").write_text(BADREF_PAGE, encoding="utf-8")
-    app = SphinxTestApp("html", srcdir=srcdir)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build(srcdir, freshenv=False).app
 
 
 def page(app: Any, name: str) -> str:
@@ -200,7 +175,7 @@ def page(app: Any, name: str) -> str:
 
 def test_incident_list_shows_local_and_imported_with_project(shared):
     app = shared
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     rows = table(parse(page(app, "all")), "pm-incident-table")
     header = [text for text, _ in rows[0]]
     assert header[0] == "Project"
@@ -233,7 +208,7 @@ def test_lesson_list_shows_imported_lessons_with_project(shared):
         "local.html#lesson-Capacity-tests-never-covered-DNS",
         "Capacity tests never covered DNS",
     ) in parsed.links
-    html = body(page(app, "all"))
+    html = main_content(page(app, "all"))
     assert "Ownership of shared certificates was unclear." in html  # imported body, plain text
     assert "Load tests bypassed the resolvers." in html
 
@@ -291,7 +266,7 @@ def test_projects_other_shows_only_that_project(shared):
     }
     lessons = [t for k, t in parsed.sequence if k == "lesson"]
     assert len(lessons) == 4 and not any("Capacity tests" in t for t in lessons)
-    assert "PLT-2024-001" not in body(page(app, "other-only"))
+    assert "PLT-2024-001" not in main_content(page(app, "other-only"))
     assert not [href for href, _ in parsed.links if (href or "").startswith("local.html")]
 
 
@@ -312,7 +287,7 @@ def test_projects_several_and_unknown(aggregate, payments_export):
             "search": ("https://docs.example.com/search/", "imported/search.json"),
         },
     )
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     parsed = parse(page(app, "mixed"))
     first = parsed.tables[0]["rows"]
     assert {(row[0][0], row[1][0]) for row in first[1:]} == {
@@ -325,7 +300,7 @@ def test_projects_several_and_unknown(aggregate, payments_export):
         "https://docs.example.com/search/incidents/checkout.html#incident-PAY-2024-003",
         "https://docs.example.com/search/incidents/review.html#incident-PAY-PRJ-LEDGER",
     }
-    filters = [w for w in warnings_of(app.warning) if "[postmortem.filter]" in w]
+    filters = [w for w in warning_lines(app.warning) if "[postmortem.filter]" in w]
     assert any(
         "nosuch" in w and "payments" in w and "search" in w and "local" in w for w in filters
     ), filters
@@ -386,7 +361,7 @@ def test_cross_project_role(shared):
         "Automate certificate rotation",
     ) in parsed.links
     assert ("local.html#incident-PLT-2024-001", "Internal DNS resolvers overloaded") in parsed.links
-    refs = [w for w in warnings_of(app.warning) if "[postmortem.ref]" in w]
+    refs = [w for w in warning_lines(app.warning) if "[postmortem.ref]" in w]
     assert any("NOPE-1" in w and "payments" in w and "badref" in w for w in refs), refs
     assert any("nosuch:PAY-2024-003" in w and "badref" in w for w in refs), refs
     assert not any("xref.rst" in w for w in refs), refs
@@ -394,7 +369,7 @@ def test_cross_project_role(shared):
 
 def test_cross_project_role_without_imports_warns(aggregate):
     app = aggregate(postmortem_projects={})
-    refs = [w for w in warnings_of(app.warning) if "[postmortem.ref]" in w]
+    refs = [w for w in warning_lines(app.warning) if "[postmortem.ref]" in w]
     assert any("payments:PAY-2024-003" in w for w in refs), refs
     assert not [href for href, _ in parse(page(app, "xref")).links if (href or "").startswith(BASE)]
 
@@ -420,7 +395,7 @@ def test_relative_base_url_links_resolve_from_every_page(aggregate, builder):
             "payments": ("../payments/", "imported/payments.json"),
         },
     )
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     wanted = "../payments/incidents/checkout.html"
     for name in ("all", "xref", "nested/deep"):
         uri = app.builder.get_target_uri(name)  # page location relative to the output root

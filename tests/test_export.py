@@ -1,4 +1,4 @@
-"""Export: ``postmortems.json`` written next to the HTML (issue 4, "Export").
+"""Export: ``postmortems.json`` written next to the HTML.
 
 Every test builds a copy of ``tests/roots/test-export`` (project "Payments":
 an outage with a Europe/Berlin timeline under ``incidents/``, an
@@ -17,12 +17,11 @@ from typing import Any
 
 import jsonschema
 import pytest
-from helpers import warnings_of
-from sphinx.testing.util import SphinxTestApp
+from support import ROOTS, builds
+from support.warnings import warning_lines
 
 from sphinx_postmortem.config import build_date
 
-ROOTS = Path(__file__).parent / "roots"
 EXPORT = "postmortems.json"
 
 
@@ -53,12 +52,7 @@ def built(tmp_path_factory):
             shutil.copytree(ROOTS / "test-export", srcdir)
             with pytest.MonkeyPatch.context() as patch:
                 patch.delenv("SOURCE_DATE_EPOCH", raising=False)
-                app = SphinxTestApp(builder, srcdir=srcdir)
-                try:
-                    app.build()
-                finally:
-                    app.cleanup()
-            apps[builder] = app
+                apps[builder] = builds.build(srcdir, builder, freshenv=False).app
         return apps[builder]
 
     return get
@@ -107,7 +101,7 @@ def test_export_written_at_output_root_with_top_level_fields(built):
         "Runbooks age quickly",
         "The manual replacement was quick",
     ]
-    assert not [w for w in warnings_of(app.warning) if "postmortem.import" in w]
+    assert not [w for w in warning_lines(app.warning) if "postmortem.import" in w]
 
 
 def test_export_incident_header_fields(built):
@@ -417,7 +411,7 @@ def test_source_date_epoch_in_milliseconds_is_ignored_everywhere(build, built, m
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717243200000")  # milliseconds: year 56386
     app = build("html", name="epoch-ms", html_baseurl="https://docs.example.com/payments/",
                 postmortem_today=None)
-    warnings = [w for w in warnings_of(app.warning) if "[postmortem.config]" in w]
+    warnings = [w for w in warning_lines(app.warning) if "[postmortem.config]" in w]
     assert len(warnings) == 1, warnings
     assert "SOURCE_DATE_EPOCH '1717243200000' is not a whole number of seconds" in warnings[0]
     assert "ignored" in warnings[0] and "[postmortem.config]" in warnings[0]

@@ -1,4 +1,4 @@
-"""The Atom feed of published post-mortems (issue 6, "Atom feed").
+"""The Atom feed of published post-mortems.
 
 ``tests/roots/test-feed`` (``html_baseurl = "https://example.org/pm/"``, a
 project name that needs escaping) holds:
@@ -31,9 +31,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from test_rollup_support import El, build, parse_html
+from support import ROOTS
+from support.builds import build
+from support.html import El, parse_html
 
-ROOTS = Path(__file__).parent / "roots"
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "https://example.org/pm/"
 FEED = "postmortems.atom"

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 import sphinx
-from test_rollup_support import ROLLUP_PAGES, build, copy_root
+from support.builds import build
+from support.projects import copy_root
+from support.rollups import ROLLUP_PAGES
 
 from sphinx_postmortem import html_memo
 

@@ -1,4 +1,4 @@
-"""Import from local files: ``postmortem_projects`` loading and validation (issue 4, "Import").
+"""Import from local files: ``postmortem_projects`` loading and validation.
 
 The imported file is a real export: ``tests/roots/test-export`` is built once
 per module and its ``postmortems.json`` is written into a copy of
@@ -13,17 +13,18 @@ import json
 import os
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import domain_of, warnings_of
 from sphinx.testing.util import SphinxTestApp
+from support import ROOTS
+from support.builds import domain_of, export_of
+from support.html import links, main_content
+from support.warnings import typed_warnings, warning_lines
 
 from sphinx_postmortem import imports
 
-ROOTS = Path(__file__).parent / "roots"
 EXPORT = "postmortems.json"
 BASE = "https://docs.example.com/payments/"
 PAYMENT_INCIDENTS = {"PAY-2024-003", "PAY-PRJ-LEDGER"}
@@ -39,54 +40,10 @@ PAYMENT_LESSONS = {
 # -- helpers -------------------------------------------------------------------------
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str | None, str]] = []
-        self._open: list[list[Any]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._open.append([dict(attrs).get("href"), ""])
-
-    def handle_data(self, data: str) -> None:
-        for item in self._open:
-            item[1] += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._open:
-            href, text = self._open.pop()
-            self.links.append((href, " ".join(text.split())))
-
-
-def body(html: str) -> str:
-    """The main content of a page (no sidebar, no navigation)."""
-    start = html.find('role="main"')
-    end = html.find('class="sphinxsidebar"', start)
-    return html[start : end if end != -1 else None]
-
-
-def links(html: str) -> list[tuple[str | None, str]]:
-    parser = _Links()
-    parser.feed(body(html))
-    return parser.links
-
-
-def import_warnings(app: Any) -> list[str]:
-    return [w for w in warnings_of(app.warning) if "[postmortem.import]" in w]
-
-
 @pytest.fixture(scope="module")
 def payments_export(tmp_path_factory) -> str:
     """The text of a real ``postmortems.json``, built from tests/roots/test-export."""
-    srcdir = tmp_path_factory.mktemp("payments") / "src"
-    shutil.copytree(ROOTS / "test-export", srcdir)
-    app = SphinxTestApp("html", srcdir=srcdir)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return (srcdir / "_build" / "html" / EXPORT).read_text(encoding="utf-8")
+    return export_of(tmp_path_factory.mktemp("payments"))
 
 
 class Aggregator:
@@ -142,13 +99,13 @@ def assert_only_local(app: Any, agg: Aggregator) -> None:
     for href, _text in links(html):
         assert not (href or "").startswith(BASE), href
     for marker in ("PAY-2024-003", "Nobody owned the certificate"):
-        assert marker not in body(html)
+        assert marker not in main_content(html)
 
 
 def one_warning(app: Any, *needles: str) -> str:
     """Exactly one postmortem.import warning contains every needle; return it."""
-    hits = [w for w in import_warnings(app) if all(n in w for n in needles)]
-    assert len(hits) == 1, (needles, import_warnings(app))
+    hits = [w for w in typed_warnings(app, "import") if all(n in w for n in needles)]
+    assert len(hits) == 1, (needles, typed_warnings(app, "import"))
     return hits[0]
 
 
@@ -161,7 +118,7 @@ def test_local_file_relative_to_conf_dir(agg, payments_export, tmp_path, monkeyp
     monkeypatch.chdir(elsewhere)  # the path is relative to the conf dir, not the cwd
     agg.write(payments_export)
     app = agg.build()
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     assert app.config.postmortem_timeout == 10  # documented defaults
     assert app.config.postmortem_cache_limit == 5
     assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS}
@@ -180,7 +137,7 @@ def test_location_none_reads_postmortems_json_under_relative_base_url(agg, payme
     site.mkdir()
     (site / EXPORT).write_text(payments_export, encoding="utf-8")
     app = agg.build(postmortem_projects={"payments": ("../payments-site/", None)})
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS}
     assert (
         "../payments-site/incidents/checkout.html#incident-PAY-2024-003",
@@ -193,7 +150,7 @@ def test_location_with_parent_directory(agg, payments_export):
     exports.mkdir()
     (exports / "payments.json").write_text(payments_export, encoding="utf-8")
     app = agg.build(postmortem_projects={"payments": (BASE, "../exports/payments.json")})
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS}
 
 
@@ -234,13 +191,13 @@ def test_changed_local_file_picked_up_and_rollups_rewritten(agg, payments_export
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000_000))
 
     second = agg.build()
-    assert import_warnings(second) == []
+    assert typed_warnings(second, "import") == []
     for page in ("all", "by-project", "other-only"):
-        html = body(agg.page(second, page))
+        html = main_content(agg.page(second, page))
         assert "Certificates need a named owner" in html, page
         assert "Nobody owned the certificate" not in html, page
     assert rollup_page.stat().st_mtime_ns != before
-    incident_rows = body(agg.page(second, "all"))
+    incident_rows = main_content(agg.page(second, "all"))
     assert "Card authorisations failed (renamed)" in incident_rows
 
 
@@ -258,7 +215,7 @@ def test_deleted_local_file_falls_back_to_cached_copy(agg, payments_export):
 def test_removed_project_disappears_from_rollups(agg, payments_export):
     agg.write(payments_export)
     first = agg.build()
-    assert "PAY-2024-003" in body(agg.page(first, "all"))
+    assert "PAY-2024-003" in main_content(agg.page(first, "all"))
     second = agg.build(postmortem_projects={})
     assert domain_of(second).data["imports"] == {}
     assert_only_local(second, agg)
@@ -316,7 +273,7 @@ def test_unusable_files_skipped_with_warning(agg, payments_export):
         warning = one_warning(app, f"project {case!r}")
         assert reason in warning, (case, warning)
         assert "skipped" in warning, (case, warning)
-    assert len(import_warnings(app)) == len(BAD_FILES)
+    assert len(typed_warnings(app, "import")) == len(BAD_FILES)
     assert set(domain_of(app).data["imports"]) == {"payments"}
     for href, _text in links(agg.page(app, "all")):
         assert not any(f"/{case}/" in (href or "") for case in BAD_FILES), href
@@ -359,7 +316,7 @@ def test_bad_entries_skipped_rest_kept(agg, payments_export):
     ]
     agg.write(data)
     app = agg.build()
-    warnings = import_warnings(app)
+    warnings = typed_warnings(app, "import")
     skipped = [w for w in warnings if "'payments'" in w and "skipped" in w]
     assert len(skipped) == 7, warnings
     assert sum("incidents" in w for w in skipped) == 4
@@ -368,7 +325,7 @@ def test_bad_entries_skipped_rest_kept(agg, payments_export):
     assert {i["id"] for i in imported(app, "incidents")} == PAYMENT_INCIDENTS
     assert {a["id"] for a in imported(app, "action_items")} == PAYMENT_ACTIONS
     assert {le["title"] for le in imported(app, "lessons")} == PAYMENT_LESSONS
-    html = body(agg.page(app, "all"))
+    html = main_content(agg.page(app, "all"))
     assert "PAY-2024-003" in html and "Nobody owned the certificate" in html
     assert "Bad:" not in html and "PAY-BAD" not in html
 
@@ -412,9 +369,9 @@ def test_worker_processes_validate_like_the_build_process(agg, payments_export, 
         sections = ("incidents", "action_items", "lessons")
         results.append(
             (
-                import_warnings(app),
+                typed_warnings(app, "import"),
                 {section: domain.imported(section) for section in sections},
-                body(agg.page(app, "all")),
+                main_content(agg.page(app, "all")),
             )
         )
     assert len(pools) == 1  # the small files stayed in process; the second build used workers
@@ -444,7 +401,7 @@ def test_validation_falls_back_to_the_build_process(agg, payments_export, monkey
             for name in ("payments", "billing")
         }
     )
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS, "billing": PAYMENT_INCIDENTS}
 
 
@@ -472,7 +429,7 @@ def _hostile(payments_export: str) -> dict[str, Any]:
 def test_hostile_strings_are_escaped(agg, payments_export):
     agg.write(_hostile(payments_export))
     app = agg.build()
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     for page in ("all", "other-only", "by-project", "xref"):
         html = agg.page(app, page)
         for raw in (
@@ -528,8 +485,8 @@ def test_unsafe_urls_refused(agg, payments_export):
             action["tracker_url"] = "javascript:alert(4)"
     agg.write(data)
     app = agg.build()
-    refused = [w for w in import_warnings(app) if "'payments'" in w]
-    assert len(refused) == len(UNSAFE), import_warnings(app)
+    refused = [w for w in typed_warnings(app, "import") if "'payments'" in w]
+    assert len(refused) == len(UNSAFE), typed_warnings(app, "import")
     for scheme in ("javascript", "JavaScript", "data:", "vbscript"):
         assert any(scheme in w for w in refused), scheme
     assert {i["id"] for i in imported(app, "incidents")} == PAYMENT_INCIDENTS
@@ -541,7 +498,7 @@ def test_unsafe_urls_refused(agg, payments_export):
         for href in re.findall(r'href\s*=\s*"([^"]*)"', html, flags=re.I):
             scheme = href.strip().lower()
             assert not scheme.startswith(("javascript:", "data:", "vbscript:")), (page, href)
-    assert "PAY-2024-003-A1" in body(agg.page(app, "all"))
+    assert "PAY-2024-003-A1" in main_content(agg.page(app, "all"))
 
 
 # -- postmortem_projects shapes --------------------------------------------------------
@@ -563,7 +520,7 @@ def test_bad_mapping_entries_warned_good_ones_kept(agg, payments_export):
             "evil": ("javascript:alert(1)//", "imported/payments.json"),
         }
     )
-    warnings = import_warnings(app)
+    warnings = typed_warnings(app, "import")
     for name in (
         "just-a-url",
         "one-element",
@@ -586,7 +543,7 @@ def test_bad_mapping_entries_warned_good_ones_kept(agg, payments_export):
 def test_mapping_not_a_dict_warned(agg, payments_export):
     agg.write(payments_export)
     app = agg.build(postmortem_projects=[("payments", (BASE, "imported/payments.json"))])
-    warnings = import_warnings(app)
+    warnings = typed_warnings(app, "import")
     assert len(warnings) == 1, warnings
     assert "postmortem_projects" in warnings[0] and "dict" in warnings[0]
     assert domain_of(app).data["imports"] == {}
@@ -654,7 +611,7 @@ def out_of_bounds_build(payments_export, tmp_path_factory):
 
 def test_out_of_bounds_entries_are_skipped_with_one_warning_each(out_of_bounds_build):
     _agg, app = out_of_bounds_build
-    warnings = import_warnings(app)
+    warnings = typed_warnings(app, "import")
     assert len(warnings) == len(OUT_OF_BOUNDS) + 1, warnings
     for incident_id, (_changes, field) in OUT_OF_BOUNDS.items():
         warning = one_warning(app, f"skipped (id {incident_id!r}): field {field!r} must ")
@@ -667,10 +624,10 @@ def test_out_of_bounds_entries_never_reach_the_pages(out_of_bounds_build):
     agg, app = out_of_bounds_build
     assert {i["id"] for i in imported(app, "incidents")} == PAYMENT_INCIDENTS
     assert "Deep body" not in {le["title"] for le in imported(app, "lessons")}
-    assert not [w for w in warnings_of(app.warning) if "Traceback" in w or "Error" in w]
-    trends = body(agg.page(app, "trends"))
+    assert not [w for w in warning_lines(app.warning) if "Traceback" in w or "Error" in w]
+    trends = main_content(agg.page(app, "trends"))
     assert "<svg" in trends or "<table" in trends
-    assert "PAY-HUGE-METRIC" not in body(agg.page(app, "all"))
+    assert "PAY-HUGE-METRIC" not in main_content(agg.page(app, "all"))
 
 
 def test_bounds_accept_every_value_an_export_can_hold(agg, payments_export):
@@ -690,7 +647,7 @@ def test_bounds_accept_every_value_an_export_can_hold(agg, payments_export):
     )
     agg.write(data)
     app = agg.build()
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     edge = next(i for i in imported(app, "incidents") if i["id"] == "PAY-EDGE")
     assert edge["metrics"] == {"impact_duration": imports.SECONDS_MAX, "time_to_detect": 0}
     assert edge["date"] == "2100-12-31" and edge["lesson_count"] == imports.COUNT_MAX
@@ -713,7 +670,7 @@ def test_changed_base_url_relinks_without_the_file_changing(agg, payments_export
     assert (old, "PAY-2024-003") in links(agg.page(first, "all"))
     moved = "https://handbook.example.org/pay/"
     second = agg.build(postmortem_projects={"payments": (moved, "imported/payments.json")})
-    assert import_warnings(second) == []
+    assert typed_warnings(second, "import") == []
     hrefs = [h for h, t in links(agg.page(second, "all")) if t == "PAY-2024-003"]
     assert hrefs and set(hrefs) == {moved + "incidents/checkout.html#incident-PAY-2024-003"}
     assert {r["url"][: len(moved)] for r in imported(second, "lessons")} == {moved}
@@ -730,7 +687,7 @@ def test_changed_size_limit_revalidates_the_cached_copy(agg, payments_export):
 def test_local_change_with_the_same_mtime_is_picked_up(agg, payments_export):
     target = agg.write(payments_export)
     first = agg.build()
-    assert "Nobody owned the certificate" in body(agg.page(first, "all"))
+    assert "Nobody owned the certificate" in main_content(agg.page(first, "all"))
     stat = target.stat()
     data = json.loads(payments_export)
     for lesson in data["lessons"]:
@@ -740,8 +697,8 @@ def test_local_change_with_the_same_mtime_is_picked_up(agg, payments_export):
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as a copy keeping times does
     assert target.stat().st_mtime_ns == stat.st_mtime_ns
     second = agg.build()
-    assert import_warnings(second) == []
-    html = body(agg.page(second, "all"))
+    assert typed_warnings(second, "import") == []
+    html = main_content(agg.page(second, "all"))
     assert "Certificates need a named owner" in html
     assert "Nobody owned the certificate" not in html
 
@@ -777,7 +734,7 @@ def test_base_url_without_scheme_hints_at_https(agg, payments_export):
     )
     warning = one_warning(app, "postmortem_projects['payments']")
     assert "'https://' may be missing" in warning
-    assert import_warnings(app) == [warning]  # './' marks a real folder of this site
+    assert typed_warnings(app, "import") == [warning]  # './' marks a real folder of this site
     assert set(domain_of(app).data["imports"]) == {"folder"}
 
 

@@ -1,4 +1,4 @@
-"""Import over HTTP from a real ``http.server`` bound to 127.0.0.1 (issue 4, "Import").
+"""Import over HTTP from a real ``http.server`` bound to 127.0.0.1.
 
 The server runs in a thread inside the test and serves configurable
 responses (status, delay before the headers, slow body, no Content-Length);
@@ -16,18 +16,18 @@ import threading
 import time
 import types
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import domain_of, warnings_of
-from sphinx.testing.util import SphinxTestApp
+from support import ROOTS
+from support.builds import domain_of, export_of
+from support.html import links, main_content
+from support.warnings import typed_warnings
 
 from sphinx_postmortem import imports
 
-ROOTS = Path(__file__).parent / "roots"
 EXPORT = "postmortems.json"
 PAYMENT_INCIDENTS = {"PAY-2024-003", "PAY-PRJ-LEDGER"}
 
@@ -168,14 +168,7 @@ def server(monkeypatch):
 @pytest.fixture(scope="module")
 def payments_export(tmp_path_factory) -> bytes:
     """A real export, built from tests/roots/test-export."""
-    srcdir = tmp_path_factory.mktemp("payments") / "src"
-    shutil.copytree(ROOTS / "test-export", srcdir)
-    app = SphinxTestApp("html", srcdir=srcdir)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return (srcdir / "_build" / "html" / EXPORT).read_bytes()
+    return export_of(tmp_path_factory.mktemp("payments")).encode("utf-8")
 
 
 @pytest.fixture
@@ -199,49 +192,13 @@ def aggregate(make_app, tmp_path):
     return run
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str | None, str]] = []
-        self._open: list[list[Any]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._open.append([dict(attrs).get("href"), ""])
-
-    def handle_data(self, data: str) -> None:
-        for item in self._open:
-            item[1] += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._open:
-            href, text = self._open.pop()
-            self.links.append((href, " ".join(text.split())))
-
-
-def body(html: str) -> str:
-    start = html.find('role="main"')
-    end = html.find('class="sphinxsidebar"', start)
-    return html[start : end if end != -1 else None]
-
-
 def page(app: Any, name: str) -> str:
     return (Path(app.outdir) / f"{name}.html").read_text(encoding="utf-8")
 
 
-def links(html: str) -> list[tuple[str | None, str]]:
-    parser = _Links()
-    parser.feed(body(html))
-    return parser.links
-
-
-def import_warnings(app: Any) -> list[str]:
-    return [w for w in warnings_of(app.warning) if "[postmortem.import]" in w]
-
-
 def one_warning(app: Any, *needles: str) -> str:
-    hits = [w for w in import_warnings(app) if all(n in w for n in needles)]
-    assert len(hits) == 1, (needles, import_warnings(app))
+    hits = [w for w in typed_warnings(app, "import") if all(n in w for n in needles)]
+    assert len(hits) == 1, (needles, typed_warnings(app, "import"))
     return hits[0]
 
 
@@ -252,8 +209,8 @@ def imported_incidents(app: Any, project: str = "payments") -> set[str]:
 
 def assert_only_local(app: Any, base: str) -> None:
     html = page(app, "all")
-    assert "PLT-2024-001" in body(html)
-    assert "PAY-2024-003" not in body(html)
+    assert "PLT-2024-001" in main_content(html)
+    assert "PAY-2024-003" not in main_content(html)
     assert not [h for h, _t in links(html) if (h or "").startswith(base)]
 
 
@@ -272,7 +229,7 @@ def test_fetch_from_base_url(server, aggregate, payments_export):
     server.routes["/payments/postmortems.json"] = Route(payments_export)
     base = server.url("/payments/")
     app = aggregate({"payments": (base, None)}, user_agent="pm-tests/4.0 (sphinx)")
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     assert server.count("/payments/postmortems.json") == 1
     assert [p for p, _h in server.requests] == ["/payments/postmortems.json"]
     # the fetch went through Sphinx's HTTP helper: user_agent applies
@@ -287,7 +244,7 @@ def test_fetch_from_explicit_location(server, aggregate, payments_export):
     server.routes["/exports/payments-v1.json"] = Route(payments_export)
     published = "https://docs.example.com/payments/"
     app = aggregate({"payments": (published, server.url("/exports/payments-v1.json"))})
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     assert [p for p, _h in server.requests] == ["/exports/payments-v1.json"]
     # links point at the published site (the base URL), not at where the file came from
     hrefs = {h for h, t in links(page(app, "all")) if t == "PAY-2024-003"}
@@ -371,7 +328,7 @@ def test_http_errors_and_bad_bodies_skip_only_that_project(server, aggregate, pa
         warning = one_warning(app, f"project {name!r}")
         assert reason in warning, (name, warning)
         assert "skipped" in warning, (name, warning)
-    assert len(import_warnings(app)) == len(reasons)
+    assert len(typed_warnings(app, "import")) == len(reasons)
     assert set(domain_of(app).data["imports"]) == {"good"}
     assert imported_incidents(app, "good") == PAYMENT_INCIDENTS
     for name in reasons:
@@ -399,7 +356,7 @@ def test_size_cap_allows_a_file_under_the_limit(server, aggregate, payments_expo
         {"payments": (server.url("/payments/"), None)},
         postmortem_import_max_bytes=len(payments_export) + 10,
     )
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     assert imported_incidents(app) == PAYMENT_INCIDENTS
 
 
@@ -428,8 +385,8 @@ def test_hostile_strings_over_http(server, aggregate, payments_export):
     server.routes["/payments/postmortems.json"] = Route(json.dumps(data).encode())
     base = server.url("/payments/")
     app = aggregate({"payments": (base, None)})
-    refused = [w for w in import_warnings(app) if "'payments'" in w]
-    assert len(refused) == 2, import_warnings(app)
+    refused = [w for w in typed_warnings(app, "import") if "'payments'" in w]
+    assert len(refused) == 2, typed_warnings(app, "import")
     assert any("javascript" in w for w in refused) and any("data:" in w for w in refused)
     assert imported_incidents(app) == PAYMENT_INCIDENTS
     for name in ("all", "other-only", "by-project", "xref"):
@@ -452,7 +409,7 @@ def test_cached_copy_used_when_server_is_gone(server, aggregate, payments_export
     base = server.url("/payments/")
     projects = {"payments": (base, None)}
     first = aggregate(projects, postmortem_cache_limit=0)
-    assert import_warnings(first) == []
+    assert typed_warnings(first, "import") == []
     assert server.count("/payments/postmortems.json") == 1
     server.shutdown()
     second = aggregate(projects, postmortem_cache_limit=0)  # must refetch, and that fails
@@ -471,10 +428,10 @@ def test_fresh_cache_is_reused_without_a_request(server, aggregate, payments_exp
     first = aggregate(projects)  # default postmortem_cache_limit (5 days)
     assert imported_incidents(first) == PAYMENT_INCIDENTS
     second = aggregate(projects)
-    assert import_warnings(second) == []
+    assert typed_warnings(second, "import") == []
     assert server.count("/payments/postmortems.json") == 1  # no second request
     assert imported_incidents(second) == PAYMENT_INCIDENTS
-    assert "PAY-2024-003" in body(page(second, "all"))
+    assert "PAY-2024-003" in main_content(page(second, "all"))
 
 
 def test_expired_cache_refetches_and_rollups_follow(server, aggregate, payments_export):
@@ -483,12 +440,12 @@ def test_expired_cache_refetches_and_rollups_follow(server, aggregate, payments_
     projects = {"payments": (server.url("/payments/"), None)}
     first = aggregate(projects, postmortem_cache_limit=0)
     old_title = "Card authorisations failed in Zürich — “stale” certificate"
-    assert old_title in body(page(first, "all"))
+    assert old_title in main_content(page(first, "all"))
     server.routes[path] = Route(_changed(payments_export, **{"PAY-2024-003": "Renamed upstream"}))
     second = aggregate(projects, postmortem_cache_limit=0)
-    assert import_warnings(second) == []
+    assert typed_warnings(second, "import") == []
     assert server.count(path) == 2
-    html = body(page(second, "all"))
+    html = main_content(page(second, "all"))
     assert "Renamed upstream" in html and old_title not in html
 
 
@@ -499,7 +456,7 @@ def test_changed_location_is_not_served_from_cache(server, aggregate, payments_e
     aggregate({"payments": (published, server.url("/v1.json"))})
     second = aggregate({"payments": (published, server.url("/v2.json"))})
     assert server.count("/v2.json") == 1
-    assert "From v2" in body(page(second, "all"))
+    assert "From v2" in main_content(page(second, "all"))
 
 
 # -- concurrency --------------------------------------------------------------------------
@@ -511,7 +468,7 @@ def test_projects_are_fetched_concurrently(server, aggregate, payments_export):
         server.routes[f"/{name}/postmortems.json"] = Route(payments_export, delay=0.4)
         projects[name] = (server.url(f"/{name}/"), None)
     app = aggregate(projects)
-    assert import_warnings(app) == []
+    assert typed_warnings(app, "import") == []
     assert sorted(p for p, _h in server.requests) == [
         "/alpha/postmortems.json",
         "/beta/postmortems.json",
@@ -534,7 +491,7 @@ def test_one_failing_project_does_not_affect_the_others(server, aggregate, payme
         },
         postmortem_timeout=0.5,
     )
-    warnings = import_warnings(app)
+    warnings = typed_warnings(app, "import")
     assert len(warnings) == 2, warnings
     assert any("'slow'" in w for w in warnings) and any("'missing'" in w for w in warnings)
     assert imported_incidents(app, "good") == PAYMENT_INCIDENTS
@@ -608,7 +565,7 @@ def test_refreshed_copy_is_kept_even_when_no_page_changes(
     clock[0] += 3600  # an hour later the refreshed copy is still fresh
     third = aggregate(projects, postmortem_cache_limit=1)
     assert server.count(path) == 2
-    assert import_warnings(third) == []
+    assert typed_warnings(third, "import") == []
     assert imported_incidents(third) == PAYMENT_INCIDENTS
 
 

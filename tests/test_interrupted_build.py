@@ -1,4 +1,4 @@
-"""A build interrupted halfway, then run again, gives correct output (issue 7).
+"""A build interrupted halfway, then run again, gives correct output.
 
 "Correct" means: the same pages as a clean build of the same sources -- in
 particular no roll-up page left showing data from before the interruption.
@@ -23,23 +23,14 @@ the same source and output directories (``freshenv=False``), as running
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import time
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from test_rollup_support import (
-    ROLLUP_PAGES,
-    body_html,
-    column,
-    copy_root,
-    lesson_titles,
-    parse_html,
-    rollup_in,
-    section,
-)
+from support.html import body_html, parse_html
+from support.projects import copy_root, edit_source
+from support.rollups import ROLLUP_PAGES, column, lesson_titles, rollup_in, section
 
 
 class Interrupted(Exception):
@@ -55,13 +46,6 @@ POINTS = {
 }
 #: Pages compared with a clean build: every roll-up page, the edited post-mortems, the index.
 COMPARED = (*ROLLUP_PAGES, "inc-a", "inc-b", "inc-c", "postmortem-incidents")
-
-
-def bump(path: Path) -> None:
-    """Make sure the file looks newer than anything the last build wrote."""
-    time.sleep(0.01)
-    now = time.time_ns()
-    os.utime(path, ns=(now, now))
 
 
 class Project:
@@ -108,11 +92,7 @@ class Project:
         return sorted(written)
 
     def edit(self, name: str, old: str, new: str) -> None:
-        path = self.srcdir / name
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{old!r} not in {name}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        bump(path)
+        edit_source(self.srcdir / name, old, new)
 
     def page(self, docname: str) -> str:
         assert self.outdir is not None

@@ -13,7 +13,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_core_support import build_app, pm_warnings
+from support.builds import build_root
+from support.warnings import pm_warnings
 
 from sphinx_postmortem.stylesheet import LATEX_PACKAGE, STATIC_DIR
 
@@ -25,7 +26,7 @@ PDFLATEX_KNOWS = set(
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    app = build_app(tmp_path_factory, "latex", buildername="latex")
+    app = build_root(tmp_path_factory, "latex", buildername="latex")
     yield app
     app.cleanup()
 

@@ -1,4 +1,4 @@
-"""MyST Markdown (issue 5): every directive and role works in ``.md`` files.
+"""MyST Markdown: every directive and role works in ``.md`` files.
 
 ``tests/roots/test-myst`` (MyST) and ``tests/roots/test-rst-parity``
 (reStructuredText) hold the same content: three post-mortems using every
@@ -15,8 +15,10 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import domain_of
-from test_core_support import ROOTS, build_app, parse_warnings, strip_tags
+from support import ROOTS
+from support.builds import build_root, domain_of
+from support.html import strip_tags
+from support.warnings import parse_warnings
 
 pytest.importorskip("myst_parser")
 
@@ -25,12 +27,12 @@ PAGES = ["checkout", "latency", "review"]
 
 @pytest.fixture(scope="module")
 def md(tmp_path_factory):
-    return build_app(tmp_path_factory, "myst")
+    return build_root(tmp_path_factory, "myst")
 
 
 @pytest.fixture(scope="module")
 def rst(tmp_path_factory):
-    return build_app(tmp_path_factory, "rst-parity")
+    return build_root(tmp_path_factory, "rst-parity")
 
 
 def without(record, *keys):
@@ -347,7 +349,7 @@ def test_roles_in_directive_bodies(md):
 
 @pytest.fixture(scope="module")
 def warned(tmp_path_factory):
-    return build_app(tmp_path_factory, "myst-warnings")
+    return build_root(tmp_path_factory, "myst-warnings")
 
 
 def md_line(text: str) -> int:

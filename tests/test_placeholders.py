@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
-from test_core_support import Warn, copy_root, parse_warnings
+from support.builds import build
+from support.projects import copy_root
+from support.warnings import Warn, parse_warnings
 
 from sphinx_postmortem import cli
 
@@ -42,19 +43,10 @@ def write_scaffolds(project: Path, fmt: str) -> dict[str, str]:
     return written
 
 
-def build(srcdir: Path, **confoverrides: object) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=srcdir, freshenv=True, confoverrides=confoverrides)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
-
-
 def scaffold_build(tmp_path_factory, root: str, fmt: str):
-    srcdir = copy_root(root, tmp_path_factory.mktemp(root.replace("-", "_")))
+    srcdir = copy_root(root, tmp_path_factory.mktemp(root.replace("-", "_")) / root)
     pages = write_scaffolds(srcdir, fmt)
-    return build(srcdir), pages
+    return build(srcdir).app, pages
 
 
 @pytest.fixture(scope="module")
@@ -241,8 +233,8 @@ def test_drafts_and_pages_without_incident_are_not_checked(rst_build, file):
 
 
 def test_checked_statuses_setting_decides(tmp_path_factory):
-    srcdir = copy_root("placeholders", tmp_path_factory.mktemp("placeholders_statuses"))
-    app = build(srcdir, postmortem_checked_statuses=["published"])
+    srcdir = copy_root("placeholders", tmp_path_factory.mktemp("placeholders_statuses") / "src")
+    app = build(srcdir, postmortem_checked_statuses=["published"]).app
     assert placeholder_warnings(app, "review.rst") == [], all_warnings(app)
     assert len(placeholder_warnings(app, "stub-times.rst")) == 1, all_warnings(app)
 

@@ -1,4 +1,4 @@
-"""Property-based tests (Hypothesis) of the parsers that read what authors write (issue 7).
+"""Property-based tests (Hypothesis) of the parsers that read what authors write.
 
 For arbitrary input -- any Unicode text, arbitrary bytes, arbitrary JSON-like
 structures, and strategies that produce *nearly* valid input -- each parser

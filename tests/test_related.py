@@ -1,4 +1,4 @@
-"""Related post-mortems (issue 6): ranking, the panel field, imports, incremental builds.
+"""Related post-mortems: ranking, the panel field, imports, incremental builds.
 
 ``tests/roots/test-related`` holds these incidents (all SEV2, published):
 
@@ -31,11 +31,13 @@ from typing import Any
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
-from test_rollup_support import El, assert_link_target_exists, body_html, build, parse_html
+from support.builds import build
+from support.html import El, body_html, parse_html
+from support.projects import copy_root, edit_source
+from support.rollups import assert_link_target_exists
 
 from sphinx_postmortem.related import rank_related_positions
 
-ROOTS = Path(__file__).parent / "roots"
 PAYMENTS = "https://docs.example.com/payments/"
 ALPHA_RELATED = [
     ("R-2: Beta outage", "inc-beta.html#incident-R-2"),  # two shared (api, tls), older
@@ -155,11 +157,6 @@ def related_links(dom: El) -> list[tuple[str, str]]:
         assert len(links) == 1, li.text()
         result.append((links[0].text(), links[0].attrs["href"]))
     return result
-
-
-def copy_root(name: str, dest: Path) -> Path:
-    shutil.copytree(ROOTS / f"test-{name}", dest)
-    return dest
 
 
 @pytest.fixture(scope="module")
@@ -322,13 +319,7 @@ class Project:
         return sorted(written)
 
     def edit(self, name: str, old: str, new: str) -> None:
-        path = self.srcdir / name
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{old!r} not in {name}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        time.sleep(0.01)
-        now = time.time_ns() + 2_000_000_000
-        os.utime(path, ns=(now, now))
+        edit_source(self.srcdir / name, old, new)
 
     def mtimes(self) -> dict[str, int]:
         return {

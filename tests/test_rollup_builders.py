@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_rollup_support import (
+from support.builds import build
+from support.html import parse_html
+from support.projects import copy_root
+from support.rollups import (
     ROLLUP_PAGES,
     assert_link_target_exists,
-    build,
     column,
-    copy_root,
-    parse_html,
     rollup_in,
     rollup_links,
     rollups_in,

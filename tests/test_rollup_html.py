@@ -1,4 +1,4 @@
-"""The roll-ups as rendered by the html builder (issue 3).
+"""The roll-ups as rendered by the html builder: tables, lesson lists, links, filters.
 
 Root ``test-rollups``: six post-mortems (one end-of-project review without
 severity, in a sub-directory) and one page per roll-up with a section per
@@ -12,20 +12,19 @@ import re
 from collections import Counter
 
 import pytest
-from test_rollup_support import (
+from support.builds import build
+from support.html import body_html, parse_html
+from support.projects import copy_root
+from support.rollups import (
     ROLLUP_PAGES,
     assert_link_target_exists,
-    body_html,
-    build,
     column,
     column_cells,
-    copy_root,
     expected_href,
     headers,
     lesson_entries,
     lesson_groups,
     lesson_titles,
-    parse_html,
     rollup_in,
     rollup_links,
     rows,

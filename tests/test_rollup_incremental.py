@@ -1,5 +1,5 @@
 """Incremental builds: roll-ups follow edits, additions and deletions of post-mortems,
-and unrelated pages are not rewritten (issue 3, "Behaviour the roll-ups must get right").
+and unrelated pages are not rewritten.
 
 Each test copies ``test-rollups`` to its own directory and builds it several
 times with new applications on the same source and output directories
@@ -10,25 +10,23 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from test_rollup_support import (
+from support.builds import build
+from support.html import body_html, parse_html
+from support.projects import copy_root, edit_source, touch
+from support.rollups import (
     ROLLUP_PAGES,
-    body_html,
-    build,
     column,
-    copy_root,
     lesson_entries,
     lesson_titles,
-    parse_html,
     rollup_in,
     rollups_in,
     section,
-    warning_lines,
 )
+from support.warnings import warning_lines
 
 #: Pages that neither hold a roll-up nor are edited in these tests.
 UNRELATED = ("plain", "inc-b", "inc-d", "inc-e", "archive/review", "archive/notes")
@@ -65,15 +63,12 @@ class Project:
         return sorted(written)
 
     def edit(self, name: str, old: str, new: str) -> None:
-        path = self.srcdir / name
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{old!r} not in {name}"
-        self.write(name, text.replace(old, new, 1))
+        edit_source(self.srcdir / name, old, new)
 
     def write(self, name: str, text: str) -> None:
         path = self.srcdir / name
         path.write_text(text, encoding="utf-8")
-        bump(path)
+        touch(path)
 
     def dom(self, page: str):
         return parse_html((self.outdir / page).read_text(encoding="utf-8"))
@@ -92,13 +87,6 @@ class Project:
     @property
     def domain(self):
         return self.app.env.get_domain("postmortem")
-
-
-def bump(path: Path) -> None:
-    """Make sure the file looks newer than the last build read it."""
-    time.sleep(0.01)
-    now = time.time_ns()
-    os.utime(path, ns=(now, now))
 
 
 @pytest.fixture

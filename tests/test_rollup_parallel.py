@@ -1,4 +1,4 @@
-"""Parallel and repeated builds give the same roll-ups (issue 3).
+"""Parallel and repeated builds give the same roll-ups.
 
 Root ``test-rollup-parallel``: 14 post-mortems (document order opposite to id
 order, pairs of incidents on the same date, repeated lesson titles) and three
@@ -14,7 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_rollup_support import body_html, build, column, copy_root, parse_html, rollup_in, section
+from support.builds import build
+from support.html import body_html, parse_html
+from support.projects import copy_root
+from support.rollups import column, rollup_in, section
 
 PAGES = ("incidents.html", "lessons.html", "actions.html", "postmortem-incidents.html")
 

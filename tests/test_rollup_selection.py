@@ -1,7 +1,7 @@
 """Unit tests of ``sphinx_postmortem.rollups``: filter parsing, selection, sorting, grouping.
 
-Pure functions over plain records, no Sphinx build. The contract is issue 3
-(roll-ups): within one option the values are alternatives, options combine,
+Pure functions over plain records, no Sphinx build. The contract
+of the roll-ups: within one option the values are alternatives, options combine,
 ``-`` sorts descending, missing values sort last, ties are broken stably.
 """
 

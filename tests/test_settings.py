@@ -24,8 +24,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sphinx.config import Config
-from test_core_support import parse_warnings
-from test_rollup_support import build, copy_root
+from support.builds import build
+from support.projects import copy_root
+from support.warnings import parse_warnings
 
 from sphinx_postmortem.config import (
     CONFIG_VALUES,

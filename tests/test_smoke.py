@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from helpers import domain_of, warnings_of
+from support.builds import domain_of
+from support.warnings import warning_lines
 
 
 @pytest.mark.sphinx("html", testroot="smoke")
@@ -18,4 +19,4 @@ def test_smoke_build(app, warning):
     html = (app.outdir / "inc1.html").read_text(encoding="utf-8")
     assert "pm-sev-sev2" in html
     assert "<script>alert(1)</script>" not in html
-    assert any("[postmortem.filter]" in w for w in warnings_of(warning))
+    assert any("[postmortem.filter]" in w for w in warning_lines(warning))

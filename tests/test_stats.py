@@ -1,4 +1,4 @@
-"""``postmortem-stats`` (issue 6): the numbers and the rendered page.
+"""``postmortem-stats``: the numbers and the rendered page.
 
 The first half tests :func:`sphinx_postmortem.stats.compute_stats` and its
 period helpers on hand-made incident views. The second half builds
@@ -26,16 +26,17 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any
 
 import pytest
-from test_rollup_support import El, build, rollups_in, section
+from support import ROOTS
+from support.builds import build
+from support.html import El
+from support.rollups import rollups_in, section
 
 from sphinx_postmortem.rollups import IncidentView
 from sphinx_postmortem.stats import compute_stats, period_of, period_range
 
-ROOTS = Path(__file__).parent / "roots"
 SVG = "{http://www.w3.org/2000/svg}"
 EM_DASH = "\N{EM DASH}"
 SEVERITIES = ["high", "medium", "low"]

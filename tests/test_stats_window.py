@@ -18,17 +18,17 @@ FUT-1       2099-12-31  low       after the build date
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
-from test_rollup_support import build, section
+from support import ROOTS
+from support.builds import build
+from support.rollups import section
 from test_stats import block_charts, block_tables, one_block, svg_sources
 
 from sphinx_postmortem.rollups import IncidentView
 from sphinx_postmortem.stats import compute_stats, window_start
 
-ROOTS = Path(__file__).parent / "roots"
 SEVERITIES = ["high", "low"]
 
 

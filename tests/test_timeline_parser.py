@@ -1,6 +1,6 @@
 """Unit tests of the pure timeline parser (no Sphinx involved).
 
-Contract (issue 2, ``timeline``): an entry starts with ``YYYY-MM-DD HH:MM[:SS]``,
+Contract of ``timeline``: an entry starts with ``YYYY-MM-DD HH:MM[:SS]``,
 ``YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]`` or ``HH:MM[:SS]`` alone (date of the entry
 before it); an optional zone word overrides the default zone; indented lines
 continue the entry; ``[milestone]`` right after the timestamp. Problems skip

@@ -1,4 +1,4 @@
-# The hostile corpus (issue 7, "Bad input never crashes a build"): every directive of
+# The hostile corpus (bad input never crashes a build): every directive of
 # the extension given wrong, extreme or malicious input. tests/test_hostile.py builds
 # it and adds two generated pages (10,000-character titles, a 5,000-entry timeline).
 extensions = ["sphinx_postmortem"]

@@ -7,6 +7,6 @@ postmortem_today = "2024-06-01"
 # Configured order differs from alphabetical order (high, low, medium).
 postmortem_severities = ["high", "medium", "low"]
 
-# The stats tests do not exercise the page checks of other issues.
+# The stats tests do not exercise the page checks of other features.
 postmortem_completeness_check = False
 postmortem_blameless_check = False
