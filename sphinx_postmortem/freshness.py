@@ -136,7 +136,7 @@ def _digest(domain: PostmortemDomain, overdue: list[list[str]], projects: list[s
             "configured": projects,
             # what an imported file holds is summed up by its hash (taken when it was read)
             "imports": [
-                [name, project.get("sha256"), project["base_url"]]
+                [name, project.get("digest"), project["base_url"]]
                 for name, project in sorted(domain.data["imports"].items())
             ],
         }

@@ -46,7 +46,14 @@ from .config import conf_location
 from .domain import PostmortemDomain
 from .errors import PostmortemError, warn
 from .export import EXPORT_FILENAME, SCHEMA_VERSION
-from .model import ACTION_STATUSES, LESSON_KINDS, LOCAL_PROJECT, MILESTONES, is_project_name
+from .model import (
+    ACTION_STATUSES,
+    DATE_YEARS,
+    LESSON_KINDS,
+    LOCAL_PROJECT,
+    MILESTONES,
+    is_project_name,
+)
 from .settings import settings
 from .xmltext import xml_safe
 
@@ -154,7 +161,6 @@ NAMES_MAX = 1_000  # items of a list of names (authors, services, tags)
 MILESTONES_MAX = 100  # milestones of one incident
 SECONDS_MAX = 10 * 366 * 86_400  # ten years, the longest duration or offset
 COUNT_MAX = 1_000_000  # action items or lessons of one incident
-YEARS = (1970, 2100)  # first and last year of a date or timestamp
 
 #: A check takes a field's value and returns what to store, or raises :class:`FieldError`.
 Check = Callable[[Any], Any]
@@ -208,12 +214,12 @@ def names(value: Any) -> list[str]:
 
 
 def _in_years(day: dt.date) -> None:
-    if not YEARS[0] <= day.year <= YEARS[1]:
-        raise ValueError(f"must lie in the years {YEARS[0]} to {YEARS[1]}")
+    if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+        raise ValueError(f"must lie in the years {DATE_YEARS[0]} to {DATE_YEARS[1]}")
 
 
 def date(value: Any) -> str | None:
-    """An ISO date (``YYYY-MM-DD``) within :data:`YEARS`, or null."""
+    """An ISO date (``YYYY-MM-DD``) within :data:`DATE_YEARS`, or null."""
     if value is None:
         return None
     try:
@@ -230,7 +236,7 @@ _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[+-]\d\d:\d\d|Z)")
 
 
 def timestamp(value: Any) -> str:
-    """An ISO timestamp with seconds and UTC offset, within :data:`YEARS`."""
+    """An ISO timestamp with seconds and UTC offset, within :data:`DATE_YEARS`."""
     try:
         if not isinstance(value, str) or not _TIMESTAMP.fullmatch(value):
             raise ValueError
@@ -563,6 +569,7 @@ class Fetched:
 
     source: Source
     raw: bytes
+    digest: str  # its identity, see _digest
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -689,7 +696,7 @@ def cache_key(source: Source, config: Any) -> str:
         source.base_url,
         source.location,
         int(settings(config).import_max_bytes),
-        YEARS,
+        DATE_YEARS,
     ]
     return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
 
@@ -710,11 +717,13 @@ def _fetch(
                 limit_days < 0 or now - cached["fetched"] < limit_days * 86400
             ):
                 return Outcome(source, cached, [])
-            return Fetched(source, _read_remote(source.location, config))
+            raw = _read_remote(source.location, config)
+            return Fetched(source, raw, _digest(raw))
         raw = _read_local(source.location, config)
-        if cached is not None and cached["digest"] == _digest(raw):
+        digest = _digest(raw)
+        if cached is not None and cached["digest"] == digest:
             return Outcome(source, cached, [])
-        return Fetched(source, raw)
+        return Fetched(source, raw, digest)
     except PostmortemError as exc:
         return _failed(source, cached, exc)
 
@@ -805,8 +814,7 @@ def _load_all(
             "location": source.location,
             "base_url": source.base_url,
             "fetched": now,
-            "digest": _digest(result.raw),
-            "sha256": hashlib.sha256(result.raw).hexdigest(),
+            "digest": result.digest,
             **data,
         }
         outcomes.append(Outcome(source, entry, problems, fresh=True))

@@ -26,6 +26,10 @@ PROJECT_TYPE = "project"
 #: The name roll-ups use for this project, next to imported projects' names.
 LOCAL_PROJECT = "local"
 
+#: First and last year of a plausible post-mortem date: a local ``:date:`` outside
+#: them is taken for a typo, an imported date or timestamp outside them is refused.
+DATE_YEARS = (1970, 2100)
+
 
 class ImportedFields(TypedDict, total=False):
     """Present on records imported from another project (see ``imports.py``)."""

@@ -751,7 +751,7 @@ def test_shipped_schema_states_the_bounds_the_import_applies():
     assert defs["seconds"]["maximum"] == imports.SECONDS_MAX
     assert defs["count"]["maximum"] == imports.COUNT_MAX
     assert defs["incident"]["properties"]["milestones"]["maxItems"] == imports.MILESTONES_MAX
-    first, last = imports.YEARS
+    first, last = imports.DATE_YEARS
     for year, valid in ((first - 1, False), (first, True), (last, True), (last + 1, False)):
         assert bool(re.match(defs["date"]["pattern"], f"{year}-01-01")) is valid, year
         assert bool(re.match(defs["timestamp"]["pattern"], f"{year}-01-01T00:00:00Z")) is valid

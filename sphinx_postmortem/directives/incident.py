@@ -12,7 +12,7 @@ from sphinx.builders import Builder
 from sphinx.locale import get_translation
 
 from ..errors import warn
-from ..model import PROJECT_TYPE, IncidentRecord, TimelineEntry, is_open
+from ..model import DATE_YEARS, PROJECT_TYPE, IncidentRecord, TimelineEntry, is_open
 from ..nodes import incident_panel
 from ..render import external_link, field_list, label, link, metric_names, page_relative_url
 from ..timeline_parser import APPROXIMATE_SIGN, entry_precision, format_clock, format_metric
@@ -28,9 +28,6 @@ _ = get_translation("sphinx_postmortem")
 #: unusable (invalid or implausible), so time-only timeline entries that needed
 #: it do not warn a second time for the same mistake.
 UNUSABLE_DATE_KEY = "postmortem_unusable_date"
-
-#: Incident dates outside these years are taken for typos.
-PLAUSIBLE_YEARS = range(1970, 2101)
 
 
 def default_incident_id(docname: str) -> str:
@@ -101,10 +98,10 @@ class IncidentDirective(PostmortemDirective):
             self.warn("missing :date: (the ISO date of the incident, e.g. 2024-03-05)")
             return None
         date = self.date_option("date")
-        if date is not None and int(date[:4]) not in PLAUSIBLE_YEARS:
+        if date is not None and not DATE_YEARS[0] <= int(date[:4]) <= DATE_YEARS[1]:
             warn(
                 f"{self.name}: implausible :date: {date!r} (expected a year from "
-                f"{PLAUSIBLE_YEARS.start} to {PLAUSIBLE_YEARS.stop - 1}); date ignored",
+                f"{DATE_YEARS[0]} to {DATE_YEARS[1]}); date ignored",
                 "option",
                 (self.env.docname, self._option_line("date")),
             )
