@@ -1,6 +1,22 @@
 """sphinx-postmortem: write blameless post-mortems as Sphinx documentation.
 
 Enable with ``extensions = ["sphinx_postmortem"]`` in ``conf.py``.
+
+The package follows the build, one folder per stage; a module imports only
+from its own stage and the ones before it:
+
+- the foundation (this folder's modules): settings, records, warnings, node
+  and link building blocks, times;
+- ``directives/``: reading, the directives and their parsers;
+- ``domain.py``: the store of every record;
+- ``checks/``: what is checked once a page is read;
+- ``selection/``: typed roll-up specs, views, related post-mortems;
+- ``incremental/``: state kept between builds;
+- ``fill/``: everything done when a page is written;
+- ``exchange/``: the export, the feed and imports of other projects.
+
+``settle.py`` runs the steps of a page once it is read, in order; this
+module connects the events.
 """
 
 from __future__ import annotations
@@ -10,23 +26,10 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import (
-    checks,
-    config,
-    export,
-    feed,
-    freshness,
-    html_memo,
-    imports,
-    lesson_store,
-    nodes,
-    placeholders,
-    settings,
-    stylesheet,
-    text_checks,
-)
-from .directives.action_item import ActionItemDirective, settle_default_ids
-from .directives.incident import IncidentDirective, settle_title
+from . import config, nodes, settings
+from .checks.blameless import check_blameless_rules
+from .directives.action_item import ActionItemDirective
+from .directives.incident import IncidentDirective
 from .directives.lesson import LessonDirective
 from .directives.rollups import (
     ActionItemListDirective,
@@ -36,7 +39,11 @@ from .directives.rollups import (
 )
 from .directives.timeline import TimelineDirective
 from .domain import PostmortemDomain, PostmortemXRefRole, warn_missing_reference
-from .transforms import FillPlaceholders
+from .exchange import export, feed, imports
+from .fill import stylesheet
+from .fill.transform import FillPlaceholders
+from .incremental import entry_cache, freshness, lesson_bodies
+from .settle import settle_page
 
 __version__ = "0.1.0"
 
@@ -59,7 +66,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the domain, directives, roles, settings and event handlers."""
     config.register(app)
     nodes.register(app)
-    html_memo.register(app)
+    entry_cache.register(app)
     app.add_domain(PostmortemDomain)
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
@@ -71,17 +78,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config.check_config)
     app.connect("config-inited", settings.store_settings, priority=900)  # once cleaned
     app.connect("builder-inited", imports.load_projects)
-    app.connect("builder-inited", checks.check_blameless_rules)
-    app.connect("doctree-read", settle_title, priority=400)
-    app.connect("doctree-read", settle_default_ids, priority=400)
-    app.connect("doctree-read", checks.check_page)
-    app.connect("doctree-read", text_checks.check_control_characters)
-    app.connect("doctree-read", placeholders.check_placeholders)
-    app.connect("doctree-read", lesson_store.save_lesson_bodies)
-    app.connect("doctree-read", freshness.note_page_digest, priority=900)
-    app.connect("doctree-read", freshness.note_project_filters)
-    app.connect("env-purge-doc", lesson_store.forget_lesson_bodies)
-    app.connect("env-purge-doc", html_memo.forget_page)
+    app.connect("builder-inited", check_blameless_rules)
+    app.connect("doctree-read", settle_page)
+    app.connect("env-purge-doc", lesson_bodies.forget_lesson_bodies)
+    app.connect("env-purge-doc", entry_cache.forget_page)
     app.connect("env-get-outdated", freshness.pages_to_reread)
     app.connect("env-get-updated", freshness.outdated_pages)
     app.connect("env-updated", stylesheet.copy_stylesheet)

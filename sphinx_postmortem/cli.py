@@ -24,8 +24,8 @@ from sphinx.util.tags import Tags
 
 from . import __version__
 from .config import CONFIG_VALUES, id_format_problems
+from .directives.options import comma_list
 from .model import PROJECT_TYPE
-from .options import comma_list
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 SOURCE_SUFFIXES = (".rst", ".md", ".txt")

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .errors import WarningSubtype, warn
-from .timeline_parser import resolve_zone
+from .times import resolve_zone
 
 #: name -> (default, rebuild, types)
 CONFIG_VALUES: dict[str, tuple[Any, Any, tuple[type, ...]]] = {

@@ -3,18 +3,19 @@
 Records are kept per document (``docname -> records``), so clearing a
 document and merging what parallel readers collected are dictionary
 operations. Anything derived from all documents (which record wins a
-duplicate id, metrics) is computed on demand and cached on the domain
-object. Two derived values are kept in the environment, both computed
-while reading: per page, a hash of what roll-ups can show of it
-(freshness.py), and the ranking of related incidents, which is costly and
-rarely changes (see ``related()``).
+duplicate id, metrics, the views roll-ups select from) is computed on
+demand and kept by :meth:`PostmortemDomain.derived` until a record changes.
+Two derived values are kept in the environment: per page, a hash of what
+roll-ups can show of it (``incremental/freshness.py``), and the ranking of
+related incidents (``incremental/related_cache.py``). The store renders
+nothing and imports nothing from the later stages.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar, cast
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -26,22 +27,21 @@ from sphinx.locale import get_translation
 from sphinx.roles import XRefRole
 
 from .errors import warn
+from .links import link, page_relative_url
 from .model import (
     LOCAL_PROJECT,
     ActionRecord,
     IncidentRecord,
     LessonRecord,
     TimelineEntry,
-    is_open,
     newest_first,
 )
-from .related import rank_related_positions, ranking_digest
-from .render import link, page_relative_url
-from .rollups import IncidentView
 from .settings import settings
-from .timeline_parser import Metrics, compute_metrics
+from .times import Metrics, compute_metrics
 
 _ = get_translation("sphinx_postmortem")
+
+T = TypeVar("T")
 
 #: Keys of ``domain.data`` that hold ``docname -> records``.
 PER_DOC_KEYS = (
@@ -135,7 +135,7 @@ class PostmortemDomain(Domain):
         "digests": {},  # docname -> hash of what roll-ups can show of it (freshness.py)
         "project_filters": {},  # docname -> projects its filters name, as read (freshness.py)
         "imports": {},  # project name -> imported export (see imports.py)
-        "related": {},  # digest of the ranking's inputs, and the ranking (see related())
+        "related": {},  # digest of the ranking's inputs, and the ranking (related_cache.py)
     }
     data_version = 10
 
@@ -168,6 +168,25 @@ class PostmortemDomain(Domain):
 
     def note_lesson(self, record: LessonRecord) -> None:
         self.data["lessons"].setdefault(record["docname"], []).append(record)
+        self.note_changed()
+
+    def set_incident_title(self, docname: str, title: str) -> None:
+        """Give the incident of ``docname`` its title (one taken from its section)."""
+        self.data["incidents"][docname]["title"] = title
+        self.note_changed()
+
+    def set_action_ids(self, docname: str, ids: Mapping[str, str]) -> None:
+        """Give action items of ``docname`` new ids, by anchor (defaults settled late)."""
+        for action in self.actions(docname):
+            if action["anchor"] in ids:
+                action["id"] = ids[action["anchor"]]
+        self.note_changed()
+
+    def set_lesson_body(self, docname: str, anchor: str, digest: str, cacheable: bool) -> None:
+        """Record what the body of a lesson holds, as read (see ``lesson_bodies.py``)."""
+        for lesson in self.lessons(docname):
+            if lesson["anchor"] == anchor:
+                lesson["body_digest"], lesson["body_cacheable"] = digest, cacheable
         self.note_changed()
 
     def note_page_digest(self, docname: str, digest: str) -> None:
@@ -213,7 +232,7 @@ class PostmortemDomain(Domain):
 
     def metrics(self, docname: str) -> Metrics:
         """Impact start and durations of a page, from all its timelines."""
-        cache = self._cache.setdefault("metrics", {})
+        cache: dict[str, Metrics] = self.derived("metrics", dict)
         if docname not in cache:
             cache[docname] = compute_metrics(self.timeline(docname))
         return cache[docname]
@@ -247,86 +266,21 @@ class PostmortemDomain(Domain):
         project = record.get("project")
         if not project:
             return self.incident(record["docname"])
-        if "imported_by_id" not in self._cache:
-            self._cache["imported_by_id"] = {
-                (i["project"], i["id"]): i for i in self.imported("incidents")
-            }
-        return self._cache["imported_by_id"].get((project, record.get("incident")))
+        by_id = self.derived(
+            "imported_by_id",
+            lambda: {(i["project"], i["id"]): i for i in self.imported("incidents")},
+        )
+        return by_id.get((project, record.get("incident")))
 
-    def incident_views(self, projects: Iterable[str] | None = None) -> list[IncidentView]:
-        """Incidents with metrics and counts, as roll-ups show them.
+    def derived(self, key: str, compute: Callable[[], T]) -> T:
+        """A value derived from the records, computed once until they change.
 
-        ``projects`` names the projects to include (``local`` is this one);
-        None means all.
+        Later stages (selection, incremental state) keep what they derive from
+        every record here, so that it is forgotten whenever a record changes.
         """
-        wanted = None if projects is None else set(projects)
-        views = self._local_views() if wanted is None or LOCAL_PROJECT in wanted else []
-        imported = [
-            IncidentView(
-                record=i,
-                metrics=i["metrics"],
-                open_actions=i["open_actions"],
-                total_actions=i["total_actions"],
-                lessons=i["lesson_count"],
-            )
-            for i in self.imported("incidents", wanted)
-        ]
-        return views + imported
-
-    def lessons_for(self, projects: Iterable[str] | None = None) -> list[Any]:
-        wanted = None if projects is None else set(projects)
-        local = self.all_lessons() if wanted is None or LOCAL_PROJECT in wanted else []
-        return local + self.imported("lessons", wanted)
-
-    def actions_for(self, projects: Iterable[str] | None = None) -> list[Any]:
-        wanted = None if projects is None else set(projects)
-        local = self.all_actions() if wanted is None or LOCAL_PROJECT in wanted else []
-        return local + self.imported("action_items", wanted)
-
-    def related(self, docname: str) -> list[dict[str, Any]]:
-        """Incidents related to the one on ``docname`` (``postmortem_related_limit`` at most).
-
-        Ranking every incident against every other grows with the square of
-        their number, so the ranking is kept in the environment (as positions
-        among all incidents) with a digest of what it depends on, and reused
-        while dates, services, tags and ids stay the same.
-        """
-        if "related" not in self._cache:
-            local = self.all_incidents()
-            pool = [*local, *self.imported("incidents")]
-            limit = int(settings(self.env).related_limit)
-            digest = ranking_digest(local, pool, limit)
-            saved = self.data["related"]
-            if saved.get("digest") != digest or len(saved.get("ranking", ())) != len(local):
-                ranking = rank_related_positions(local, pool, limit)
-                saved = self.data["related"] = {"digest": digest, "ranking": ranking}
-            self._cache["related"] = {
-                incident["docname"]: [pool[p] for p in positions]
-                for incident, positions in zip(local, saved["ranking"], strict=True)
-            }
-        return self._cache["related"].get(docname, [])
-
-    def _local_views(self) -> list[IncidentView]:
-        if "views" not in self._cache:
-            views = []
-            for incident in self.all_incidents():
-                docname = incident["docname"]
-                metrics = self.metrics(docname)
-                durations = dict(metrics.durations)
-                if metrics.impact_duration is not None:
-                    durations["impact_duration"] = metrics.impact_duration
-                actions = self.actions(docname)
-                views.append(
-                    IncidentView(
-                        record=incident,
-                        metrics=durations,
-                        open_actions=sum(1 for a in actions if is_open(a)),
-                        total_actions=len(actions),
-                        lessons=len(self.lessons(docname)),
-                    )
-                )
-            self._cache["views"] = views
-        return self._cache["views"]
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return cast(T, self._cache[key])
 
     def all_incidents(self) -> list[IncidentRecord]:
         """Every incident, in document order."""
@@ -340,12 +294,14 @@ class PostmortemDomain(Domain):
 
     def _winners(self, key: str, records: Iterable[Any]) -> dict[str, Any]:
         """Id -> record, cached; for a duplicated id the first document (by name) wins."""
-        if key not in self._cache:
+
+        def first_of_each_id() -> dict[str, Any]:
             winners: dict[str, Any] = {}
             for record in records:
                 winners.setdefault(record["id"], record)
-            self._cache[key] = winners
-        return self._cache[key]
+            return winners
+
+        return self.derived(key, first_of_each_id)
 
     def winning_incidents(self) -> dict[str, IncidentRecord]:
         """Incident id -> record; for a duplicated id the first document (by name) wins."""

@@ -25,7 +25,7 @@ from support.builds import build, build_root
 from support.projects import copy_root
 from support.warnings import parse_warnings
 
-from sphinx_postmortem.blameless import (
+from sphinx_postmortem.checks.blame_language import (
     _GIVEN_NAMES,
     _NOT_NAMES,
     _SYSTEMS,

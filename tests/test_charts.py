@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from sphinx_postmortem.charts import BOTTOM, HEIGHT, TOP, incidents_chart, times_chart
-from sphinx_postmortem.stats import Stats
+from sphinx_postmortem.fill.charts import BOTTOM, HEIGHT, TOP, incidents_chart, times_chart
+from sphinx_postmortem.fill.statistics import Stats
 
 SVG = "{http://www.w3.org/2000/svg}"
 NAMES = {"time_to_detect": "Time to detect", "time_to_mitigate": "Time to mitigate",

@@ -19,7 +19,7 @@ from support.builds import build
 from support.projects import copy_root
 from support.rollups import ROLLUP_PAGES
 
-from sphinx_postmortem import html_memo
+from sphinx_postmortem.incremental import entry_cache as html_memo
 
 STORE_USED = sphinx.version_info[:2] >= (8, 2)
 needs_store = pytest.mark.skipif(not STORE_USED, reason="the store is used with Sphinx 8.2+")

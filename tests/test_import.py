@@ -23,7 +23,7 @@ from support.builds import domain_of, export_of
 from support.html import links, main_content
 from support.warnings import typed_warnings, warning_lines
 
-from sphinx_postmortem import imports
+from sphinx_postmortem.exchange import imports
 
 EXPORT = "postmortems.json"
 BASE = "https://docs.example.com/payments/"
@@ -740,7 +740,7 @@ def test_base_url_without_scheme_hints_at_https(agg, payments_export):
 
 def test_shipped_schema_states_the_bounds_the_import_applies():
     schema = json.loads(
-        (Path(imports.__file__).parent / "schema" / "postmortems.schema.json").read_text(
+        (Path(imports.__file__).parent.parent / "schema" / "postmortems.schema.json").read_text(
             encoding="utf-8"
         )
     )

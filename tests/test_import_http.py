@@ -26,7 +26,7 @@ from support.builds import domain_of, export_of
 from support.html import links, main_content
 from support.warnings import typed_warnings
 
-from sphinx_postmortem import imports
+from sphinx_postmortem.exchange import imports
 
 EXPORT = "postmortems.json"
 PAYMENT_INCIDENTS = {"PAY-2024-003", "PAY-PRJ-LEDGER"}

@@ -16,7 +16,7 @@ import pytest
 from support.builds import build_root
 from support.warnings import pm_warnings
 
-from sphinx_postmortem.stylesheet import LATEX_PACKAGE, STATIC_DIR
+from sphinx_postmortem.fill.stylesheet import LATEX_PACKAGE, STATIC_DIR
 
 #: Non-ASCII characters pdflatex typesets without help (utf8 inputenc, T1 fontenc).
 PDFLATEX_KNOWS = set(

@@ -25,18 +25,19 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from sphinx_postmortem.blameless import (
+from sphinx_postmortem.checks.blame_language import (
     DEFAULT_ALLOW,
     DEFAULT_RULES,
     Rule,
     compile_rules,
     find_blame,
 )
+from sphinx_postmortem.directives.options import choice, choices, comma_list, iso_date, positive_int
+from sphinx_postmortem.directives.timeline_parser import parse_lines
 from sphinx_postmortem.errors import PostmortemError
-from sphinx_postmortem.imports import parse_mapping, safe_link, validate_payload
+from sphinx_postmortem.exchange.imports import parse_mapping, safe_link, validate_payload
 from sphinx_postmortem.model import ACTION_STATUSES, LESSON_KINDS, MILESTONES
-from sphinx_postmortem.options import choice, choices, comma_list, iso_date, positive_int
-from sphinx_postmortem.rollups import (
+from sphinx_postmortem.selection.specs import (
     ACTION_SORT_KEYS,
     INCIDENT_COLUMNS,
     INCIDENT_SORT_KEYS,
@@ -44,7 +45,7 @@ from sphinx_postmortem.rollups import (
     PERIODS,
     parse_spec,
 )
-from sphinx_postmortem.timeline_parser import compute_metrics, parse_lines, resolve_zone
+from sphinx_postmortem.times import compute_metrics, resolve_zone
 
 # No example database: runs are reproducible from the seed and leave nothing behind.
 PROPERTY = settings(max_examples=300, deadline=None, database=None,

@@ -36,7 +36,8 @@ from support.html import El, body_html, parse_html
 from support.projects import copy_root, edit_source
 from support.rollups import assert_link_target_exists
 
-from sphinx_postmortem.related import rank_related_positions
+from sphinx_postmortem.incremental.related_cache import related_incidents
+from sphinx_postmortem.selection.related import rank_related_positions
 
 PAYMENTS = "https://docs.example.com/payments/"
 ALPHA_RELATED = [
@@ -199,9 +200,9 @@ def test_no_field_without_related_incidents(html):
 
 
 def test_domain_related_matches_the_panel(html):
-    assert [r["id"] for r in html.domain.related("inc-alpha")] == ["R-2", "R-4", "R-5", "R-3"]
-    assert html.domain.related("inc-lonely") == []
-    assert html.domain.related("index") == []
+    assert [r["id"] for r in related_incidents(html.domain, "inc-alpha")] == ["R-2", "R-4", "R-5", "R-3"]
+    assert related_incidents(html.domain, "inc-lonely") == []
+    assert related_incidents(html.domain, "index") == []
 
 
 @pytest.mark.parametrize(("limit", "expected"), [(2, ALPHA_RELATED[:2]), (1, ALPHA_RELATED[:1])])

@@ -13,14 +13,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from sphinx_postmortem.rollups import (
-    IncidentView,
+from sphinx_postmortem.selection.specs import (
     group_lessons,
     parse_spec,
     select_actions,
     select_incidents,
     select_lessons,
 )
+from sphinx_postmortem.selection.views import IncidentView
 
 CONFIG = SimpleNamespace(
     postmortem_severities=["SEV1", "SEV2", "SEV3", "SEV4"],

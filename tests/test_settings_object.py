@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_postmortem import blameless
+from sphinx_postmortem.checks import blame_language as blameless
 from sphinx_postmortem.config import CONFIG_VALUES
 from sphinx_postmortem.settings import EXPORT_BUILDERS, Settings, settings
 

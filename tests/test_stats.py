@@ -34,8 +34,8 @@ from support.builds import build
 from support.html import El
 from support.rollups import rollups_in, section
 
-from sphinx_postmortem.rollups import IncidentView
-from sphinx_postmortem.stats import compute_stats, period_of, period_range
+from sphinx_postmortem.fill.statistics import compute_stats, period_of, period_range
+from sphinx_postmortem.selection.views import IncidentView
 
 SVG = "{http://www.w3.org/2000/svg}"
 EM_DASH = "\N{EM DASH}"

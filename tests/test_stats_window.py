@@ -26,8 +26,8 @@ from support.builds import build
 from support.rollups import section
 from test_stats import block_charts, block_tables, one_block, svg_sources
 
-from sphinx_postmortem.rollups import IncidentView
-from sphinx_postmortem.stats import compute_stats, window_start
+from sphinx_postmortem.fill.statistics import compute_stats, window_start
+from sphinx_postmortem.selection.views import IncidentView
 
 SEVERITIES = ["high", "low"]
 

@@ -13,14 +13,14 @@ import datetime as dt
 
 import pytest
 
+from sphinx_postmortem.directives.timeline_parser import parse_lines
 from sphinx_postmortem.errors import PostmortemError
-from sphinx_postmortem.timeline_parser import (
+from sphinx_postmortem.times import (
     Metrics,
     compute_metrics,
     format_duration,
     format_metric,
     format_offset,
-    parse_lines,
     resolve_zone,
     zone_label,
 )

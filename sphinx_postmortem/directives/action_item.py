@@ -11,10 +11,11 @@ from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 
 from .. import urls
+from ..elements import field_list, label
 from ..errors import PostmortemError
-from ..model import ACTION_STATUSES, ActionRecord, is_overdue
+from ..links import external_link
+from ..model import ACTION_STATUSES, ActionRecord
 from ..nodes import overdue_marker
-from ..render import external_link, field_list, label
 from ..settings import Settings
 from .base import PostmortemDirective
 from .incident import default_incident_id
@@ -139,28 +140,22 @@ def render_action(record: ActionRecord, body: list[nodes.Node]) -> nodes.contain
     return container
 
 
-def build_overdue(node: overdue_marker, today: str) -> list[nodes.Node]:
-    """An "overdue" label when the item is overdue at ``today``, else nothing."""
-    probe = {"status": node["status"], "due": node["due"]}
-    if not is_overdue(probe, today):  # type: ignore[arg-type]
-        return []
-    return [nodes.Text(" "), label(_("overdue"), "overdue", "overdue")]
-
-
 def settle_default_ids(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read``: give ``<incident id>-A<n>`` ids to items written before the incident."""
+    """Give ``<incident id>-A<n>`` ids to items written before the page's incident."""
     provisional: set[str] = set(app.env.temp_data.pop(PROVISIONAL_KEY, None) or ())
     domain = cast("PostmortemDomain", app.env.get_domain("postmortem"))
-    incident = domain.incident(app.env.docname)
+    docname = app.env.docname
+    incident = domain.incident(docname)
     if not provisional or incident is None:
         return
-    new_ids = {}
-    for number, action in enumerate(domain.actions(app.env.docname), 1):
-        if action["anchor"] in provisional:
-            action["id"] = new_ids[action["anchor"]] = f"{incident['id']}-A{number}"
+    new_ids = {
+        action["anchor"]: f"{incident['id']}-A{number}"
+        for number, action in enumerate(domain.actions(docname), 1)
+        if action["anchor"] in provisional
+    }
+    domain.set_action_ids(docname, new_ids)
     for literal in doctree.findall(nodes.literal):
         new_id = new_ids.get(literal.get("action_anchor"))
         if new_id is not None:
             literal.children = []
             literal += nodes.Text(new_id)
-    domain.note_changed()

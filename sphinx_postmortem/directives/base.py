@@ -10,8 +10,8 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 
 from ..errors import PostmortemError, WarningSubtype, warn
-from ..options import choice, comma_list, iso_date
 from ..settings import Settings, settings
+from .options import choice, comma_list, iso_date
 
 if TYPE_CHECKING:
     from ..domain import PostmortemDomain

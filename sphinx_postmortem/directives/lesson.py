@@ -7,7 +7,7 @@ from docutils.parsers.rst import directives
 from sphinx.locale import get_translation
 
 from ..model import LESSON_KINDS, LessonRecord
-from ..render import lesson_kind_names
+from ..names import lesson_kind_names
 from .base import PostmortemDirective
 
 _ = get_translation("sphinx_postmortem")

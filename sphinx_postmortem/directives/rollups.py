@@ -14,9 +14,9 @@ from docutils.parsers.rst import directives
 
 from ..errors import PostmortemError
 from ..nodes import rollup
-from ..options import positive_int
-from ..rollups import parse_spec
+from ..selection.specs import parse_spec
 from .base import PostmortemDirective
+from .options import positive_int
 
 _INCIDENT_FILTERS = (
     "severity",

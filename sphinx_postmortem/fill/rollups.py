@@ -12,39 +12,29 @@ from sphinx.builders import Builder
 from sphinx.locale import get_translation
 from sphinx.util import docname_join
 
-from .charts import incidents_chart, times_chart
-from .html_memo import RollupMemo, memo_block, memo_row
-from .lesson_store import load_lesson_bodies
-from .model import ActionRecord, LessonRecord, is_overdue
-from .nodes import rollup
-from .render import (
-    as_nodes,
-    column_classes,
-    css_token,
-    external_link,
-    label,
-    lesson_kind_names,
-    link,
-    metric_names,
-    page_relative_url,
-    table,
-    table_row,
-)
-from .rollups import (
+from ..elements import as_nodes, column_classes, css_token, label, table, table_row
+from ..incremental.entry_cache import RollupMemo, memo_block, memo_row
+from ..incremental.lesson_bodies import load_lesson_bodies
+from ..links import external_link, link, page_relative_url
+from ..model import ActionRecord, LessonRecord, is_overdue
+from ..names import lesson_kind_names, metric_names
+from ..nodes import rollup
+from ..selection.specs import (
     DEFAULT_INCIDENT_COLUMNS,
     METRIC_KEYS,
-    IncidentView,
     group_lessons,
     select_actions,
     select_incidents,
     select_lessons,
 )
-from .settings import settings
-from .stats import TIME_METRICS, Stats, compute_stats
-from .timeline_parser import format_duration
+from ..selection.views import IncidentView, actions_for, incident_views, lessons_for
+from ..settings import settings
+from ..times import format_duration
+from .charts import incidents_chart, times_chart
+from .statistics import TIME_METRICS, Stats, compute_stats
 
 if TYPE_CHECKING:
-    from .domain import PostmortemDomain
+    from ..domain import PostmortemDomain
 
 _ = get_translation("sphinx_postmortem")
 
@@ -145,7 +135,7 @@ class RollupRenderer:
 
     def incident_list(self, spec: dict[str, Any]) -> list[nodes.Node]:
         views = select_incidents(
-            self.domain.incident_views(spec.get("projects")), spec, self.settings
+            incident_views(self.domain, spec.get("projects")), spec, self.settings
         )
         if not views:
             return self._empty(_("No incidents match."))
@@ -199,7 +189,7 @@ class RollupRenderer:
 
     def lesson_list(self, spec: dict[str, Any]) -> list[nodes.Node]:
         incident_of = self.domain.incident_of
-        lessons = select_lessons(self.domain.lessons_for(spec.get("projects")), incident_of, spec)
+        lessons = select_lessons(lessons_for(self.domain, spec.get("projects")), incident_of, spec)
         if not lessons:
             return self._empty(_("No lessons match."))
         kind_names = lesson_kind_names()
@@ -300,7 +290,7 @@ class RollupRenderer:
 
     def action_item_list(self, spec: dict[str, Any]) -> list[nodes.Node]:
         actions = select_actions(
-            self.domain.actions_for(spec.get("projects")),
+            actions_for(self.domain, spec.get("projects")),
             self.domain.incident_of,
             spec,
             self.today,
@@ -371,7 +361,7 @@ class RollupRenderer:
 
     def stats(self, spec: dict[str, Any]) -> list[nodes.Node]:
         views = select_incidents(
-            self.domain.incident_views(spec.get("projects")), spec, self.settings
+            incident_views(self.domain, spec.get("projects")), spec, self.settings
         )
         if not views:
             return self._empty(_("No incidents match."))

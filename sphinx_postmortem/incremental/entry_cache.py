@@ -37,7 +37,7 @@ from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.writers.html5 import HTML5Translator
 
-from .settings import settings
+from ..settings import settings
 
 MEMO_VERSION = 1
 FOLDER = "postmortem-html"
@@ -123,7 +123,7 @@ class RollupMemo:
         """The store of roll-up number ``index`` on ``docname``, or None where unused."""
         if not enabled(builder):
             return None
-        from . import __version__
+        from .. import __version__
 
         build_info = getattr(builder, "build_info", None)
         stamp = repr(

@@ -14,9 +14,9 @@ from typing import Any, cast
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from .domain import PostmortemDomain
-from .errors import warn
-from .xmltext import forbidden_characters
+from ..domain import PostmortemDomain
+from ..errors import warn
+from ..xmltext import forbidden_characters
 
 #: Record fields that are not text an author wrote.
 _NOT_TEXT = frozenset({"docname", "anchor", "lineno", "body_digest", "project", "url"})

@@ -22,8 +22,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .model import PROJECT_TYPE
-from .rollups import PERIODS, IncidentView
+from ..model import PROJECT_TYPE
+from ..selection.specs import PERIODS
+from ..selection.views import IncidentView
 
 __all__ = [
     "PERIODS",

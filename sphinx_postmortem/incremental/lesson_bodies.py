@@ -13,13 +13,14 @@ from __future__ import annotations
 import os
 import pickle
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .html_memo import body_digest, self_contained
+from ..domain import PostmortemDomain
+from .entry_cache import body_digest, self_contained
 
 FOLDER = "postmortem-lessons"
 
@@ -53,12 +54,9 @@ def save_lesson_bodies(app: Sphinx, doctree: nodes.document) -> None:
     """
     path = _path(app.env, app.env.docname)
     bodies = _lesson_bodies(doctree)
-    domain: Any = app.env.get_domain("postmortem")
-    for record in domain.lessons(app.env.docname):
-        body = bodies.get(record["anchor"])
-        if body is not None:
-            record["body_digest"] = body_digest(body)
-            record["body_cacheable"] = self_contained(body)
+    domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
+    for anchor, body in bodies.items():
+        domain.set_lesson_body(app.env.docname, anchor, body_digest(body), self_contained(body))
     if not bodies:
         path.unlink(missing_ok=True)
         return

@@ -10,46 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from docutils import nodes
-from sphinx.builders import Builder
-from sphinx.locale import get_translation
-from sphinx.util.nodes import make_refnode
-
-from . import urls
-
-_ = get_translation("sphinx_postmortem")
 
 Cell = str | nodes.Node | Sequence[nodes.Node]
-
-
-def milestone_names() -> dict[str, str]:
-    """Reader-facing names of timeline milestones."""
-    return {
-        "start": _("Impact start"),
-        "detect": _("Detected"),
-        "ack": _("Acknowledged"),
-        "mitigate": _("Mitigated"),
-        "resolve": _("Resolved"),
-    }
-
-
-def lesson_kind_names() -> dict[str, str]:
-    """Reader-facing names of lesson kinds."""
-    return {
-        "went-well": _("What went well"),
-        "went-wrong": _("What went wrong"),
-        "lucky": _("Where we got lucky"),
-    }
-
-
-def metric_names() -> dict[str, str]:
-    """Reader-facing names of timeline metrics."""
-    return {
-        "impact_duration": _("Impact duration"),
-        "time_to_detect": _("Time to detect"),
-        "time_to_acknowledge": _("Time to acknowledge"),
-        "time_to_mitigate": _("Time to mitigate"),
-        "time_to_resolve": _("Time to resolve"),
-    }
 
 
 def css_token(value: str) -> str:
@@ -136,37 +98,3 @@ def table_row(cells: Sequence[Cell], classes: Sequence[list[str]] | None = None)
         entry += paragraph(cell)
         row += entry
     return row
-
-
-def link(
-    builder: Builder, fromdocname: str, todocname: str, anchor: str, content: Cell, title: str = ""
-) -> nodes.reference:
-    """A link to ``anchor`` on ``todocname`` that works for every builder.
-
-    For singlehtml, where every document is on one page, the link is the bare
-    ``#anchor`` (Sphinx would produce an unusable ``#document-x#anchor``).
-    """
-    if isinstance(content, nodes.inline):
-        inner = content
-    else:
-        inner = nodes.inline("", "")
-        inner.extend(as_nodes(content))
-    reference = make_refnode(builder, fromdocname, todocname, anchor, inner, title or None)
-    if builder.name == "singlehtml" and "refuri" in reference:
-        reference["refuri"] = "#" + anchor
-    return reference
-
-
-def page_relative_url(builder: Builder, fromdocname: str, url: str) -> str:
-    """Make a URL relative to the output root usable from ``fromdocname``'s page."""
-    if not urls.is_relative(url) or url.startswith(("/", "#")):
-        return url
-    depth = builder.get_target_uri(fromdocname).count("/")
-    return "../" * depth + url
-
-
-def external_link(url: str, content: Cell) -> nodes.reference:
-    """A link to another site (an imported project, an issue tracker)."""
-    reference = nodes.reference("", "", refuri=url, classes=["pm-external"])
-    reference.extend(as_nodes(content))
-    return reference

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .errors import PostmortemError
+from ..errors import PostmortemError
 
 #: Typographic characters and the plain ones they are matched as (one for one, so
 #: offsets in the normalised text are offsets in the text as written).

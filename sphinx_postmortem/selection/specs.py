@@ -8,11 +8,11 @@ turns the selection into nodes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import PostmortemError
-from .model import (
+from ..directives.options import choice, choices, comma_list, iso_date, positive_int
+from ..errors import PostmortemError
+from ..model import (
     ACTION_STATUSES,
     LESSON_KINDS,
     LOCAL_PROJECT,
@@ -21,8 +21,8 @@ from .model import (
     LessonRecord,
     is_overdue,
 )
-from .options import choice, choices, comma_list, iso_date, positive_int
-from .settings import Settings, settings
+from ..settings import Settings, settings
+from .views import IncidentView
 
 INCIDENT_COLUMNS = (
     "project",
@@ -79,26 +79,6 @@ METRIC_KEYS = {
     "ttm": "time_to_mitigate",
     "ttr": "time_to_resolve",
 }
-
-
-@dataclass
-class IncidentView:
-    """An incident with what roll-ups show next to it."""
-
-    record: IncidentRecord
-    metrics: dict[str, int] = field(default_factory=dict)
-    open_actions: int = 0
-    total_actions: int = 0
-    lessons: int = 0
-
-
-@dataclass
-class Selection:
-    """What one roll-up shows."""
-
-    incidents: list[IncidentView] = field(default_factory=list)
-    lessons: list[LessonRecord] = field(default_factory=list)
-    actions: list[ActionRecord] = field(default_factory=list)
 
 
 # -- parsing ---------------------------------------------------------------------

@@ -20,11 +20,11 @@ from typing import Any, cast
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from .domain import PostmortemDomain
-from .errors import warn
-from .model import IncidentRecord
-from .nodes import incident_panel, text_blocks, timeline_block
-from .settings import settings
+from ..domain import PostmortemDomain
+from ..errors import warn
+from ..model import IncidentRecord
+from ..nodes import incident_panel, text_blocks, timeline_block
+from ..settings import settings
 
 #: What the scaffold writes in front of every text the author must replace.
 MARKER = "TODO:"

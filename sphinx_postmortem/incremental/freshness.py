@@ -27,10 +27,11 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .domain import PostmortemDomain
-from .model import is_overdue
-from .nodes import rollup
-from .settings import settings
+from ..domain import PostmortemDomain
+from ..model import is_overdue
+from ..nodes import rollup
+from ..settings import settings
+from .related_cache import related_incidents
 
 STATE_VERSION = 2
 
@@ -167,7 +168,7 @@ def current_state(domain: PostmortemDomain, today: str, projects: list[str]) -> 
     """
     overdue = sorted([a["docname"], a["id"]] for a in domain.all_actions() if is_overdue(a, today))
     related = {
-        docname: _hash(_related_panel(domain.related(docname)))[:16]
+        docname: _hash(_related_panel(related_incidents(domain, docname)))[:16]
         for docname in sorted(domain.data["incidents"])
     }
     return {

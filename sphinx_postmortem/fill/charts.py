@@ -16,9 +16,9 @@ from html import escape
 
 from sphinx.locale import get_translation
 
-from .render import css_token
-from .stats import TIME_METRICS, Stats
-from .xmltext import xml_safe
+from ..elements import css_token
+from ..xmltext import xml_safe
+from .statistics import TIME_METRICS, Stats
 
 _ = get_translation("sphinx_postmortem")
 

@@ -18,14 +18,14 @@ from typing import Any, cast
 
 from sphinx.application import Sphinx
 
-from . import urls
-from .config import conf_location
-from .domain import PostmortemDomain
-from .errors import warn
+from .. import urls
+from ..config import conf_location
+from ..domain import PostmortemDomain
+from ..errors import warn
+from ..model import IncidentRecord, newest_first
+from ..settings import Settings, settings
+from ..xmltext import xml_safe
 from .export import remove_stale
-from .model import IncidentRecord, newest_first
-from .settings import Settings, settings
-from .xmltext import xml_safe
 
 FEED_FILENAME = "postmortems.atom"
 ATOM = "http://www.w3.org/2005/Atom"

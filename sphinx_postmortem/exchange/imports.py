@@ -41,12 +41,11 @@ from typing import Any, cast
 from sphinx.application import Sphinx
 from sphinx.util.parallel import parallel_available
 
-from . import urls
-from .config import conf_location
-from .domain import PostmortemDomain
-from .errors import PostmortemError, warn
-from .export import EXPORT_FILENAME, SCHEMA_VERSION
-from .model import (
+from .. import urls
+from ..config import conf_location
+from ..domain import PostmortemDomain
+from ..errors import PostmortemError, warn
+from ..model import (
     ACTION_STATUSES,
     DATE_YEARS,
     LESSON_KINDS,
@@ -54,8 +53,9 @@ from .model import (
     MILESTONES,
     is_project_name,
 )
-from .settings import settings
-from .xmltext import xml_safe
+from ..settings import settings
+from ..xmltext import xml_safe
+from .export import EXPORT_FILENAME, SCHEMA_VERSION
 
 #: Bumped whenever validation changes what is kept, so that cached copies are re-validated.
 VALIDATION_VERSION = 2

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from .errors import PostmortemError
+from ..errors import PostmortemError
 
 
 def comma_list(value: str | None) -> list[str]:

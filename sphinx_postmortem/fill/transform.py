@@ -17,19 +17,13 @@ from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .directives.action_item import build_overdue
-from .directives.incident import build_panel
-from .directives.timeline import build_timeline
-from .domain import PostmortemDomain
-from .nodes import (
-    PostmortemPlaceholder,
-    incident_panel,
-    overdue_marker,
-    rollup,
-    timeline_block,
-)
-from .rollup_render import RollupRenderer
-from .settings import settings
+from ..domain import PostmortemDomain
+from ..nodes import PostmortemPlaceholder, incident_panel, overdue_marker, rollup, timeline_block
+from ..settings import settings
+from .overdue import build_overdue
+from .panel import build_panel
+from .rollups import RollupRenderer
+from .timeline import build_timeline
 
 
 def current_builder(env: BuildEnvironment) -> Builder:

@@ -20,16 +20,17 @@ from typing import Any, cast
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
-from .config import source_date_epoch
-from .domain import PostmortemDomain
-from .errors import logger
-from .model import LOCAL_PROJECT, MILESTONES, ActionRecord, LessonRecord
-from .settings import settings
-from .xmltext import xml_safe
+from ..config import source_date_epoch
+from ..domain import PostmortemDomain
+from ..errors import logger
+from ..model import LOCAL_PROJECT, MILESTONES, ActionRecord, LessonRecord
+from ..selection.views import incident_views
+from ..settings import settings
+from ..xmltext import xml_safe
 
 SCHEMA_VERSION = 1
 EXPORT_FILENAME = "postmortems.json"
-SCHEMA_PATH = Path(__file__).parent / "schema" / "postmortems.schema.json"
+SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "postmortems.schema.json"
 
 
 def _url(builder: Builder, docname: str, anchor: str) -> str:
@@ -52,7 +53,7 @@ def _with_origin(
 def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
     """The export document for the records in ``domain``, with URLs for ``builder``."""
     incidents = []
-    for view in domain.incident_views([LOCAL_PROJECT]):
+    for view in incident_views(domain, [LOCAL_PROJECT]):
         record = view.record
         docname = record["docname"]
         start = domain.metrics(docname).impact_start

@@ -16,9 +16,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .domain import PER_DOC_KEYS, PostmortemDomain
+from ..domain import PER_DOC_KEYS, PostmortemDomain
 
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = Path(__file__).parent.parent / "static"
 STYLESHEET = "sphinx_postmortem.css"
 #: The LaTeX package, without ``.sty``, as ``\usepackage`` names it.
 LATEX_PACKAGE = "sphinxpostmortem"

@@ -1,0 +1,91 @@
+"""The blameless-language check of a post-mortem's prose (rules in ``blame_language.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import cast
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+
+from ..config import conf_location
+from ..domain import PostmortemDomain
+from ..errors import PostmortemError, warn
+from ..nodes import text_blocks
+from ..settings import settings
+from .blame_language import DEFAULT_ALLOW, DEFAULT_RULES, Rule, compile_rules, find_blame
+
+#: Where prose is not checked for blame: code, literals, quotations, raw output.
+_NOT_PROSE = (
+    nodes.literal_block,
+    nodes.literal,
+    nodes.block_quote,
+    nodes.raw,
+    nodes.comment,
+    nodes.doctest_block,
+    nodes.math,
+    nodes.math_block,
+    nodes.title,
+    nodes.field_name,
+    addnodes.pending_xref,
+    nodes.reference,
+    nodes.target,
+    nodes.system_message,
+)
+
+
+def _rules(app: Sphinx, authors: Iterable[str] = ()) -> list[Rule]:
+    """The blameless rules for a page by ``authors`` (patterns are compiled once)."""
+    configured = settings(app)
+    rules = DEFAULT_RULES if configured.blameless_rules is None else configured.blameless_rules
+    return compile_rules(rules, [*authors, *configured.people])
+
+
+def check_blameless_rules(app: Sphinx) -> None:
+    """``builder-inited``: compile the blameless rules once; report a bad rule at conf.py."""
+    if not settings(app).blameless_check:
+        return
+    try:
+        _rules(app)
+    except PostmortemError as exc:
+        warn(
+            f"postmortem_blameless_rules: {exc}; the blameless-language check is skipped",
+            "config",
+            conf_location(app.confdir, "postmortem_blameless_rules"),
+        )
+
+
+def _prose(doctree: nodes.document) -> Iterator[tuple[nodes.Element, str]]:
+    """Paragraphs outside code, literals and quotations, with their checkable text."""
+    return text_blocks(doctree, _is_paragraph, _is_not_prose, _NOT_PROSE)
+
+
+def _is_paragraph(node: nodes.Element) -> bool:
+    return isinstance(node, nodes.paragraph)
+
+
+def _is_not_prose(node: nodes.Element) -> bool:
+    return isinstance(node, _NOT_PROSE)
+
+
+def check_blame(app: Sphinx, doctree: nodes.document) -> None:
+    """Warn about blameful phrasing in the prose of the post-mortem just read."""
+    domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
+    incident = domain.incident(app.env.docname)
+    if incident is None or not settings(app).blameless_check:
+        return
+    try:
+        rules = _rules(app, incident["authors"])
+    except PostmortemError:
+        return  # reported once, at conf.py, by check_blameless_rules
+    allow = [*DEFAULT_ALLOW, *settings(app).blameless_allow]
+    for paragraph, text in _prose(doctree):
+        for finding in find_blame(text, rules, allow):
+            line = (paragraph.line or incident["lineno"]) + text[: finding.offset].count("\n")
+            source = paragraph.source or app.env.doc2path(incident["docname"])
+            warn(
+                f"blameful phrasing {finding.phrase!r}: {finding.suggestion}",
+                "blameless",
+                f"{source}:{line}",
+            )
