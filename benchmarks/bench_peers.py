@@ -22,7 +22,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -63,8 +62,7 @@ def run_build(src: Path, jobs: int) -> Measure:
     """
     log = src / "_build" / "log.txt"
     log.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs),
-           str(src), str(src / "_build" / "html")]
+    cmd = generate.sphinx_html_command(src, src / "_build" / "html", jobs)
     with log.open("w") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
@@ -76,12 +74,10 @@ def run_build(src: Path, jobs: int) -> Measure:
         tail = "\n".join(text.splitlines()[-15:])
         raise BuildFailed(f"{' '.join(cmd)} exited {proc.returncode}:\n{tail}")
     warnings = sum("WARNING" in line for line in text.splitlines())
-    return Measure(seconds, usage.ru_utime + usage.ru_stime,
-                   usage.ru_maxrss / 1024, warnings)
+    return Measure(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, warnings)
 
 
-def bench_kind(n: int, kind: str, incidents: list, workdir: Path
-               ) -> dict[str, Measure]:
+def bench_kind(n: int, kind: str, incidents: list, workdir: Path) -> dict[str, Measure]:
     """The three scenarios for one corpus kind."""
     src = workdir / str(n) / kind
     shutil.rmtree(src, ignore_errors=True)
@@ -95,10 +91,13 @@ def bench_kind(n: int, kind: str, incidents: list, workdir: Path
             shutil.rmtree(src / "_build", ignore_errors=True)
         jobs = 2 if scenario == "clean -j2" else 1
         results[scenario] = measure = run_build(src, jobs)
-        print(f"  N={n} {kind:5} {scenario:11} {measure.seconds:7.2f}s "
-              f"cpu {measure.cpu:7.2f}s peak {measure.peak_mb:6.0f} MB "
-              f"warnings {measure.warnings} (load {loadavg()})",
-              file=sys.stderr, flush=True)
+        print(
+            f"  N={n} {kind:5} {scenario:11} {measure.seconds:7.2f}s "
+            f"cpu {measure.cpu:7.2f}s peak {measure.peak_mb:6.0f} MB "
+            f"warnings {measure.warnings} (load {loadavg()})",
+            file=sys.stderr,
+            flush=True,
+        )
     return results
 
 
@@ -118,14 +117,20 @@ def format_table(results: Results) -> str:
             cells = [str(n), scenario]
             for kind in KINDS:
                 m = by_kind[kind][scenario]
-                cells += [f"{m.seconds:.1f}",
-                          f"{m.seconds / base:.2f}x" if kind != "plain" else "",
-                          f"{m.peak_mb:.0f}"]
+                cells += [
+                    f"{m.seconds:.1f}",
+                    f"{m.seconds / base:.2f}x" if kind != "plain" else "",
+                    f"{m.peak_mb:.0f}",
+                ]
             rows.append([cells[i] for i in keep])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.rjust(w) if j > 1 else c.ljust(w)
-                       for j, (c, w) in enumerate(zip(r, widths))).rstrip()
-             for r in rows]
+    lines = [
+        "  ".join(
+            c.rjust(w) if j > 1 else c.ljust(w)
+            for j, (c, w) in enumerate(zip(r, widths, strict=True))
+        ).rstrip()
+        for r in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -141,69 +146,52 @@ def verdicts(results: Results) -> list[str]:
         lines.append(
             f"N={n}: ext clean within {CLEAN_TARGET}x of plain: "
             f"{'pass' if ratio <= CLEAN_TARGET else 'MISS'} "
-            f"({ratio:.2f}x wall, {cpu_ratio:.2f}x cpu){note}")
+            f"({ratio:.2f}x wall, {cpu_ratio:.2f}x cpu){note}"
+        )
         for scenario in SCENARIOS:
             e, q = ext[scenario].seconds, needs[scenario].seconds
-            lines.append(f"N={n}: ext faster than needs, {scenario}: "
-                         f"{'pass' if e < q else 'MISS'} ({e:.1f}s vs {q:.1f}s)")
+            lines.append(
+                f"N={n}: ext faster than needs, {scenario}: "
+                f"{'pass' if e < q else 'MISS'} ({e:.1f}s vs {q:.1f}s)"
+            )
         j1, j2 = ext["clean -j1"].seconds, ext["clean -j2"].seconds
-        lines.append(f"N={n}: ext -j 2 faster than -j 1: "
-                     f"{'pass' if j2 < j1 else 'MISS'} ({j2:.1f}s vs {j1:.1f}s)")
+        lines.append(
+            f"N={n}: ext -j 2 faster than -j 1: "
+            f"{'pass' if j2 < j1 else 'MISS'} ({j2:.1f}s vs {j1:.1f}s)"
+        )
     return lines
-
-
-def python_output(code: str) -> str:
-    """Output of a snippet run by the interpreter that runs sphinx."""
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                          text=True, check=False)
-    return proc.stdout.strip() if proc.returncode == 0 else ""
 
 
 def environment_summary() -> tuple[str, bool]:
     """Versions and machine description; whether everything imports."""
-    code = ("from importlib.metadata import version as v; "
-            "print(v('sphinx'), v('sphinx-needs'), v('sphinx-postmortem'), "
-            "v('docutils'))")
-    found = python_output(code).split()
+    code = (
+        "from importlib.metadata import version as v; "
+        "print(v('sphinx'), v('sphinx-needs'), v('sphinx-postmortem'), "
+        "v('docutils'))"
+    )
+    found = generate.python_output(code).split()
     names = ("Sphinx", "sphinx-needs", "sphinx-postmortem", "docutils")
-    versions = dict(zip(names, found)) if len(found) == 4 else {}
+    versions = dict(zip(names, found, strict=True)) if len(found) == 4 else {}
     mem_kb = 0
     try:
         with open("/proc/meminfo") as fh:
             mem_kb = int(fh.readline().split()[1])
     except (OSError, ValueError, IndexError):
         pass
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    text = "\n".join([
-        f"Python {platform.python_version()} ({sys.executable})",
-        ", ".join(f"{k} {versions.get(k, 'NOT INSTALLED')}" for k in names),
-        f"Machine {platform.machine()} {platform.system()} {platform.release()}, "
-        f"nproc {cpus}, memory {mem_kb / 1024 / 1024:.1f} GiB",
-    ])
+    text = "\n".join(
+        [
+            f"Python {platform.python_version()} ({sys.executable})",
+            ", ".join(f"{k} {versions.get(k, 'NOT INSTALLED')}" for k in names),
+            f"{generate.machine_summary()}, memory {mem_kb / 1024 / 1024:.1f} GiB",
+        ]
+    )
     return text, bool(versions)
-
-
-def parse_sizes(text: str) -> list[int]:
-    """Comma-separated positive integers."""
-    sizes = [int(part) for part in text.split(",") if part.strip()]
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError("sizes must be positive integers")
-    return sizes
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=parse_sizes, default=[200, 1000],
-                        help="comma-separated corpus sizes (default 200,1000)")
-    parser.add_argument("--quick", action="store_true", help="N=50 only (smoke test)")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--workdir", type=Path,
-                        help="keep generated projects here (default: temp dir)")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.sizes = [50]
-    return args
+    parser = generate.benchmark_parser(__doc__.splitlines()[0])
+    return generate.parse_benchmark_args(parser, argv)
 
 
 def run_all(args: argparse.Namespace, workdir: Path) -> int:
@@ -212,8 +200,7 @@ def run_all(args: argparse.Namespace, workdir: Path) -> int:
     try:
         for n in args.sizes:
             incidents = generate.build_corpus(n, args.seed)
-            results[n] = {kind: bench_kind(n, kind, incidents, workdir)
-                          for kind in KINDS}
+            results[n] = {kind: bench_kind(n, kind, incidents, workdir) for kind in KINDS}
     except BuildFailed as exc:
         print(f"\nBUILD FAILED: {exc}", file=sys.stderr)
         return 1
@@ -231,14 +218,13 @@ def main(argv: list[str] | None = None) -> int:
     print(summary)
     print(f"Load average at start: {loadavg()}", flush=True)
     if not ready:
-        print("sphinx, sphinx-needs and sphinx_postmortem must all be installed "
-              f"for {sys.executable}", file=sys.stderr)
+        print(
+            "sphinx, sphinx-needs and sphinx_postmortem must all be installed "
+            f"for {sys.executable}",
+            file=sys.stderr,
+        )
         return 2
-    if args.workdir:
-        code = run_all(args, args.workdir.resolve())
-    else:
-        with tempfile.TemporaryDirectory(prefix="pm-peers-") as tmp:
-            code = run_all(args, Path(tmp))
+    code = generate.run_in_workdir(args.workdir, "pm-peers-", lambda path: run_all(args, path))
     print(f"Load average at end: {loadavg()}")
     return code
 

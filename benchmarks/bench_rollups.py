@@ -17,7 +17,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -47,8 +46,11 @@ class Project:
 
     def docnames(self) -> set[str]:
         """Document names of the project's sources."""
-        return {p.relative_to(self.src).with_suffix("").as_posix()
-                for p in self.src.rglob("*.rst") if "_build" not in p.parts}
+        return {
+            p.relative_to(self.src).with_suffix("").as_posix()
+            for p in self.src.rglob("*.rst")
+            if "_build" not in p.parts
+        }
 
 
 @dataclasses.dataclass
@@ -62,8 +64,7 @@ class Measure:
     fresh: bool | None = None
     showing_edit: list[str] = dataclasses.field(default_factory=list)
 
-    def add(self, seconds: float, cpu: float, warnings: list[str],
-            rewritten: list[str]) -> None:
+    def add(self, seconds: float, cpu: float, warnings: list[str], rewritten: list[str]) -> None:
         """Record one run, keeping the best times and the latest details."""
         self.seconds = min(self.seconds, seconds)
         self.cpu = min(self.cpu, cpu)
@@ -92,12 +93,6 @@ class Row:
         return self.ext.cpu / self.plain.cpu
 
 
-def sphinx_command(project: Project, jobs: int) -> list[str]:
-    """The sphinx-build command line for a project."""
-    return [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs),
-            str(project.src), str(project.out)]
-
-
 def children_cpu() -> float:
     """User + system CPU seconds of the finished child processes."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -108,23 +103,26 @@ def run_build(project: Project, jobs: int) -> tuple[float, float, list[str]]:
     """Run one html build; return its wall time, CPU time and warning lines."""
     cpu_before = children_cpu()
     start = time.perf_counter()
-    proc = subprocess.run(sphinx_command(project, jobs), capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        generate.sphinx_html_command(project.src, project.out, jobs),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - start
     cpu = children_cpu() - cpu_before
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-30:])
-        raise BuildFailed(f"{project.kind} build of {project.src} exited "
-                          f"{proc.returncode}:\n{tail}")
-    warnings = [line for line in proc.stderr.splitlines()
-                if "WARNING" in line or "ERROR" in line]
+        raise BuildFailed(
+            f"{project.kind} build of {project.src} exited {proc.returncode}:\n{tail}"
+        )
+    warnings = [line for line in proc.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
     return seconds, cpu, warnings
 
 
 def html_mtimes(out: Path) -> dict[str, int]:
     """Modification times of the html files under out."""
-    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns
-            for p in out.rglob("*.html")}
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.html")}
 
 
 def changed(before: dict[str, int], after: dict[str, int]) -> list[str]:
@@ -137,15 +135,18 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def timed_build(project: Project, jobs: int,
-                label: str) -> tuple[float, float, list[str], list[str]]:
+def timed_build(
+    project: Project, jobs: int, label: str
+) -> tuple[float, float, list[str], list[str]]:
     """Build; return wall and CPU seconds, warnings and the html files written."""
     before = html_mtimes(project.out) if project.out.exists() else {}
     seconds, cpu, warnings = run_build(project, jobs)
     written = changed(before, html_mtimes(project.out))
-    log(f"  {label} {project.kind:5}: {seconds:7.2f} s (cpu {cpu:7.2f} s), "
+    log(
+        f"  {label} {project.kind:5}: {seconds:7.2f} s (cpu {cpu:7.2f} s), "
         f"{len(written)} html files, {len(warnings)} warnings, "
-        f"load {os.getloadavg()[0]:.1f}")
+        f"load {os.getloadavg()[0]:.1f}"
+    )
     return seconds, cpu, warnings, written
 
 
@@ -162,28 +163,26 @@ def clean_builds(projects: list[Project], repeat: int, jobs: int) -> dict[str, M
 def files_showing_edit(project: Project, files: list[str], run: int) -> list[str]:
     """The html files among `files` that show the title of edit `run`."""
     marker = f"(revision {run})"
-    return [name for name in files
-            if marker in (project.out / name).read_text(encoding="utf-8")]
+    return [name for name in files if marker in (project.out / name).read_text(encoding="utf-8")]
 
 
 def rollups_show_edit(project: Project, run: int) -> bool:
     """Whether the incident and lesson roll-ups show edit number `run`."""
     incidents = (project.out / "incidents.html").read_text(encoding="utf-8")
     lessons = (project.out / "lessons.html").read_text(encoding="utf-8")
-    return (f"(revision {run})" in incidents
-            and f"Revision {run} adds this sentence." in lessons)
+    return f"(revision {run})" in incidents and f"Revision {run} adds this sentence." in lessons
 
 
-def timed_edit_build(project: Project, jobs: int, measure: Measure, run: int,
-                     label: str) -> None:
+def timed_edit_build(project: Project, jobs: int, measure: Measure, run: int, label: str) -> None:
     """Rebuild after edit `run` and record what the build shows of it."""
     measure.add(*timed_build(project, jobs, f"{label} {run}"))
     measure.fresh = rollups_show_edit(project, run) and measure.fresh is not False
     measure.showing_edit = files_showing_edit(project, measure.rewritten, run)
 
 
-def incremental_builds(projects: list[Project], incident: generate.Incident,
-                       repeat: int, jobs: int) -> dict[str, Measure]:
+def incremental_builds(
+    projects: list[Project], incident: generate.Incident, repeat: int, jobs: int
+) -> dict[str, Measure]:
     """Best of `repeat` rebuilds, each after a new edit of one post-mortem."""
     measures = {p.kind: Measure() for p in projects}
     for run in range(1, repeat + 1):
@@ -194,8 +193,9 @@ def incremental_builds(projects: list[Project], incident: generate.Incident,
     return measures
 
 
-def hand_edited_builds(project: Project, incidents: list[generate.Incident],
-                       index: int, repeat: int, jobs: int) -> Measure:
+def hand_edited_builds(
+    project: Project, incidents: list[generate.Incident], index: int, repeat: int, jobs: int
+) -> Measure:
     """Plain rebuilds after editing one page and its roll-ups by hand."""
     measure = Measure()
     for run in range(repeat + 1, 2 * repeat + 1):
@@ -218,10 +218,11 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> list[Row]:
     target = incidents[n // 2]
     incremental = incremental_builds(projects, target, args.repeat, args.jobs)
     by_hand = hand_edited_builds(projects[0], incidents, n // 2, args.repeat, args.jobs)
-    return [Row(n, "clean", clean["plain"], clean["ext"]),
-            Row(n, "incremental", incremental["plain"], incremental["ext"],
-                edited=target.docname),
-            Row(n, HAND_EDITED, by_hand, incremental["ext"], edited=target.docname)]
+    return [
+        Row(n, "clean", clean["plain"], clean["ext"]),
+        Row(n, "incremental", incremental["plain"], incremental["ext"], edited=target.docname),
+        Row(n, HAND_EDITED, by_hand, incremental["ext"], edited=target.docname),
+    ]
 
 
 def allowed_pages(row: Row) -> set[str]:
@@ -265,16 +266,36 @@ def target_note(row: Row, docnames: set[str]) -> str:
 
 def format_table(rows: list[Row], docnames: dict[int, set[str]]) -> str:
     """The result table as aligned text."""
-    header = ("N", "scenario", "plain s", "ext s", "ext/plain", "cpu ratio",
-              "files plain", "files ext", "target")
+    header = (
+        "N",
+        "scenario",
+        "plain s",
+        "ext s",
+        "ext/plain",
+        "cpu ratio",
+        "files plain",
+        "files ext",
+        "target",
+    )
     lines = [header] + [
-        (str(r.n), r.scenario, f"{r.plain.seconds:.2f}", f"{r.ext.seconds:.2f}",
-         f"{r.ratio:.2f}x", f"{r.cpu_ratio:.2f}x", str(len(r.plain.rewritten)),
-         str(len(r.ext.rewritten)), target_note(r, docnames[r.n]))
-        for r in rows]
+        (
+            str(r.n),
+            r.scenario,
+            f"{r.plain.seconds:.2f}",
+            f"{r.ext.seconds:.2f}",
+            f"{r.ratio:.2f}x",
+            f"{r.cpu_ratio:.2f}x",
+            str(len(r.plain.rewritten)),
+            str(len(r.ext.rewritten)),
+            target_note(r, docnames[r.n]),
+        )
+        for r in rows
+    ]
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
-            for line in lines]
+    text = [
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    ]
     text.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(text)
 
@@ -300,57 +321,37 @@ def format_details(rows: list[Row], docnames: dict[int, set[str]]) -> str:
                     f"    {len(generated)} generated: {generated}",
                 ]
             if measure.warnings:
-                lines.append(f"N={row.n} {row.scenario} {kind}: "
-                             f"{len(measure.warnings)} distinct warnings, e.g.:")
+                lines.append(
+                    f"N={row.n} {row.scenario} {kind}: "
+                    f"{len(measure.warnings)} distinct warnings, e.g.:"
+                )
                 lines += [f"    {w}" for w in measure.warnings[:5]]
     return "\n".join(lines)
 
 
-def python_output(code: str) -> str:
-    """Output of a snippet run by the interpreter that runs sphinx."""
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                          text=True, check=False)
-    return proc.stdout.strip() if proc.returncode == 0 else ""
-
-
 def environment_summary() -> tuple[str, bool]:
     """Versions and machine description; whether the extension imports."""
-    sphinx_version = python_output("import sphinx; print(sphinx.__version__)")
-    ext_version = python_output(
-        "import sphinx_postmortem as m; print(getattr(m, '__version__', '?'))")
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    text = "\n".join([
-        f"Python {platform.python_version()} ({sys.executable})",
-        f"Sphinx {sphinx_version or 'NOT INSTALLED'}",
-        f"sphinx_postmortem {ext_version or 'NOT IMPORTABLE'}",
-        f"Machine {platform.machine()} {platform.system()} {platform.release()}, "
-        f"nproc {cpus}",
-    ])
+    sphinx_version = generate.python_output("import sphinx; print(sphinx.__version__)")
+    ext_version = generate.python_output(
+        "import sphinx_postmortem as m; print(getattr(m, '__version__', '?'))"
+    )
+    text = "\n".join(
+        [
+            f"Python {platform.python_version()} ({sys.executable})",
+            f"Sphinx {sphinx_version or 'NOT INSTALLED'}",
+            f"sphinx_postmortem {ext_version or 'NOT IMPORTABLE'}",
+            generate.machine_summary(),
+        ]
+    )
     return text, bool(sphinx_version and ext_version)
-
-
-def parse_sizes(text: str) -> list[int]:
-    """Comma-separated positive integers."""
-    sizes = [int(part) for part in text.split(",") if part.strip()]
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError("sizes must be positive integers")
-    return sizes
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=parse_sizes, default=[200, 1000],
-                        help="comma-separated corpus sizes (default 200,1000)")
-    parser.add_argument("--quick", action="store_true", help="N=50 only (smoke test)")
+    parser = generate.benchmark_parser(__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="best of R runs")
     parser.add_argument("--jobs", type=int, default=1, help="sphinx-build -j")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--workdir", type=Path,
-                        help="keep generated projects here (default: temp dir)")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.sizes = [50]
+    args = generate.parse_benchmark_args(parser, argv)
     if args.repeat < 1 or args.jobs < 1:
         parser.error("--repeat and --jobs must be at least 1")
     return args
@@ -382,13 +383,11 @@ def main(argv: list[str] | None = None) -> int:
     summary, ready = environment_summary()
     print(summary, flush=True)
     if not ready:
-        print("sphinx and sphinx_postmortem must both import with "
-              f"{sys.executable}", file=sys.stderr)
+        print(
+            f"sphinx and sphinx_postmortem must both import with {sys.executable}", file=sys.stderr
+        )
         return 2
-    if args.workdir:
-        return run_all(args, args.workdir.resolve())
-    with tempfile.TemporaryDirectory(prefix="pm-bench-") as tmp:
-        return run_all(args, Path(tmp))
+    return generate.run_in_workdir(args.workdir, "pm-bench-", lambda path: run_all(args, path))
 
 
 if __name__ == "__main__":

@@ -16,9 +16,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import os
+import platform
 import random
+import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 TODAY = dt.date(2024, 6, 1)
@@ -45,30 +49,67 @@ KIND_LABELS = {
     "lucky": "Where we got lucky",
 }
 SERVICES = (
-    "checkout-api", "payments-gateway", "search", "auth-service", "inventory",
-    "notifications", "cdn-edge", "user-profile", "order-pipeline", "reporting",
+    "checkout-api",
+    "payments-gateway",
+    "search",
+    "auth-service",
+    "inventory",
+    "notifications",
+    "cdn-edge",
+    "user-profile",
+    "order-pipeline",
+    "reporting",
 )
 TAGS = (
-    "deploy", "config-change", "capacity", "database", "network", "dns",
-    "certificate", "dependency", "monitoring", "human-error", "third-party",
+    "deploy",
+    "config-change",
+    "capacity",
+    "database",
+    "network",
+    "dns",
+    "certificate",
+    "dependency",
+    "monitoring",
+    "human-error",
+    "third-party",
     "rollback",
 )
 AUTHORS = (
-    "Dana Kim", "Luis Ortega", "Priya Nair", "Tom Becker", "Aiko Sato",
-    "Omar Haddad", "Sara Lindqvist", "Jonas Weber", "Mei Chen", "Carlos Ruiz",
-    "Fatima Zahra", "Ben Okafor",
+    "Dana Kim",
+    "Luis Ortega",
+    "Priya Nair",
+    "Tom Becker",
+    "Aiko Sato",
+    "Omar Haddad",
+    "Sara Lindqvist",
+    "Jonas Weber",
+    "Mei Chen",
+    "Carlos Ruiz",
+    "Fatima Zahra",
+    "Ben Okafor",
 )
 OWNERS = (
-    "team-deploy", "team-payments", "team-search", "team-sre", "team-data",
-    "team-platform", "team-security", "team-frontend",
+    "team-deploy",
+    "team-payments",
+    "team-search",
+    "team-sre",
+    "team-data",
+    "team-platform",
+    "team-security",
+    "team-frontend",
 )
 TRACKER_PROJECTS = ("OPS", "DEPLOY", "PAY", "SRE", "DATA")
 SEGMENTS = ("EU", "US", "APAC", "mobile", "enterprise")
 REGIONS = ("Frankfurt", "Dublin", "Virginia", "Oregon", "Singapore")
 CAUSES = (
-    "a configuration change", "a failed deploy", "certificate expiry",
-    "a database failover", "a DNS misconfiguration", "a dependency upgrade",
-    "disk exhaustion", "a traffic spike",
+    "a configuration change",
+    "a failed deploy",
+    "certificate expiry",
+    "a database failover",
+    "a DNS misconfiguration",
+    "a dependency upgrade",
+    "disk exhaustion",
+    "a traffic spike",
 )
 TITLES = (
     "{service} returned 503s for {segment} customers",
@@ -210,9 +251,9 @@ class Incident:
         """Label of the page in the plain corpus."""
         return self.id.lower()
 
-    def milestone(self, name: str) -> dt.datetime | None:
-        """Time of a milestone, or None."""
-        return next((e.when for e in self.timeline if e.milestone == name), None)
+    def milestone(self, name: str) -> dt.datetime:
+        """Time of a milestone (every generated timeline has all five)."""
+        return next(e.when for e in self.timeline if e.milestone == name)
 
     @property
     def duration(self) -> dt.timedelta:
@@ -262,8 +303,13 @@ def milestone_positions(rng: random.Random) -> dict[int, str]:
     detect = rng.randint(1, 3)
     ack = detect + rng.randint(1, 2)
     mitigate = rng.randint(ack + 2, TIMELINE_LEN - 3)
-    return {0: "start", detect: "detect", ack: "ack", mitigate: "mitigate",
-            TIMELINE_LEN - 1: "resolve"}
+    return {
+        0: "start",
+        detect: "detect",
+        ack: "ack",
+        mitigate: "mitigate",
+        TIMELINE_LEN - 1: "resolve",
+    }
 
 
 def make_timeline(draw: Draw, day: dt.date, service: str) -> tuple[Entry, ...]:
@@ -283,47 +329,50 @@ def make_timeline(draw: Draw, day: dt.date, service: str) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-def make_actions(draw: Draw, inc_id: str, day: dt.date,
-                 services: tuple[str, ...]) -> tuple[ActionItem, ...]:
+def make_actions(
+    draw: Draw, inc_id: str, day: dt.date, services: tuple[str, ...]
+) -> tuple[ActionItem, ...]:
     """The action items of one incident."""
     rng = draw.rng
     items = []
     for n in range(1, ACTIONS_PER_PAGE + 1):
         service = rng.choice(services)
-        items.append(ActionItem(
-            id=f"{inc_id}-A{n}",
-            title=draw.text(rng.choice(ACTION_TITLES), service),
-            owner=rng.choice(OWNERS),
-            type=rng.choice(ACTION_TYPES),
-            priority=rng.choice(PRIORITIES),
-            due=day + dt.timedelta(days=rng.randint(7, 120)),
-            status=draw.weighted(ACTION_STATUSES),
-            tracker=f"{rng.choice(TRACKER_PROJECTS)}-{rng.randint(100, 9999)}",
-            body=draw.paragraph(service, 1) if rng.random() < 0.5 else "",
-        ))
+        items.append(
+            ActionItem(
+                id=f"{inc_id}-A{n}",
+                title=draw.text(rng.choice(ACTION_TITLES), service),
+                owner=rng.choice(OWNERS),
+                type=rng.choice(ACTION_TYPES),
+                priority=rng.choice(PRIORITIES),
+                due=day + dt.timedelta(days=rng.randint(7, 120)),
+                status=draw.weighted(ACTION_STATUSES),
+                tracker=f"{rng.choice(TRACKER_PROJECTS)}-{rng.randint(100, 9999)}",
+                body=draw.paragraph(service, 1) if rng.random() < 0.5 else "",
+            )
+        )
     return tuple(items)
 
 
-def make_lessons(draw: Draw, inc_id: str,
-                 services: tuple[str, ...]) -> tuple[Lesson, ...]:
+def make_lessons(draw: Draw, inc_id: str, services: tuple[str, ...]) -> tuple[Lesson, ...]:
     """The lessons of one incident."""
     rng = draw.rng
     lessons = []
     for n in range(1, LESSONS_PER_PAGE + 1):
         kind = draw.weighted(LESSON_KINDS)
         service = rng.choice(services)
-        lessons.append(Lesson(
-            label=f"{inc_id.lower()}-l{n}",
-            title=draw.text(rng.choice(LESSON_TITLES[kind]), service),
-            kind=kind,
-            tags=draw.some(TAGS, 1, 2),
-            body=draw.paragraph(service, 2),
-        ))
+        lessons.append(
+            Lesson(
+                label=f"{inc_id.lower()}-l{n}",
+                title=draw.text(rng.choice(LESSON_TITLES[kind]), service),
+                kind=kind,
+                tags=draw.some(TAGS, 1, 2),
+                body=draw.paragraph(service, 2),
+            )
+        )
     return tuple(lessons)
 
 
-def make_incident(draw: Draw, inc_id: str, day: dt.date,
-                  earlier: list[str]) -> Incident:
+def make_incident(draw: Draw, inc_id: str, day: dt.date, earlier: list[str]) -> Incident:
     """One incident with all its parts."""
     rng = draw.rng
     services = draw.some(SERVICES, 1, 3)
@@ -350,7 +399,8 @@ def make_incident(draw: Draw, inc_id: str, day: dt.date,
 
 def incident_ids(days: list[dt.date]) -> list[str]:
     """IDs INC-<year>-<seq> for sorted dates, numbered per year."""
-    ids, counters = [], {}
+    ids: list[str] = []
+    counters: dict[int, int] = {}
     for day in days:
         counters[day.year] = counters.get(day.year, 0) + 1
         ids.append(f"INC-{day.year}-{counters[day.year]:03d}")
@@ -364,7 +414,7 @@ def build_corpus(n: int, seed: int = 42) -> list[Incident]:
     days = sorted(FIRST_DAY + dt.timedelta(days=rng.randint(0, span)) for _ in range(n))
     draw = Draw(rng)
     incidents: list[Incident] = []
-    for inc_id, day in zip(incident_ids(days), days):
+    for inc_id, day in zip(incident_ids(days), days, strict=True):
         incidents.append(make_incident(draw, inc_id, day, [i.id for i in incidents]))
     return incidents
 
@@ -373,10 +423,12 @@ def edit_incident(incident: Incident, revision: int) -> Incident:
     """The incident with a new title and a changed first lesson body."""
     first, *rest = incident.lessons
     lesson = dataclasses.replace(
-        first, body=f"{first.body} Revision {revision} adds this sentence.")
+        first, body=f"{first.body} Revision {revision} adds this sentence."
+    )
     base = incident.title.split(" (revision")[0]
     return dataclasses.replace(
-        incident, title=f"{base} (revision {revision})", lessons=(lesson, *rest))
+        incident, title=f"{base} (revision {revision})", lessons=(lesson, *rest)
+    )
 
 
 def fmt_duration(delta: dt.timedelta) -> str:
@@ -423,11 +475,18 @@ def timestamps(entries: tuple[Entry, ...]) -> Iterator[tuple[Entry, str]]:
 
 def ext_incident(inc: Incident) -> list[str]:
     """The ``incident`` directive."""
-    options = field_list({
-        "id": inc.id, "date": inc.date.isoformat(), "severity": inc.severity,
-        "status": inc.status, "type": inc.type, "authors": ", ".join(inc.authors),
-        "services": ", ".join(inc.services), "tags": ", ".join(inc.tags),
-    })
+    options = field_list(
+        {
+            "id": inc.id,
+            "date": inc.date.isoformat(),
+            "severity": inc.severity,
+            "status": inc.status,
+            "type": inc.type,
+            "authors": ", ".join(inc.authors),
+            "services": ", ".join(inc.services),
+            "tags": ", ".join(inc.tags),
+        }
+    )
     return [f".. incident:: {inc.title}", *indent(options), "", *indent([inc.summary]), ""]
 
 
@@ -444,11 +503,17 @@ def ext_timeline(inc: Incident) -> list[str]:
 
 def ext_action(item: ActionItem) -> list[str]:
     """One ``action-item`` directive."""
-    options = field_list({
-        "id": item.id, "owner": item.owner, "type": item.type,
-        "priority": item.priority, "due": item.due.isoformat(),
-        "status": item.status, "tracker": item.tracker,
-    })
+    options = field_list(
+        {
+            "id": item.id,
+            "owner": item.owner,
+            "type": item.type,
+            "priority": item.priority,
+            "due": item.due.isoformat(),
+            "status": item.status,
+            "tracker": item.tracker,
+        }
+    )
     body = ["", *indent([item.body])] if item.body else []
     return [f".. action-item:: {item.title}", *indent(options), *body, ""]
 
@@ -456,8 +521,7 @@ def ext_action(item: ActionItem) -> list[str]:
 def ext_lesson(lesson: Lesson) -> list[str]:
     """One ``lesson`` directive."""
     options = field_list({"kind": lesson.kind, "tags": ", ".join(lesson.tags)})
-    return [f".. lesson:: {lesson.title}", *indent(options), "",
-            *indent([lesson.body]), ""]
+    return [f".. lesson:: {lesson.title}", *indent(options), "", *indent([lesson.body]), ""]
 
 
 def plain_metrics(inc: Incident) -> dict[str, str]:
@@ -477,9 +541,14 @@ def plain_metrics(inc: Incident) -> dict[str, str]:
 def plain_incident(inc: Incident) -> list[str]:
     """The incident metadata as a field list, then the summary."""
     fields = {
-        "ID": inc.id, "Date": inc.date.isoformat(), "Severity": inc.severity,
-        "Status": inc.status, "Type": inc.type, "Authors": ", ".join(inc.authors),
-        "Services": ", ".join(inc.services), "Tags": ", ".join(inc.tags),
+        "ID": inc.id,
+        "Date": inc.date.isoformat(),
+        "Severity": inc.severity,
+        "Status": inc.status,
+        "Type": inc.type,
+        "Authors": ", ".join(inc.authors),
+        "Services": ", ".join(inc.services),
+        "Tags": ", ".join(inc.tags),
         **plain_metrics(inc),
         "Action items": f"{inc.open_actions} open / {len(inc.actions)}",
         "Lessons": str(len(inc.lessons)),
@@ -499,43 +568,48 @@ def plain_timeline(inc: Incident) -> list[str]:
     return [*lines, ""]
 
 
+def action_text(item: ActionItem) -> list[str]:
+    """An action item written out by hand: bold id and title, a field list, the body."""
+    due = item.due.isoformat() + (" **overdue**" if item.overdue else "")
+    fields = field_list(
+        {
+            "Owner": item.owner,
+            "Type": item.type,
+            "Priority": item.priority,
+            "Due": due,
+            "Status": item.status,
+            "Tracker": tracker_link(item.tracker),
+        }
+    )
+    body = ["", item.body] if item.body else []
+    return [f"**{item.id}**: {item.title}", "", *fields, *body]
+
+
+def lesson_text(lesson: Lesson) -> list[str]:
+    """A lesson written out by hand: bold kind and title, a field list, the body."""
+    fields = field_list({"Kind": lesson.kind, "Tags": ", ".join(lesson.tags)})
+    title = f"**{KIND_LABELS[lesson.kind]}: {lesson.title}**"
+    return [title, "", *fields, "", lesson.body]
+
+
 def plain_action(item: ActionItem) -> list[str]:
     """One action item as a labelled bullet with a field list."""
-    due = item.due.isoformat() + (" **overdue**" if item.overdue else "")
-    fields = field_list({
-        "Owner": item.owner, "Type": item.type, "Priority": item.priority,
-        "Due": due, "Status": item.status, "Tracker": tracker_link(item.tracker),
-    })
-    body = ["", item.body] if item.body else []
-    return [f"- .. _{item.id.lower()}:", "",
-            *indent([f"**{item.id}**: {item.title}", "", *fields, *body], "  "), ""]
+    return [f"- .. _{item.id.lower()}:", "", *indent(action_text(item), "  "), ""]
 
 
 def plain_lesson(lesson: Lesson) -> list[str]:
     """One lesson as a labelled bullet with a field list."""
-    fields = field_list({"Kind": lesson.kind, "Tags": ", ".join(lesson.tags)})
-    title = f"**{KIND_LABELS[lesson.kind]}: {lesson.title}**"
-    return [f"- .. _{lesson.label}:", "",
-            *indent([title, "", *fields, "", lesson.body], "  "), ""]
+    return [f"- .. _{lesson.label}:", "", *indent(lesson_text(lesson), "  "), ""]
 
 
 def todo_action(item: ActionItem) -> list[str]:
     """One action item as a ``todo`` block, its fields as text."""
-    due = item.due.isoformat() + (" **overdue**" if item.overdue else "")
-    fields = field_list({
-        "Owner": item.owner, "Type": item.type, "Priority": item.priority,
-        "Due": due, "Status": item.status, "Tracker": tracker_link(item.tracker),
-    })
-    body = ["", item.body] if item.body else []
-    return [".. todo::", "",
-            *indent([f"**{item.id}**: {item.title}", "", *fields, *body]), ""]
+    return [".. todo::", "", *indent(action_text(item)), ""]
 
 
 def todo_lesson(lesson: Lesson) -> list[str]:
     """One lesson as a ``todo`` block, its fields as text."""
-    fields = field_list({"Kind": lesson.kind, "Tags": ", ".join(lesson.tags)})
-    title = f"**{KIND_LABELS[lesson.kind]}: {lesson.title}**"
-    return [".. todo::", "", *indent([title, "", *fields, "", lesson.body]), ""]
+    return [".. todo::", "", *indent(lesson_text(lesson)), ""]
 
 
 def need_id(text: str) -> str:
@@ -550,41 +624,57 @@ def need_options(options: dict[str, str]) -> list[str]:
 
 def needs_incident(inc: Incident) -> list[str]:
     """The incident as an ``incident`` need; metrics as a field list."""
-    options = need_options({
-        "id": need_id(inc.id), "date": inc.date.isoformat(),
-        "severity": inc.severity, "status": inc.status, "incident_type": inc.type,
-        "authors": ", ".join(inc.authors), "services": ", ".join(inc.services),
-        "tags": ", ".join(inc.tags),
-    })
-    extra = field_list({
-        **plain_metrics(inc),
-        "Action items": f"{inc.open_actions} open / {len(inc.actions)}",
-        "Lessons": str(len(inc.lessons)),
-    })
-    return [f".. incident:: {inc.title}", *options, "",
-            *indent([inc.summary, "", *extra]), ""]
+    options = need_options(
+        {
+            "id": need_id(inc.id),
+            "date": inc.date.isoformat(),
+            "severity": inc.severity,
+            "status": inc.status,
+            "incident_type": inc.type,
+            "authors": ", ".join(inc.authors),
+            "services": ", ".join(inc.services),
+            "tags": ", ".join(inc.tags),
+        }
+    )
+    extra = field_list(
+        {
+            **plain_metrics(inc),
+            "Action items": f"{inc.open_actions} open / {len(inc.actions)}",
+            "Lessons": str(len(inc.lessons)),
+        }
+    )
+    return [f".. incident:: {inc.title}", *options, "", *indent([inc.summary, "", *extra]), ""]
 
 
 def needs_action(item: ActionItem, inc: Incident) -> list[str]:
     """One action item as an ``action`` need linked to its incident."""
-    options = need_options({
-        "id": need_id(item.id), "owner": item.owner, "action_type": item.type,
-        "priority": item.priority, "due": item.due.isoformat(),
-        "status": item.status, "tracker": item.tracker,
-        "links": need_id(inc.id),
-    })
+    options = need_options(
+        {
+            "id": need_id(item.id),
+            "owner": item.owner,
+            "action_type": item.type,
+            "priority": item.priority,
+            "due": item.due.isoformat(),
+            "status": item.status,
+            "tracker": item.tracker,
+            "links": need_id(inc.id),
+        }
+    )
     body = ["", *indent([item.body])] if item.body else []
     return [f".. action:: {item.title}", *options, *body, ""]
 
 
 def needs_lesson(lesson: Lesson, inc: Incident) -> list[str]:
     """One lesson as a ``lesson`` need linked to its incident."""
-    options = need_options({
-        "id": need_id(lesson.label), "kind": lesson.kind,
-        "tags": ", ".join(lesson.tags), "links": need_id(inc.id),
-    })
-    return [f".. lesson:: {lesson.title}", *options, "",
-            *indent([lesson.body]), ""]
+    options = need_options(
+        {
+            "id": need_id(lesson.label),
+            "kind": lesson.kind,
+            "tags": ", ".join(lesson.tags),
+            "links": need_id(inc.id),
+        }
+    )
+    return [f".. lesson:: {lesson.title}", *options, "", *indent([lesson.body]), ""]
 
 
 def related(inc: Incident, kind: str) -> list[str]:
@@ -600,12 +690,16 @@ def related(inc: Incident, kind: str) -> list[str]:
     return [f"- {ref}" for ref in refs] + [""]
 
 
+#: How each corpus but ``needs`` (whose writers also take the incident) writes an item.
+ACTION_WRITERS = {"ext": ext_action, "plain": plain_action, "todo": todo_action}
+LESSON_WRITERS = {"ext": ext_lesson, "plain": plain_lesson, "todo": todo_lesson}
+
+
 def render_page(inc: Incident, kind: str) -> str:
     """The reST source of one post-mortem page."""
     lines = [f".. _{inc.label}:", ""] if kind in ("plain", "todo") else []
     lines += heading(inc.title, "=") + heading("Summary", "-")
-    lines += {"ext": ext_incident, "needs": needs_incident}.get(
-        kind, plain_incident)(inc)
+    lines += {"ext": ext_incident, "needs": needs_incident}.get(kind, plain_incident)(inc)
     lines += heading("Impact", "-") + [inc.impact, ""]
     lines += heading("Timeline", "-")
     lines += ext_timeline(inc) if kind == "ext" else plain_timeline(inc)
@@ -613,15 +707,10 @@ def render_page(inc: Incident, kind: str) -> str:
     lines += [line for para in inc.root_cause for line in (para, "")]
     lines += heading("Action items", "-")
     for item in inc.actions:
-        lines += {"ext": lambda: ext_action(item), "plain": lambda: plain_action(item),
-                  "todo": lambda: todo_action(item),
-                  "needs": lambda: needs_action(item, inc)}[kind]()
+        lines += needs_action(item, inc) if kind == "needs" else ACTION_WRITERS[kind](item)
     lines += heading("Lessons learned", "-")
     for lesson in inc.lessons:
-        lines += {"ext": lambda: ext_lesson(lesson),
-                  "plain": lambda: plain_lesson(lesson),
-                  "todo": lambda: todo_lesson(lesson),
-                  "needs": lambda: needs_lesson(lesson, inc)}[kind]()
+        lines += needs_lesson(lesson, inc) if kind == "needs" else LESSON_WRITERS[kind](lesson)
     lines += heading("Related incidents", "-") + related(inc, kind)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -630,9 +719,15 @@ def plain_incident_list(incidents: list[Incident]) -> list[str]:
     """Hand-written equivalent of ``incident-list``: newest first."""
     lines = []
     for inc in sorted(incidents, key=lambda i: (i.date, i.id), reverse=True):
-        cells = (inc.date.isoformat(), inc.title, inc.severity, inc.status,
-                 ", ".join(inc.services), fmt_duration(inc.duration),
-                 f"{inc.open_actions}/{len(inc.actions)}")
+        cells = (
+            inc.date.isoformat(),
+            inc.title,
+            inc.severity,
+            inc.status,
+            ", ".join(inc.services),
+            fmt_duration(inc.duration),
+            f"{inc.open_actions}/{len(inc.actions)}",
+        )
         lines.append(f"- :ref:`{inc.id} <{inc.label}>` | " + " | ".join(cells))
     return [*lines, ""]
 
@@ -641,47 +736,65 @@ def plain_lesson_list(incidents: list[Incident]) -> list[str]:
     """Hand-written equivalent of ``lesson-list`` grouped by tag."""
     lines = []
     for tag in sorted(TAGS):
-        pairs = [(i, l) for i in incidents for l in i.lessons if tag in l.tags]
+        pairs = [(i, les) for i in incidents for les in i.lessons if tag in les.tags]
         if not pairs:
             continue
         lines += heading(tag, "-")
         for inc, lesson in pairs:
-            lines += [f"- **{KIND_LABELS[lesson.kind]}: {lesson.title}**", "",
-                      f"  {lesson.body}", "",
-                      f"  From :ref:`{inc.id} <{lesson.label}>`: {inc.title}", ""]
+            lines += [
+                f"- **{KIND_LABELS[lesson.kind]}: {lesson.title}**",
+                "",
+                f"  {lesson.body}",
+                "",
+                f"  From :ref:`{inc.id} <{lesson.label}>`: {inc.title}",
+                "",
+            ]
     return lines
 
 
 def plain_action_list(incidents: list[Incident]) -> list[str]:
     """Hand-written equivalent of ``action-item-list``: open items by due date."""
-    pairs = [(a, i) for i in incidents for a in i.actions
-             if a.status in ("open", "in-progress")]
+    pairs = [(a, i) for i in incidents for a in i.actions if a.status in ("open", "in-progress")]
     lines = []
     for item, inc in sorted(pairs, key=lambda p: (p[0].due, p[0].id)):
         due = item.due.isoformat() + (" **overdue**" if item.overdue else "")
-        cells = (item.title, item.owner, item.type, item.priority, due,
-                 item.status, tracker_link(item.tracker),
-                 f":ref:`{inc.id} <{inc.label}>`")
+        cells = (
+            item.title,
+            item.owner,
+            item.type,
+            item.priority,
+            due,
+            item.status,
+            tracker_link(item.tracker),
+            f":ref:`{inc.id} <{inc.label}>`",
+        )
         lines.append(f"- :ref:`{item.id} <{item.id.lower()}>` | " + " | ".join(cells))
     return [*lines, ""]
 
 
 NEEDTABLES = {
-    "incidents": ("incident", "", "id;title;date;severity;status;services;tags",
-                  "-date"),
+    "incidents": ("incident", "", "id;title;date;severity;status;services;tags", "-date"),
     "lessons": ("lesson", "", "id;title;kind;tags;links", "id"),
-    "actions": ("action", ' and status in ["open", "in-progress"]',
-                "id;title;owner;action_type;priority;due;status;tracker;links",
-                "due"),
+    "actions": (
+        "action",
+        ' and status in ["open", "in-progress"]',
+        "id;title;owner;action_type;priority;due;status;tracker;links",
+        "due",
+    ),
 }
 
 
 def needtable(name: str) -> list[str]:
     """A ``needtable`` of one need type, as a static table."""
     need_type, extra_filter, columns, sort = NEEDTABLES[name]
-    return [".. needtable::", f"   :filter: type == \"{need_type}\"{extra_filter}",
-            f"   :columns: {columns}", "   :style: table",
-            f"   :sort: {sort.lstrip('-')}", ""]
+    return [
+        ".. needtable::",
+        f'   :filter: type == "{need_type}"{extra_filter}',
+        f"   :columns: {columns}",
+        "   :style: table",
+        f"   :sort: {sort.lstrip('-')}",
+        "",
+    ]
 
 
 def rollup_pages(incidents: list[Incident], kind: str) -> dict[str, str]:
@@ -692,23 +805,34 @@ def rollup_pages(incidents: list[Incident], kind: str) -> dict[str, str]:
     ``todolist`` (which lists every todo of the project: it cannot filter).
     """
     if kind == "ext":
-        bodies = {"incidents": [".. incident-list::", ""],
-                  "lessons": [".. lesson-list::", "   :group-by: tag", ""],
-                  "actions": [".. action-item-list::", ""]}
+        bodies = {
+            "incidents": [".. incident-list::", ""],
+            "lessons": [".. lesson-list::", "   :group-by: tag", ""],
+            "actions": [".. action-item-list::", ""],
+        }
     elif kind == "needs":
         bodies = {name: needtable(name) for name in ROLLUP_DOCS}
     elif kind == "todo":
-        bodies = {"incidents": plain_incident_list(incidents),
-                  "lessons": [".. todolist::", ""],
-                  "actions": [".. todolist::", ""]}
+        bodies = {
+            "incidents": plain_incident_list(incidents),
+            "lessons": [".. todolist::", ""],
+            "actions": [".. todolist::", ""],
+        }
     else:
-        bodies = {"incidents": plain_incident_list(incidents),
-                  "lessons": plain_lesson_list(incidents),
-                  "actions": plain_action_list(incidents)}
-    titles = {"incidents": "All incidents", "lessons": "Lessons learned",
-              "actions": "Open action items"}
-    return {name: "\n".join(heading(titles[name], "=") + body).rstrip() + "\n"
-            for name, body in bodies.items()}
+        bodies = {
+            "incidents": plain_incident_list(incidents),
+            "lessons": plain_lesson_list(incidents),
+            "actions": plain_action_list(incidents),
+        }
+    titles = {
+        "incidents": "All incidents",
+        "lessons": "Lessons learned",
+        "actions": "Open action items",
+    }
+    return {
+        name: "\n".join(heading(titles[name], "=") + body).rstrip() + "\n"
+        for name, body in bodies.items()
+    }
 
 
 def conf_py(kind: str) -> str:
@@ -732,9 +856,11 @@ def conf_py(kind: str) -> str:
         lines += [
             'extensions = ["sphinx_needs"]',
             "needs_types = [",
-            *(f'    {{"directive": "{t}", "title": "{t.title()}", '
-              f'"prefix": "{t[:3].upper()}_", "color": "#BFD8D2", "style": "node"}},'
-              for t in NEED_TYPES),
+            *(
+                f'    {{"directive": "{t}", "title": "{t.title()}", '
+                f'"prefix": "{t[:3].upper()}_", "color": "#BFD8D2", "style": "node"}},'
+                for t in NEED_TYPES
+            ),
             "]",
             "needs_extra_options = [",
             '    "date", "severity", "incident_type", "authors", "services",',
@@ -743,7 +869,7 @@ def conf_py(kind: str) -> str:
             'needs_id_regex = r"^[A-Z0-9_]{3,}"',
             "needs_id_required = True",
             "# needs_fields replaces it in sphinx-needs 9; kept for older releases.",
-            "suppress_warnings = [\"needs.deprecated\"]",
+            'suppress_warnings = ["needs.deprecated"]',
         ]
     else:
         lines.append("extensions = []")
@@ -753,8 +879,12 @@ def conf_py(kind: str) -> str:
 def index_rst() -> str:
     """The root document with a glob toctree."""
     lines = heading("Post-mortems", "=") + [
-        ".. toctree::", "   :maxdepth: 1", "   :glob:", "",
-        *indent(ROLLUP_DOCS), "   postmortems/*",
+        ".. toctree::",
+        "   :maxdepth: 1",
+        "   :glob:",
+        "",
+        *indent(ROLLUP_DOCS),
+        "   postmortems/*",
     ]
     return "\n".join(lines) + "\n"
 
@@ -787,6 +917,69 @@ def write_project(outdir: Path, incidents: list[Incident], kind: str) -> None:
     write_rollups(outdir, incidents, kind)
     for incident in incidents:
         write_page(outdir, incident, kind)
+
+
+# -- what the benchmarks that build these corpora share ------------------------------
+
+
+def python_output(code: str) -> str:
+    """Output of a snippet run by the interpreter that runs sphinx ("" if it fails)."""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def machine_summary() -> str:
+    """The machine a benchmark runs on: architecture, system and the usable CPUs."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"Machine {platform.machine()} {platform.system()} {platform.release()}, nproc {cpus}"
+
+
+def sphinx_html_command(src: Path, out: Path, jobs: int) -> list[str]:
+    """The quiet ``sphinx-build -b html -j jobs`` command line for a project."""
+    return [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs), str(src), str(out)]
+
+
+def parse_sizes(text: str) -> list[int]:
+    """Comma-separated positive integers."""
+    sizes = [int(part) for part in text.split(",") if part.strip()]
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive integers")
+    return sizes
+
+
+def benchmark_parser(description: str) -> argparse.ArgumentParser:
+    """Options of every benchmark: corpus sizes, ``--quick``, seed and work folder."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--sizes",
+        type=parse_sizes,
+        default=[200, 1000],
+        help="comma-separated corpus sizes (default 200,1000)",
+    )
+    parser.add_argument("--quick", action="store_true", help="N=50 only (smoke test)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--workdir", type=Path, help="keep generated projects here (default: temp dir)"
+    )
+    return parser
+
+
+def parse_benchmark_args(
+    parser: argparse.ArgumentParser, argv: list[str] | None
+) -> argparse.Namespace:
+    """The options of a :func:`benchmark_parser`; ``--quick`` sets the sizes to 50."""
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes = [50]
+    return args
+
+
+def run_in_workdir(workdir: Path | None, prefix: str, run: Callable[[Path], int]) -> int:
+    """``run(folder)`` in ``workdir``, or in a temporary folder removed afterwards."""
+    if workdir:
+        return run(workdir.resolve())
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        return run(Path(tmp))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

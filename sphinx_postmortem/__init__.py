@@ -44,11 +44,10 @@ from .fill import stylesheet
 from .fill.transform import FillPlaceholders
 from .incremental import entry_cache, freshness, lesson_bodies
 from .settle import settle_page
-
-__version__ = "0.1.0"
+from .version import __version__
 
 #: Bumped whenever the stored records change shape, so old environments are re-read.
-ENV_VERSION = 3
+ENV_VERSION = 4
 
 DIRECTIVES = {
     "incident": IncidentDirective,

@@ -22,10 +22,10 @@ import jinja2
 from docutils.utils import column_width
 from sphinx.util.tags import Tags
 
-from . import __version__
 from .config import CONFIG_VALUES, id_format_problems
 from .directives.options import comma_list
 from .model import PROJECT_TYPE
+from .version import __version__
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 SOURCE_SUFFIXES = (".rst", ".md", ".txt")

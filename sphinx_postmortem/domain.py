@@ -132,9 +132,9 @@ class PostmortemDomain(Domain):
         "actions": {},  # docname -> [ActionRecord]
         "lessons": {},  # docname -> [LessonRecord]
         "rollups": {},  # docname -> [roll-up directive names]
-        "digests": {},  # docname -> hash of what roll-ups can show of it (freshness.py)
+        "digests": {},  # docname -> hash of what roll-ups show of it (freshness.py)
         "project_filters": {},  # docname -> projects its filters name, as read (freshness.py)
-        "imports": {},  # project name -> imported export (see imports.py)
+        "imports": {},  # project name -> imported export (see exchange/imports.py)
         "related": {},  # digest of the ranking's inputs, and the ranking (related_cache.py)
     }
     data_version = 10
@@ -145,7 +145,7 @@ class PostmortemDomain(Domain):
         self._cache: dict[str, Any] = {}
         #: Imported sections decoded so far: (project, section) -> records.
         self._decoded: dict[tuple[str, str], list[Any]] = {}
-        #: Set at env-get-updated, saved at build-finished (see freshness.py).
+        #: Set at env-get-updated, saved at build-finished (see incremental/freshness.py).
         self.pending_state: dict[str, Any] | None = None
 
     # -- storing ------------------------------------------------------------
@@ -247,7 +247,7 @@ class PostmortemDomain(Domain):
         """Imported records of one section (``incidents``, ``action_items``, ``lessons``).
 
         The environment keeps each project's sections as JSON text (see
-        imports.py); a section is decoded the first time a build needs it.
+        exchange/imports.py); a section is decoded the first time a build needs it.
         """
         imports = self.data["imports"]
         names = (
@@ -411,24 +411,10 @@ class PostmortemDomain(Domain):
         return results
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        for incident in self.winning_incidents().values():
-            yield (
-                incident["id"],
-                incident["title"],
-                "incident",
-                incident["docname"],
-                incident["anchor"],
-                1,
-            )
-        for action in self.winning_actions().values():
-            yield (
-                action["id"],
-                action["title"],
-                "action-item",
-                action["docname"],
-                action["anchor"],
-                1,
-            )
+        kinds = (("incident", self.winning_incidents()), ("action-item", self.winning_actions()))
+        for kind, records in kinds:
+            for record in records.values():
+                yield record["id"], record["title"], kind, record["docname"], record["anchor"], 1
 
 
 def set_role_lines(document: nodes.document) -> None:

@@ -32,7 +32,7 @@ DATE_YEARS = (1970, 2100)
 
 
 class ImportedFields(TypedDict, total=False):
-    """Present on records imported from another project (see ``imports.py``)."""
+    """Present on records imported from another project (see ``exchange/imports.py``)."""
 
     project: str  # the name given in postmortem_projects
     url: str | None  # link to the record in that project's published site
@@ -95,7 +95,7 @@ class LessonRecord(ImportedFields):
     tags: list[str]
     body: str  # plain text
     body_digest: str  # changes when the body's markup changes (links, emphasis...)
-    body_cacheable: bool  # whether the body's HTML depends on the body alone (html_memo.py)
+    body_cacheable: bool  # whether its HTML depends on the body alone (entry_cache.py)
     docname: str
     anchor: str
     lineno: int

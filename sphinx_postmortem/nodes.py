@@ -1,7 +1,7 @@
 """Placeholder nodes: written while reading, replaced once all documents are read.
 
 Each carries the plain data it needs (never a record shared with the
-domain). :class:`~sphinx_postmortem.transforms.FillPlaceholders` replaces
+domain). :class:`~sphinx_postmortem.fill.transform.FillPlaceholders` replaces
 them before references are resolved; if one ever reaches a writer, it is
 skipped rather than crashing the build.
 
@@ -39,7 +39,11 @@ class overdue_marker(PostmortemPlaceholder):
 
 
 class rollup(PostmortemPlaceholder):
-    """A roll-up (``kind``: incident-list, lesson-list or action-item-list) with its ``spec``."""
+    """A roll-up of ``kind`` (incident-list, lesson-list, action-item-list, postmortem-stats).
+
+    Holds the directive's ``options`` while its page is read, then the typed
+    ``spec`` they were parsed into (``selection/specs.py``).
+    """
 
 
 PLACEHOLDERS = (incident_panel, timeline_block, overdue_marker, rollup)

@@ -6,9 +6,10 @@ because each step reads what the ones before it settled:
 1. an incident without a title takes its section's title;
 2. action items written before the page's incident get their default ids;
 3. lesson bodies are stored, and their digests set on the lesson records;
-4. the checks read the settled records and the page (structure, blameless
+4. each roll-up's options become its typed spec (warning at its line);
+5. the checks read the settled records and the page (structure, blameless
    language, control characters, scaffold text left in);
-5. the page's digest (what roll-ups can show of it) and the projects its
+6. the page's digest (what roll-ups can show of it) and the projects its
    filters name are noted last, from the records as they will stay.
 
 Every change to a stored record goes through a domain method, which drops
@@ -28,12 +29,14 @@ from .directives.action_item import settle_default_ids
 from .directives.incident import settle_title
 from .incremental.freshness import note_page_digest, note_project_filters
 from .incremental.lesson_bodies import save_lesson_bodies
+from .selection.specs import parse_rollups
 
 #: The steps of :func:`settle_page`, in order.
 STEPS = (
     settle_title,
     settle_default_ids,
     save_lesson_bodies,
+    parse_rollups,
     check_page,
     check_blame,
     check_control_characters,

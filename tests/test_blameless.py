@@ -25,15 +25,13 @@ from support.builds import build, build_root
 from support.projects import copy_root
 from support.warnings import parse_warnings
 
-from sphinx_postmortem.checks.blame_language import (
-    _GIVEN_NAMES,
-    _NOT_NAMES,
-    _SYSTEMS,
+from sphinx_postmortem.checks.blame_language import compile_rules, find_blame, normalise
+from sphinx_postmortem.checks.blame_vocabulary import (
     DEFAULT_ALLOW,
     DEFAULT_RULES,
-    compile_rules,
-    find_blame,
-    normalise,
+    GIVEN_NAMES,
+    NOT_NAMES,
+    SYSTEMS,
 )
 from sphinx_postmortem.errors import PostmortemError
 
@@ -513,8 +511,8 @@ def test_systems_and_neutral_actions_of_named_people_are_not_blame(text):
 
 
 def test_given_names_are_neither_systems_nor_sentence_openers():
-    assert _GIVEN_NAMES.isdisjoint(_SYSTEMS | _NOT_NAMES)
-    assert all(name.isalpha() and name.istitle() for name in _GIVEN_NAMES)
+    assert GIVEN_NAMES.isdisjoint(SYSTEMS | NOT_NAMES)
+    assert all(name.isalpha() and name.istitle() for name in GIVEN_NAMES)
 
 
 def test_trigger_words_only_speed_up_matching():

@@ -22,6 +22,8 @@ ENTRY_POINTS = {
 }
 TITLE = "Checkout API returned 503s"
 SLUG = "2024-03-05-checkout-api-returned-503s"
+#: The arguments of ``new`` that start an end-of-project review.
+REVIEW = ("Billing migration", "--type", "project", "--date", "2024-04-26")
 INCIDENT_SECTIONS = [
     "Summary",
     "Impact",
@@ -145,6 +147,19 @@ def incident_option(text: str, name: str) -> str | None:
     return match[1] if match else None
 
 
+def written_id(result: subprocess.CompletedProcess[str], cwd: Path) -> str | None:
+    """The ``:id:`` of the page the command wrote."""
+    return incident_option(written(result, cwd).read_text(encoding="utf-8"), "id")
+
+
+def new_ids(project: Path, *runs: tuple[str, str]) -> list[str | None]:
+    """The ids of the pages ``new`` writes to ``postmortems/``, one run a ``(title, date)``."""
+    return [
+        written_id(new(project, title, "--date", date, "--dir", "postmortems"), project)
+        for title, date in runs
+    ]
+
+
 def headings(text: str, md: bool) -> list[str]:
     if md:
         return [m[1].strip() for m in re.finditer(r"^#{1,6}\s+(.*)$", text, re.M)]
@@ -250,18 +265,7 @@ def test_new_with_authors_tags_and_timezone(tmp_path):
 
 def test_new_project_review_builds(tmp_path, fmt):
     project = make_project(tmp_path / "docs", md=fmt == "md")
-    result = new(
-        project,
-        "Billing migration",
-        "--type",
-        "project",
-        "--date",
-        "2024-04-26",
-        "--dir",
-        "postmortems",
-        "--format",
-        fmt,
-    )
+    result = new(project, *REVIEW, "--dir", "postmortems", "--format", fmt)
     page = written(result, project)
     assert page.name == f"2024-04-26-billing-migration.{fmt}"
     text = page.read_text(encoding="utf-8")
@@ -304,23 +308,12 @@ def test_id_is_the_next_free_one(tmp_path):
     project = make_project(tmp_path / "docs")
     existing_page(project / "postmortems" / "a.rst", "INC-2024-001")
     existing_page(project / "postmortems" / "b.rst", "INC-2024-003")
-    result = new(project, "Queue stalled", "--date", "2024-05-01", "--dir", "postmortems")
-    assert (
-        incident_option(written(result, project).read_text(encoding="utf-8"), "id")
-        == "INC-2024-004"
-    )
-    # the page just written counts too
-    result = new(project, "Queue stalled again", "--date", "2024-05-02", "--dir", "postmortems")
-    assert (
-        incident_option(written(result, project).read_text(encoding="utf-8"), "id")
-        == "INC-2024-005"
-    )
-    # another year starts again at 001
-    result = new(project, "New year outage", "--date", "2025-01-10", "--dir", "postmortems")
-    assert (
-        incident_option(written(result, project).read_text(encoding="utf-8"), "id")
-        == "INC-2025-001"
-    )
+    assert new_ids(
+        project,
+        ("Queue stalled", "2024-05-01"),
+        ("Queue stalled again", "2024-05-02"),  # the page just written counts too
+        ("New year outage", "2025-01-10"),  # another year starts again at 001
+    ) == ["INC-2024-004", "INC-2024-005", "INC-2025-001"]
     sphinx_build(project)
 
 
@@ -332,10 +325,7 @@ def test_ids_in_markdown_pages_and_other_folders_count(tmp_path):
     result = new(
         project, "Cache stampede", "--date", "2024-06-01", "--dir", "postmortems", "--format", "md"
     )
-    assert (
-        incident_option(written(result, project).read_text(encoding="utf-8"), "id")
-        == "INC-2024-010"
-    )
+    assert written_id(result, project) == "INC-2024-010"
 
 
 def test_custom_id_format_from_conf_py(tmp_path):
@@ -344,16 +334,10 @@ def test_custom_id_format_from_conf_py(tmp_path):
     )
     existing_page(project / "postmortems" / "a.rst", "PM-202403-01")
     existing_page(project / "postmortems" / "b.rst", "PM-202402-05")
-    result = new(project, "Disk full", "--date", "2024-03-20", "--dir", "postmortems")
-    assert (
-        incident_option(written(result, project).read_text(encoding="utf-8"), "id")
-        == "PM-202403-02"
-    )
-    result = new(project, "Disk full in April", "--date", "2024-04-02", "--dir", "postmortems")
-    assert (
-        incident_option(written(result, project).read_text(encoding="utf-8"), "id")
-        == "PM-202404-01"
-    )
+    assert new_ids(project, ("Disk full", "2024-03-20"), ("Disk full in April", "2024-04-02")) == [
+        "PM-202403-02",
+        "PM-202404-01",
+    ]
 
 
 def test_explicit_id(tmp_path):
@@ -361,7 +345,7 @@ def test_explicit_id(tmp_path):
     result = new(
         project, "Disk full", "--date", "2024-03-20", "--id", "OPS-42", "--dir", "postmortems"
     )
-    assert incident_option(written(result, project).read_text(encoding="utf-8"), "id") == "OPS-42"
+    assert written_id(result, project) == "OPS-42"
 
 
 def test_conf_dir_option(tmp_path):
@@ -516,11 +500,23 @@ What we told customers.
 """
 
 
+def write_template(path: Path, marker: str) -> None:
+    """Write :data:`CUSTOM_TEMPLATE` to ``path``, its pages marked ``MARKER-<marker>``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CUSTOM_TEMPLATE.replace("{{ marker }}", marker), encoding="utf-8")
+
+
+def project_with_template_folder(root: Path, marker: str) -> Path:
+    """A project whose ``templates_path`` holds its own ``postmortem/incident.rst.jinja``."""
+    project = make_project(root, conf="templates_path = ['_templates']\n")
+    write_template(project / "_templates" / "postmortem" / "incident.rst.jinja", marker)
+    return project
+
+
 def test_template_option_overrides_the_shipped_template(tmp_path):
     project = make_project(tmp_path / "docs")
     template = tmp_path / "templates" / "security.rst.jinja"
-    template.parent.mkdir()
-    template.write_text(CUSTOM_TEMPLATE.replace("{{ marker }}", "CLI"), encoding="utf-8")
+    write_template(template, "CLI")
     page = written(
         new(
             project,
@@ -546,35 +542,18 @@ def test_template_option_overrides_the_shipped_template(tmp_path):
 
 
 def test_templates_path_postmortem_folder_overrides(tmp_path):
-    project = make_project(tmp_path / "docs", conf="templates_path = ['_templates']\n")
-    folder = project / "_templates" / "postmortem"
-    folder.mkdir(parents=True)
-    (folder / "incident.rst.jinja").write_text(
-        CUSTOM_TEMPLATE.replace("{{ marker }}", "TP"), encoding="utf-8"
-    )
+    project = project_with_template_folder(tmp_path / "docs", "TP")
     page = written(new(project, TITLE, "--date", "2024-03-05", "--dir", "postmortems"), project)
     text = page.read_text(encoding="utf-8")
     assert "MARKER-TP: our own outline." in text
     assert "Root cause and contributing factors" not in text
     # a name the team does not provide falls back to the shipped template
-    review = written(
-        new(
-            project,
-            "Billing migration",
-            "--type",
-            "project",
-            "--date",
-            "2024-04-26",
-            "--dir",
-            "postmortems",
-        ),
-        project,
-    )
+    review = written(new(project, *REVIEW, "--dir", "postmortems"), project)
     assert "MARKER-TP" not in review.read_text(encoding="utf-8")
     assert "Goals and outcome" in review.read_text(encoding="utf-8")
     # --template wins over the templates_path folder
     other = tmp_path / "other.rst.jinja"
-    other.write_text(CUSTOM_TEMPLATE.replace("{{ marker }}", "OPT"), encoding="utf-8")
+    write_template(other, "OPT")
     page2 = written(
         new(
             project,
@@ -593,12 +572,7 @@ def test_templates_path_postmortem_folder_overrides(tmp_path):
 
 
 def test_templates_path_read_through_conf_dir(tmp_path):
-    project = make_project(tmp_path / "docs", conf="templates_path = ['_templates']\n")
-    folder = project / "_templates" / "postmortem"
-    folder.mkdir(parents=True)
-    (folder / "incident.rst.jinja").write_text(
-        CUSTOM_TEMPLATE.replace("{{ marker }}", "CD"), encoding="utf-8"
-    )
+    project = project_with_template_folder(tmp_path / "docs", "CD")
     page = written(
         new(
             tmp_path,
@@ -631,7 +605,7 @@ def test_conf_py_is_found_from_the_repository_root(tmp_path, folder):
     repo = tmp_path / "repo"
     project = make_project(repo / folder, conf="postmortem_id_format = 'OPS-{seq:03d}'\n")
     result = new(repo, TITLE, "--date", "2024-03-05", "--dir", project / "postmortems")
-    assert incident_option(written(result, repo).read_text(encoding="utf-8"), "id") == "OPS-001"
+    assert written_id(result, repo) == "OPS-001"
     note = conf_note(result)
     assert str(Path(folder, "conf.py")) in note, note
 
@@ -641,15 +615,13 @@ def test_conf_py_search_order(tmp_path):
     make_project(repo / "docs", conf="postmortem_id_format = 'DOCS-{seq:03d}'\n")
     make_project(repo / "source", conf="postmortem_id_format = 'SRC-{seq:03d}'\n")
     result = new(repo, TITLE, "--date", "2024-03-05", "--dir", "out")
-    assert incident_option(written(result, repo).read_text(encoding="utf-8"), "id") == "DOCS-001"
+    assert written_id(result, repo) == "DOCS-001"
     assert str(Path("docs", "conf.py")) in conf_note(result)
 
 
 def test_no_conf_py_found_says_so_and_uses_defaults(tmp_path):
     result = new(tmp_path, TITLE, "--date", "2024-03-05")
-    assert incident_option(written(result, tmp_path).read_text(encoding="utf-8"), "id") == (
-        "INC-2024-001"
-    )
+    assert written_id(result, tmp_path) == "INC-2024-001"
     note = conf_note(result)
     assert "no conf.py" in note and "default" in note, note
     for folder in ("docs/", "doc/", "source/", "docs/source/"):
@@ -686,12 +658,9 @@ def test_id_format_mapping_numbers_each_pattern(tmp_path):
     existing_page(project / "postmortems" / "b.rst", "PRJ-2024-002")
 
     def new_id(*args):
-        result = new(project, *args, "--dir", "postmortems")
-        return incident_option(written(result, project).read_text(encoding="utf-8"), "id")
+        return written_id(new(project, *args, "--dir", "postmortems"), project)
 
-    assert new_id("Billing migration", "--type", "project", "--date", "2024-04-26") == (
-        "PRJ-2024-003"
-    )
+    assert new_id(*REVIEW) == "PRJ-2024-003"
     assert new_id("Queue stalled", "--date", "2024-05-01") == "INC-2024-005"
     assert new_id("Data deleted", "--type", "data-loss", "--date", "2024-05-02") == ("INC-2024-006")
     assert new_id("Search migration", "--type", "project", "--date", "2024-05-03") == (

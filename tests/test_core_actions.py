@@ -10,31 +10,37 @@ import datetime as dt
 import re
 
 import pytest
-from support.builds import build_root, domain_of, read
+from support.builds import domain_of, read
+from support.fixtures import built_root, root_app_fixture
 from support.html import field_html, panel_fields
 from support.projects import load_inventory
 from support.warnings import assert_warned, pm_warnings
 
 ALL_IDS = [
-    "INC-ACT-A1", "CUSTOM-7", "INC-ACT-A3", "INC-ACT-A4", "INC-ACT-A5", "INC-ACT-A6",
-    "INC-ACT-A7", "INC-ACT-A8",
+    "INC-ACT-A1",
+    "CUSTOM-7",
+    "INC-ACT-A3",
+    "INC-ACT-A4",
+    "INC-ACT-A5",
+    "INC-ACT-A6",
+    "INC-ACT-A7",
+    "INC-ACT-A8",
 ]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    app = build_root(tmp_path_factory, "core-actions")
-    yield app
-    app.cleanup()
+built = root_app_fixture("core-actions")
 
 
 def action_block(page: str, action_id: str) -> str:
     """The HTML of one action item block."""
     start = page.index(f'id="action-{action_id}"')
     start = page.rindex("<div", 0, start)
-    ends = [i for i in (page.find('<div class="pm-action ', start + 1), page.find("</section>", start))
-            if i != -1]
-    return page[start:min(ends)]
+    ends = [
+        i
+        for i in (page.find('<div class="pm-action ', start + 1), page.find("</section>", start))
+        if i != -1
+    ]
+    return page[start : min(ends)]
 
 
 def overdue_ids(page: str) -> list[str]:
@@ -66,7 +72,11 @@ def test_full_action_record(built):
 def test_default_ids_follow_page_order(built):
     assert [a["id"] for a in domain_of(built).actions("actions")] == ALL_IDS
     assert [a["id"] for a in domain_of(built).actions("badactions")] == [
-        "INC-BADACT-A1", "INC-BADACT-A2", "INC-BADACT-A3", "INC-BADACT-A4", "CUSTOM-7",
+        "INC-BADACT-A1",
+        "INC-BADACT-A2",
+        "INC-BADACT-A3",
+        "INC-BADACT-A4",
+        "CUSTOM-7",
     ]
 
 
@@ -79,7 +89,12 @@ def test_default_id_uses_the_page_incident_even_when_declared_later(built):
 def test_status_defaults_to_open_and_unset_options_are_none(built):
     six = domain_of(built).actions("actions")[5]
     assert six["id"] == "INC-ACT-A6"
-    assert (six["status"], six["type"], six["priority"], six["tracker"]) == ("open", None, None, None)
+    assert (six["status"], six["type"], six["priority"], six["tracker"]) == (
+        "open",
+        None,
+        None,
+        None,
+    )
 
 
 def test_choices_match_case_insensitively(built):
@@ -97,14 +112,27 @@ def test_missing_owner_warns(built):
 def test_unknown_values_warn_naming_the_allowed_values(built):
     bad = domain_of(built).actions("badactions")[0]
     assert (bad["type"], bad["priority"], bad["status"], bad["due"]) == (None, None, "open", None)
-    assert_warned(built, "badactions.rst", 9,
-                  "unknown :type: 'bogus'; allowed values: mitigate, prevent, detect, process",
-                  "postmortem.option")
-    assert_warned(built, "badactions.rst", 9,
-                  "unknown :priority: 'P9'; allowed values: P0, P1, P2, P3", "postmortem.option")
-    assert_warned(built, "badactions.rst", 9,
-                  "unknown :status: 'closed'; allowed values: open, in-progress, done, wont-do",
-                  "postmortem.option")
+    assert_warned(
+        built,
+        "badactions.rst",
+        9,
+        "unknown :type: 'bogus'; allowed values: mitigate, prevent, detect, process",
+        "postmortem.option",
+    )
+    assert_warned(
+        built,
+        "badactions.rst",
+        9,
+        "unknown :priority: 'P9'; allowed values: P0, P1, P2, P3",
+        "postmortem.option",
+    )
+    assert_warned(
+        built,
+        "badactions.rst",
+        9,
+        "unknown :status: 'closed'; allowed values: open, in-progress, done, wont-do",
+        "postmortem.option",
+    )
     assert_warned(built, "badactions.rst", 9, "invalid :due: '2024-13-01'", "postmortem.option")
 
 
@@ -125,13 +153,21 @@ def test_every_warning_of_the_root(built):
 
 
 def test_duplicate_action_id_across_pages(built):
-    warning = assert_warned(built, "badactions.rst", 28, "duplicate action item id 'CUSTOM-7'",
-                            "postmortem.duplicate_id")
+    warning = assert_warned(
+        built,
+        "badactions.rst",
+        28,
+        "duplicate action item id 'CUSTOM-7'",
+        "postmortem.duplicate_id",
+    )
     assert "already used in actions (line 19)" in warning.message
     domain = domain_of(built)
     assert domain.winning_actions()["CUSTOM-7"]["docname"] == "actions"
     inventory = load_inventory(built.outdir / "objects.inv")["postmortem:action-item"]
-    assert inventory["CUSTOM-7"] == ("actions.html#action-CUSTOM-7", "Custom id and full URL tracker")
+    assert inventory["CUSTOM-7"] == (
+        "actions.html#action-CUSTOM-7",
+        "Custom id and full URL tracker",
+    )
     assert {*ALL_IDS, "INC-BADACT-A1", "INC-BADACT-A2", "INC-BADACT-A3", "INC-BADACT-A4"} <= set(
         inventory
     )
@@ -139,8 +175,9 @@ def test_duplicate_action_id_across_pages(built):
 
 
 def test_duplicate_action_id_on_the_same_page(built):
-    warning = assert_warned(built, "samepage.rst", 13, "duplicate action item id 'SAME-1'",
-                            "postmortem.duplicate_id")
+    warning = assert_warned(
+        built, "samepage.rst", 13, "duplicate action item id 'SAME-1'", "postmortem.duplicate_id"
+    )
     assert "already used in samepage (line 9)" in warning.message
     assert domain_of(built).winning_actions()["SAME-1"]["title"] == "First holder of the id"
     page = read(built, "samepage.html")
@@ -158,8 +195,13 @@ def test_action_block(built):
     assert block.startswith('<div class="pm-action pm-action-open')
     assert '<span class="pre">INC-ACT-A1</span>' in block
     assert "<strong>Add automated canary analysis</strong>" in block
-    fields = dict(re.findall(
-        r"<dt[^>]*>(\w+)<span class=\"colon\">:</span></dt>\s*<dd[^>]*><p>(.*?)</p>", block, re.S))
+    fields = dict(
+        re.findall(
+            r"<dt[^>]*>(\w+)<span class=\"colon\">:</span></dt>\s*<dd[^>]*><p>(.*?)</p>",
+            block,
+            re.S,
+        )
+    )
     assert fields["Owner"] == "team-deploy"
     assert fields["Type"] == "prevent"
     assert fields["Priority"] == '<span class="pm-label pm-priority pm-priority-p1">P1</span>'
@@ -200,8 +242,13 @@ def test_non_http_tracker_is_refused_with_a_warning(built, index, line, tracker)
     action = domain_of(built).actions("badactions")[index]
     assert action["tracker"] == tracker
     assert action["tracker_url"] is None
-    assert_warned(built, "badactions.rst", line, f"tracker {tracker!r} is not an http(s) URL",
-                  "postmortem.option")
+    assert_warned(
+        built,
+        "badactions.rst",
+        line,
+        f"tracker {tracker!r} is not an http(s) URL",
+        "postmortem.option",
+    )
     page = read(built, "badactions.html")
     block = action_block(page, action["id"])
     assert "href" not in block
@@ -235,11 +282,8 @@ def epoch(day: str) -> str:
 
 
 def build_overdue(tmp_path_factory, **kwargs) -> list[str]:
-    app = build_root(tmp_path_factory, "core-actions", **kwargs)
-    try:
+    with built_root(tmp_path_factory, "core-actions", **kwargs) as app:
         return overdue_ids(read(app, "actions.html"))
-    finally:
-        app.cleanup()
 
 
 def test_other_postmortem_today(tmp_path_factory, monkeypatch):
@@ -257,7 +301,11 @@ def test_source_date_epoch(tmp_path_factory, monkeypatch):
     ]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch("2024-07-02"))
     assert build_overdue(tmp_path_factory, confoverrides={"postmortem_today": None}) == [
-        "INC-ACT-A1", "CUSTOM-7", "INC-ACT-A3", "INC-ACT-A6", "INC-ACT-A7",
+        "INC-ACT-A1",
+        "CUSTOM-7",
+        "INC-ACT-A3",
+        "INC-ACT-A6",
+        "INC-ACT-A7",
     ]
 
 
@@ -271,19 +319,25 @@ def test_postmortem_today_wins_over_source_date_epoch(tmp_path_factory, monkeypa
 def test_today_when_nothing_is_configured(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     today = dt.date.today().isoformat()
-    expected = [i for i, due, closed in [
-        ("INC-ACT-A1", "2024-04-15", False), ("CUSTOM-7", "2024-07-01", False),
-        ("INC-ACT-A3", "2024-05-31", False), ("INC-ACT-A4", "2024-01-01", True),
-        ("INC-ACT-A5", "2024-01-01", True), ("INC-ACT-A6", "2024-06-01", False),
-        ("INC-ACT-A7", "2024-05-31", False),
-    ] if not closed and due < today]
+    expected = [
+        i
+        for i, due, closed in [
+            ("INC-ACT-A1", "2024-04-15", False),
+            ("CUSTOM-7", "2024-07-01", False),
+            ("INC-ACT-A3", "2024-05-31", False),
+            ("INC-ACT-A4", "2024-01-01", True),
+            ("INC-ACT-A5", "2024-01-01", True),
+            ("INC-ACT-A6", "2024-06-01", False),
+            ("INC-ACT-A7", "2024-05-31", False),
+        ]
+        if not closed and due < today
+    ]
     assert build_overdue(tmp_path_factory, confoverrides={"postmortem_today": None}) == expected
 
 
 def test_tracker_key_without_tracker_url_is_plain_text(tmp_path_factory):
-    app = build_root(tmp_path_factory, "core-actions",
-                    confoverrides={"postmortem_tracker_url": None})
-    try:
+    overrides = {"postmortem_tracker_url": None}
+    with built_root(tmp_path_factory, "core-actions", confoverrides=overrides) as app:
         page = read(app, "actions.html")
         first = action_block(page, "INC-ACT-A1")
         assert "DEPLOY-1234" in first
@@ -291,5 +345,3 @@ def test_tracker_key_without_tracker_url_is_plain_text(tmp_path_factory):
         assert domain_of(app).actions("actions")[0]["tracker_url"] is None
         # a full URL is still linked
         assert 'href="https://github.com/example/repo/issues/12"' in action_block(page, "CUSTOM-7")
-    finally:
-        app.cleanup()

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 from support.builds import build_root
+from support.contains import assert_contains
 from support.warnings import parse_warnings
 
 #: Every builder Sphinx ships.
 BUILDERS = [
     "html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "texinfo", "xml",
     "pseudoxml", "json", "pickle", "changes", "gettext", "linkcheck", "dummy",
-]
+]  # fmt: skip
 #: Per-builder settings: linkcheck checks nothing outside the project.
 OVERRIDES = {"linkcheck": {"linkcheck_ignore": [r".*"]}}
 
@@ -32,8 +33,9 @@ def outputs(tmp_path_factory):
 
     def get(name: str):
         if name not in cache:
-            cache[name] = build_root(tmp_path_factory, "core-all", name,
-                                    confoverrides=OVERRIDES.get(name, {}))
+            cache[name] = build_root(
+                tmp_path_factory, "core-all", name, confoverrides=OVERRIDES.get(name, {})
+            )
         return cache[name]
 
     return get
@@ -61,17 +63,20 @@ def test_builds_without_any_warning(outputs, builder):
 )
 def test_html_like_output(outputs, builder, page):
     html = text_of(outputs(builder), page)
-    assert 'id="incident-INC-2024-017"' in html
-    assert '<span class="pm-label pm-sev pm-sev-sev2">SEV2</span>' in html
-    assert '<span class="pm-label pm-status pm-status-published">published</span>' in html
-    assert "2 open / 3 total" in html
-    assert '<span class="pm-offset">T+7m</span>' in html
-    assert '<span class="pm-offset">T+1h08m</span>' in html
-    assert '<span class="pm-label pm-milestone pm-milestone-detect">Detected</span>' in html
-    assert 'id="action-INC-2024-017-A1"' in html
-    assert '<span class="pm-label pm-overdue pm-overdue-overdue">overdue</span>' in html
-    assert 'href="https://jira.example.com/browse/DEPLOY-1234"' in html
-    assert "What went wrong: Config changes skipped the canary stage" in html
+    assert_contains(
+        html,
+        'id="incident-INC-2024-017"',
+        '<span class="pm-label pm-sev pm-sev-sev2">SEV2</span>',
+        '<span class="pm-label pm-status pm-status-published">published</span>',
+        "2 open / 3 total",
+        '<span class="pm-offset">T+7m</span>',
+        '<span class="pm-offset">T+1h08m</span>',
+        '<span class="pm-label pm-milestone pm-milestone-detect">Detected</span>',
+        'id="action-INC-2024-017-A1"',
+        '<span class="pm-label pm-overdue pm-overdue-overdue">overdue</span>',
+        'href="https://jira.example.com/browse/DEPLOY-1234"',
+        "What went wrong: Config changes skipped the canary stage",
+    )
 
 
 def test_html_links(outputs):
@@ -94,8 +99,12 @@ def test_dirhtml_links(outputs):
 
 def test_singlehtml_links_point_into_the_single_page(outputs):
     html = text_of(outputs("singlehtml"), "index.html")
-    for anchor in ("incident-INC-2024-017", "incident-PRJ-SEARCH", "action-INC-2024-017-A1",
-                   "lesson-Config-changes-skipped-the-canary-stage"):
+    for anchor in (
+        "incident-INC-2024-017",
+        "incident-PRJ-SEARCH",
+        "action-INC-2024-017-A1",
+        "lesson-Config-changes-skipped-the-canary-stage",
+    ):
         assert f'id="{anchor}"' in html
         assert f'href="#{anchor}"' in html
     # both panels are there, each with its own data
@@ -106,27 +115,32 @@ def test_singlehtml_links_point_into_the_single_page(outputs):
 
 def test_latex(outputs):
     tex = text_of(outputs("latex"), "core-all.tex")
-    assert r"\label{\detokenize{outage:incident-INC-2024-017}}" in tex
-    assert r"\label{\detokenize{outage:action-INC-2024-017-A1}}" in tex
-    assert r"\hyperref[\detokenize{outage:incident-INC-2024-017}]" in tex
-    assert r"\hyperref[\detokenize{outage:action-INC-2024-017-A1}]" in tex
-    assert "2 open / 3 total" in tex
-    assert "T+1h08m" in tex
-    assert "What went wrong: Config changes skipped the canary stage" in tex
-    assert "overdue" in tex
-    assert (r"\sphinxhref{https://jira.example.com/browse/DEPLOY-1234}"
-            r"{DEPLOY\sphinxhyphen{}1234}") in tex
+    assert_contains(
+        tex,
+        r"\label{\detokenize{outage:incident-INC-2024-017}}",
+        r"\label{\detokenize{outage:action-INC-2024-017-A1}}",
+        r"\hyperref[\detokenize{outage:incident-INC-2024-017}]",
+        r"\hyperref[\detokenize{outage:action-INC-2024-017-A1}]",
+        "2 open / 3 total",
+        "T+1h08m",
+        "What went wrong: Config changes skipped the canary stage",
+        "overdue",
+        r"\sphinxhref{https://jira.example.com/browse/DEPLOY-1234}{DEPLOY\sphinxhyphen{}1234}",
+    )
 
 
 def test_text(outputs):
     app = outputs("text")
     outage = text_of(app, "outage.txt")
-    assert "Severity:\n   SEV2" in outage
-    assert "Action items:\n   2 open / 3 total" in outage
-    assert "Time to detect:\n   7m" in outage
-    assert "| T+1h08m" in outage
-    assert "2024-04-15 overdue" in outage
-    assert "What went wrong: Config changes skipped the canary stage" in outage
+    assert_contains(
+        outage,
+        "Severity:\n   SEV2",
+        "Action items:\n   2 open / 3 total",
+        "Time to detect:\n   7m",
+        "| T+1h08m",
+        "2024-04-15 overdue",
+        "What went wrong: Config changes skipped the canary stage",
+    )
     index = text_of(app, "index.txt")
     assert "Checkout API returned 503s for EU customers" in index
     assert "the review" in index
@@ -134,10 +148,13 @@ def test_text(outputs):
 
 def test_man(outputs):
     man = text_of(outputs("man"), "core-all.1")
-    assert r"INC\-2024\-017" in man
-    assert r"2 open / 3 total" in man
-    assert "T+1h08m" in man
-    assert "What went wrong: Config changes skipped the canary stage" in man
+    assert_contains(
+        man,
+        r"INC\-2024\-017",
+        r"2 open / 3 total",
+        "T+1h08m",
+        "What went wrong: Config changes skipped the canary stage",
+    )
 
 
 def test_json_output_has_the_incident_index_as_plain_text(outputs):
@@ -167,8 +184,9 @@ def test_texinfo(outputs):
     assert "INC-2024-017" in texi and "2 open / 3 total" in texi and "T+1h08m" in texi
 
 
-@pytest.mark.parametrize(("builder", "page"), [("xml", "outage.xml"),
-                                                ("pseudoxml", "outage.pseudoxml")])
+@pytest.mark.parametrize(
+    ("builder", "page"), [("xml", "outage.xml"), ("pseudoxml", "outage.pseudoxml")]
+)
 def test_doctree_builders(outputs, builder, page):
     output = text_of(outputs(builder), page)
     assert "INC-2024-017" in output and "2 open / 3 total" in output

@@ -5,17 +5,12 @@ Test root: tests/roots/test-core-config/.
 
 from __future__ import annotations
 
-import pytest
-from support.builds import build_root, domain_of, read
+from support.builds import domain_of, read
+from support.fixtures import root_app_fixture
 from support.html import panel_fields
 from support.warnings import assert_warned, pm_warnings
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    app = build_root(tmp_path_factory, "core-config")
-    yield app
-    app.cleanup()
+built = root_app_fixture("core-config")
 
 
 def test_configured_severities_statuses_and_types(built):
@@ -29,19 +24,34 @@ def test_configured_severities_statuses_and_types(built):
     assert fields["Severity"] == "Major"
     assert 'class="pm-label pm-sev pm-sev-major">Major</span>' in read(built, "index.html")
     assert 'class="pm-label pm-status pm-status-open-review">open-review</span>' in read(
-        built, "index.html")
+        built, "index.html"
+    )
 
 
 def test_default_values_are_not_allowed_once_replaced(built):
     assert domain_of(built).incident("sev")["severity"] is None
     assert domain_of(built).incident("sev")["status"] == "final"
-    assert_warned(built, "sev.rst", 6,
-                  "unknown :severity: 'SEV2'; allowed values: Critical, Major, Minor",
-                  "postmortem.option")
-    assert_warned(built, "index.rst", 20, "unknown :priority: 'P1'; allowed values: high, low",
-                  "postmortem.option")
-    assert_warned(built, "index.rst", 20, "unknown :type: 'prevent'; allowed values: fix, learn",
-                  "postmortem.option")
+    assert_warned(
+        built,
+        "sev.rst",
+        6,
+        "unknown :severity: 'SEV2'; allowed values: Critical, Major, Minor",
+        "postmortem.option",
+    )
+    assert_warned(
+        built,
+        "index.rst",
+        20,
+        "unknown :priority: 'P1'; allowed values: high, low",
+        "postmortem.option",
+    )
+    assert_warned(
+        built,
+        "index.rst",
+        20,
+        "unknown :type: 'prevent'; allowed values: fix, learn",
+        "postmortem.option",
+    )
     assert len(pm_warnings(built)) == 3
 
 

@@ -6,18 +6,13 @@ Test root: tests/roots/test-core-incident/.
 from __future__ import annotations
 
 import pytest
-from support.builds import build_root, domain_of, read
+from support.builds import domain_of, read
+from support.fixtures import root_app_fixture
 from support.html import field_html, panel_fields
 from support.projects import load_inventory
 from support.warnings import Warn, assert_warned, pm_warnings
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The root is built once; the tests only read its output."""
-    app = build_root(tmp_path_factory, "core-incident")
-    yield app
-    app.cleanup()
+built = root_app_fixture("core-incident")
 
 
 # -- records -------------------------------------------------------------------------
@@ -48,7 +43,9 @@ def test_id_defaults_to_the_document_name(built):
     assert domain.incident("sub/nested")["id"] == "sub-nested"
     assert domain.incident("sub/section")["id"] == "sub-section"
     # ... and the default id is a working link target
-    objects = {(name, typ): (doc, anchor) for name, _d, typ, doc, anchor, _p in domain.get_objects()}
+    objects = {
+        (name, typ): (doc, anchor) for name, _d, typ, doc, anchor, _p in domain.get_objects()
+    }
     assert objects[("sub-nested", "incident")] == ("sub/nested", "incident-sub-nested")
     page = read(built, "sub/nested.html")
     assert 'id="incident-sub-nested"' in page
@@ -115,42 +112,55 @@ def test_missing_severity_and_date(built):
 def test_unknown_values_warn_naming_the_allowed_values(built):
     incident = domain_of(built).incident("badvalues")
     assert (incident["severity"], incident["status"], incident["type"], incident["date"]) == (
-        None, "draft", "incident", None,
+        None,
+        "draft",
+        "incident",
+        None,
     )
     assert_warned(
-        built, "badvalues.rst", 4,
-        "unknown :severity: 'SEV9'; allowed values: SEV1, SEV2, SEV3, SEV4", "postmortem.option",
+        built,
+        "badvalues.rst",
+        4,
+        "unknown :severity: 'SEV9'; allowed values: SEV1, SEV2, SEV3, SEV4",
+        "postmortem.option",
     )
     assert_warned(
-        built, "badvalues.rst", 4,
+        built,
+        "badvalues.rst",
+        4,
         "unknown :status: 'closed'; allowed values: draft, in-review, published",
         "postmortem.option",
     )
     assert_warned(
-        built, "badvalues.rst", 4,
+        built,
+        "badvalues.rst",
+        4,
         "unknown :type: 'meltdown'; allowed values: incident, outage, security, data-loss, project",
         "postmortem.option",
     )
     assert_warned(built, "badvalues.rst", 4, "invalid :date: '2024-02-30'", "postmortem.option")
     # a bad date is not also reported as a missing one
-    assert not [w for w in pm_warnings(built) if "missing :date:" in w.message
-                and w.file == "badvalues.rst"]
+    assert not [
+        w for w in pm_warnings(built) if "missing :date:" in w.message and w.file == "badvalues.rst"
+    ]
 
 
 def test_every_warning_of_the_root(built):
     """Nothing else warns: the exact list of (file, line, subtype)."""
     found = [(w.file, w.line, w.type) for w in pm_warnings(built)]
-    assert found == sorted([
-        ("badvalues.rst", 4, "postmortem.option"),
-        ("badvalues.rst", 4, "postmortem.option"),
-        ("badvalues.rst", 4, "postmortem.option"),
-        ("badvalues.rst", 4, "postmortem.option"),
-        ("dup-b.rst", 6, "postmortem.duplicate_id"),
-        ("missing.rst", 4, "postmortem.option"),
-        ("missing.rst", 4, "postmortem.option"),
-        ("notitle.rst", 3, "postmortem.option"),
-        ("two.rst", 11, "postmortem.duplicate_id"),
-    ])
+    assert found == sorted(
+        [
+            ("badvalues.rst", 4, "postmortem.option"),
+            ("badvalues.rst", 4, "postmortem.option"),
+            ("badvalues.rst", 4, "postmortem.option"),
+            ("badvalues.rst", 4, "postmortem.option"),
+            ("dup-b.rst", 6, "postmortem.duplicate_id"),
+            ("missing.rst", 4, "postmortem.option"),
+            ("missing.rst", 4, "postmortem.option"),
+            ("notitle.rst", 3, "postmortem.option"),
+            ("two.rst", 11, "postmortem.duplicate_id"),
+        ]
+    )
     # and Sphinx itself has nothing to say about the pages
     assert [w for w in pm_warnings(built) if not w.type] == []
 
@@ -158,26 +168,54 @@ def test_every_warning_of_the_root(built):
 # -- metadata panel ------------------------------------------------------------------
 
 
-def test_panel_of_a_full_post_mortem(built):
-    fields = panel_fields(read(built, "full.html"), "INC-2024-017")
-    assert fields == {
-        "ID": "INC-2024-017",
-        "Date": "2024-03-05",
-        "Severity": "SEV2",
-        "Status": "published",
-        "Type": "outage",
-        "Authors": "Dana Kim, Luis Ortega",
-        "Services": "checkout-api, payments-gateway",
-        "Tags": "deploy, config-change",
-        "Impact start": "2024-03-05 14:02 UTC",
-        "Impact duration": "1h08m",
-        "Time to detect": "7m",
-        "Time to acknowledge": "3m",
-        "Time to mitigate": "29m",
-        "Time to resolve": "1h08m",
-        "Action items": "2 open / 3 total",
-        "Lessons": "2",
-    }
+@pytest.mark.parametrize(
+    ("page", "incident_id", "fields"),
+    [
+        pytest.param(
+            "full.html",
+            "INC-2024-017",
+            {
+                "ID": "INC-2024-017",
+                "Date": "2024-03-05",
+                "Severity": "SEV2",
+                "Status": "published",
+                "Type": "outage",
+                "Authors": "Dana Kim, Luis Ortega",
+                "Services": "checkout-api, payments-gateway",
+                "Tags": "deploy, config-change",
+                "Impact start": "2024-03-05 14:02 UTC",
+                "Impact duration": "1h08m",
+                "Time to detect": "7m",
+                "Time to acknowledge": "3m",
+                "Time to mitigate": "29m",
+                "Time to resolve": "1h08m",
+                "Action items": "2 open / 3 total",
+                "Lessons": "2",
+            },
+            id="full-post-mortem",
+        ),
+        pytest.param(
+            "project.html",
+            "PRJ-SEARCH",
+            {"ID": "PRJ-SEARCH", "Date": "2024-05-20", "Status": "published", "Type": "project"},
+            id="without-timeline-actions-or-lessons",
+        ),
+        pytest.param(
+            "defaults.html",
+            "defaults",
+            {
+                "ID": "defaults",
+                "Date": "2024-02-01",
+                "Severity": "SEV3",
+                "Status": "draft",
+                "Type": "incident",
+            },
+            id="defaults",
+        ),
+    ],
+)
+def test_panel_shows_the_fields_the_post_mortem_has(built, page, incident_id, fields):
+    assert panel_fields(read(built, page), incident_id) == fields
 
 
 def test_severity_and_status_are_text_labels_with_classes(built):
@@ -205,27 +243,6 @@ def test_panel_counts_link_down_to_action_items_and_lessons(built):
     assert 'id="lesson-Config-changes-skipped-the-canary-stage"' in page
 
 
-def test_panel_without_timeline_actions_or_lessons(built):
-    fields = panel_fields(read(built, "project.html"), "PRJ-SEARCH")
-    assert fields == {
-        "ID": "PRJ-SEARCH",
-        "Date": "2024-05-20",
-        "Status": "published",
-        "Type": "project",
-    }
-
-
-def test_panel_of_defaults(built):
-    fields = panel_fields(read(built, "defaults.html"), "defaults")
-    assert fields == {
-        "ID": "defaults",
-        "Date": "2024-02-01",
-        "Severity": "SEV3",
-        "Status": "draft",
-        "Type": "incident",
-    }
-
-
 def test_summary_is_rendered_after_the_panel(built):
     page = read(built, "full.html")
     panel = page.index("pm-panel")
@@ -241,8 +258,9 @@ def test_second_incident_on_a_page_warns_and_the_first_wins(built):
     domain = domain_of(built)
     assert domain.incident("two")["id"] == "INC-TWO-1"
     assert "INC-TWO-2" not in {name for name, *_ in domain.get_objects()}
-    warning = assert_warned(built, "two.rst", 11, "a page has one incident",
-                            "postmortem.duplicate_id")
+    warning = assert_warned(
+        built, "two.rst", 11, "a page has one incident", "postmortem.duplicate_id"
+    )
     assert "'INC-TWO-1' is already declared on line 4" in warning.message
     page = read(built, "two.html")
     assert page.count('class="pm-panel docutils container"') == 1
@@ -252,11 +270,15 @@ def test_second_incident_on_a_page_warns_and_the_first_wins(built):
 
 
 def test_duplicate_id_across_pages_warns_once_and_first_document_wins(built):
-    duplicates = [w for w in pm_warnings(built) if w.type == "postmortem.duplicate_id"
-                  and "INC-DUP" in w.message]
+    duplicates = [
+        w
+        for w in pm_warnings(built)
+        if w.type == "postmortem.duplicate_id" and "INC-DUP" in w.message
+    ]
     assert duplicates == [
         Warn(
-            "dup-b.rst", 6,
+            "dup-b.rst",
+            6,
             "duplicate incident id 'INC-DUP', already used in dup-a (line 4); "
             "this one is ignored for links",
             "postmortem.duplicate_id",
@@ -269,21 +291,33 @@ def test_duplicate_id_across_pages_warns_once_and_first_document_wins(built):
     # ... but links and the inventory go to the first document by name
     assert domain.winning_incidents()["INC-DUP"]["docname"] == "dup-a"
     entries = [o for o in domain.get_objects() if o[0] == "INC-DUP"]
-    assert entries == [("INC-DUP", "Dup A is the first by name", "incident", "dup-a",
-                        "incident-INC-DUP", 1)]
+    assert entries == [
+        ("INC-DUP", "Dup A is the first by name", "incident", "dup-a", "incident-INC-DUP", 1)
+    ]
     inventory = load_inventory(built.outdir / "objects.inv")
     assert inventory["postmortem:incident"]["INC-DUP"] == (
-        "dup-a.html#incident-INC-DUP", "Dup A is the first by name",
+        "dup-a.html#incident-INC-DUP",
+        "Dup A is the first by name",
     )
 
 
 def test_all_incidents_are_in_the_inventory(built):
     inventory = load_inventory(built.outdir / "objects.inv")["postmortem:incident"]
     assert set(inventory) == {
-        "INC-2024-017", "defaults", "INC-CASE", "PRJ-SEARCH", "INC-MISSING", "INC-BAD",
-        "INC-NOTITLE", "INC-TWO-1", "INC-DUP", "sub-nested", "sub-section",
+        "INC-2024-017",
+        "defaults",
+        "INC-CASE",
+        "PRJ-SEARCH",
+        "INC-MISSING",
+        "INC-BAD",
+        "INC-NOTITLE",
+        "INC-TWO-1",
+        "INC-DUP",
+        "sub-nested",
+        "sub-section",
     }
     assert inventory["INC-2024-017"] == (
-        "full.html#incident-INC-2024-017", "Checkout API returned 503s for EU customers",
+        "full.html#incident-INC-2024-017",
+        "Checkout API returned 503s for EU customers",
     )
     assert inventory["sub-nested"] == ("sub/nested.html#incident-sub-nested", "Nested incident")

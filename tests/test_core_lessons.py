@@ -8,29 +8,20 @@ from __future__ import annotations
 import re
 
 import pytest
-from support.builds import build_root, domain_of, read
+from support.builds import domain_of, read
+from support.contains import assert_contains
+from support.fixtures import root_app_fixture
 from support.html import panel_fields
 from support.warnings import assert_warned, pm_warnings
 
-
-@pytest.fixture(scope="module")
-def lessons(tmp_path_factory):
-    app = build_root(tmp_path_factory, "core-lessons")
-    yield app
-    app.cleanup()
-
-
-@pytest.fixture(scope="module")
-def orphans(tmp_path_factory):
-    app = build_root(tmp_path_factory, "core-orphan")
-    yield app
-    app.cleanup()
+lessons = root_app_fixture("core-lessons")
+orphans = root_app_fixture("core-orphan")
 
 
 def admonition(page: str, anchor: str) -> str:
     start = page.rindex("<div", 0, page.index(f'id="{anchor}"'))
     end = page.find('<div class="pm-lesson ', start + 1)
-    return page[start:end if end != -1 else page.index("</section>", start)]
+    return page[start : end if end != -1 else page.index("</section>", start)]
 
 
 # -- lessons ---------------------------------------------------------------------------
@@ -58,11 +49,17 @@ def test_lesson_records(lessons):
 @pytest.mark.parametrize(
     ("anchor", "kind", "label"),
     [
-        ("lesson-Config-changes-skipped-the-canary-stage", "went-wrong",
-         "What went wrong: Config changes skipped the canary stage"),
+        (
+            "lesson-Config-changes-skipped-the-canary-stage",
+            "went-wrong",
+            "What went wrong: Config changes skipped the canary stage",
+        ),
         ("lesson-Rollback-was-quick", "went-well", "What went well: Rollback was quick"),
-        ("lesson-The-backup-happened-to-be-fresh", "lucky",
-         "Where we got lucky: The backup happened to be fresh"),
+        (
+            "lesson-The-backup-happened-to-be-fresh",
+            "lucky",
+            "Where we got lucky: The backup happened to be fresh",
+        ),
     ],
 )
 def test_lesson_is_an_admonition_with_its_kind_labelled(lessons, anchor, kind, label):
@@ -72,7 +69,9 @@ def test_lesson_is_an_admonition_with_its_kind_labelled(lessons, anchor, kind, l
 
 
 def test_lesson_tags_and_body(lessons):
-    block = admonition(read(lessons, "index.html"), "lesson-Config-changes-skipped-the-canary-stage")
+    block = admonition(
+        read(lessons, "index.html"), "lesson-Config-changes-skipped-the-canary-stage"
+    )
     assert re.findall(r'<span class="pm-tag">([^<]*)</span>', block) == ["deploy", "config"]
     assert "<p>Body explaining the lesson with <em>emphasis</em>.</p>" in block
     assert "<p>A second paragraph.</p>" in block
@@ -88,10 +87,17 @@ def test_kind_is_required(lessons):
 
 
 def test_unknown_kind_names_the_allowed_values(lessons):
-    assert_warned(lessons, "index.rst", 30,
-                  "unknown :kind: 'so-so'; allowed values: went-well, went-wrong, lucky",
-                  "postmortem.option")
-    assert [(w.file, w.line) for w in pm_warnings(lessons)] == [("index.rst", 26), ("index.rst", 30)]
+    assert_warned(
+        lessons,
+        "index.rst",
+        30,
+        "unknown :kind: 'so-so'; allowed values: went-well, went-wrong, lucky",
+        "postmortem.option",
+    )
+    assert [(w.file, w.line) for w in pm_warnings(lessons)] == [
+        ("index.rst", 26),
+        ("index.rst", 30),
+    ]
 
 
 def test_panel_counts_lessons(lessons):
@@ -111,23 +117,36 @@ def test_directives_without_incident_warn_as_orphans(orphans):
         ("orphans.rst", 9, "postmortem.orphan"),
         ("orphans.rst", 12, "postmortem.orphan"),
     ]
-    assert_warned(orphans, "orphans.rst", 9,
-                  "action-item 'An orphan follow-up' is on a page without an incident",
-                  "postmortem.orphan")
-    assert_warned(orphans, "orphans.rst", 12,
-                  "lesson 'An orphan lesson' is on a page without an incident", "postmortem.orphan")
-    assert_warned(orphans, "orphans.rst", 6, "timeline is on a page without an incident",
-                  "postmortem.orphan")
+    assert_warned(
+        orphans,
+        "orphans.rst",
+        9,
+        "action-item 'An orphan follow-up' is on a page without an incident",
+        "postmortem.orphan",
+    )
+    assert_warned(
+        orphans,
+        "orphans.rst",
+        12,
+        "lesson 'An orphan lesson' is on a page without an incident",
+        "postmortem.orphan",
+    )
+    assert_warned(
+        orphans, "orphans.rst", 6, "timeline is on a page without an incident", "postmortem.orphan"
+    )
 
 
 def test_orphans_still_render(orphans):
     page = read(orphans, "orphans.html")
-    assert 'pm-timeline-list' in page
-    assert "Something started." in page
-    assert '<div class="pm-action pm-action-open' in page
-    assert "An orphan follow-up" in page
-    assert 'class="pm-lesson pm-lesson-lucky admonition"' in page
-    assert "Where we got lucky: An orphan lesson" in page
+    assert_contains(
+        page,
+        "pm-timeline-list",
+        "Something started.",
+        '<div class="pm-action pm-action-open',
+        "An orphan follow-up",
+        'class="pm-lesson pm-lesson-lucky admonition"',
+        "Where we got lucky: An orphan lesson",
+    )
     assert "pm-panel" not in page
     domain = domain_of(orphans)
     assert domain.incident("orphans") is None

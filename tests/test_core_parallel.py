@@ -52,7 +52,7 @@ def test_same_domain_data(builds):
 
     def records(app):
         data = copy.deepcopy(domain_of(app).data)
-        data.pop("imports_cache_id")  # a random id of each environment (imports.py)
+        data.pop("imports_cache_id")  # a random id of each environment (exchange/imports.py)
         return data
 
     assert records(parallel) == records(serial)

@@ -8,23 +8,29 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from support.builds import build, build_root, domain_of, read
+from support.builds import build, domain_of, read
+from support.contains import assert_contains
+from support.fixtures import built_root, root_app_fixture
 from support.projects import load_inventory
 from support.warnings import assert_warned, pm_warnings
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    app = build_root(tmp_path_factory, "core-roles")
-    yield app
-    app.cleanup()
+built = root_app_fixture("core-roles")
+#: Where the other builds of these tests find this project's pages.
+ROLES_URL = "https://roles.example.com/"
 
 
 def paragraph(page: str, lead: str) -> str:
     match = re.search(r"<p>" + re.escape(lead) + r"(.*?)</p>", page, re.S)
     assert match, lead
     return match[1]
+
+
+def assert_role_link(page: str, lead: str, href: str, text: str) -> str:
+    """The paragraph starting with ``lead`` links to ``href`` and reads ``text``; its HTML."""
+    html = paragraph(page, lead)
+    assert f'href="{href}"' in html
+    assert re.sub(r"<[^>]+>", "", html) == text
+    return html
 
 
 def test_incident_role_links_with_the_incident_title(built):
@@ -37,30 +43,21 @@ def test_incident_role_links_with_the_incident_title(built):
 
 
 def test_incident_role_with_explicit_title(built):
-    html = paragraph(read(built, "refs.html"), "Explicit: ")
-    assert 'href="inc1.html#incident-INC-1"' in html
-    assert re.sub(r"<[^>]+>", "", html) == "the checkout outage."
+    page = read(built, "refs.html")
+    html = assert_role_link(page, "Explicit: ", "inc1.html#incident-INC-1", "the checkout outage.")
     assert "Checkout API" not in html
 
 
 def test_action_item_role(built):
     page = read(built, "refs.html")
-    html = paragraph(page, "Action: ")
-    assert 'href="inc1.html#action-INC-1-A1"' in html
-    assert re.sub(r"<[^>]+>", "", html) == "Add canary analysis."
-    custom = paragraph(page, "Custom action: ")
-    assert 'href="inc1.html#action-ACT-CUSTOM"' in custom
-    assert re.sub(r"<[^>]+>", "", custom) == "my action."
+    assert_role_link(page, "Action: ", "inc1.html#action-INC-1-A1", "Add canary analysis.")
+    assert_role_link(page, "Custom action: ", "inc1.html#action-ACT-CUSTOM", "my action.")
 
 
 def test_domain_prefixed_roles(built):
     page = read(built, "refs.html")
-    html = paragraph(page, "Prefixed: ")
-    assert 'href="inc2.html#incident-INC-2"' in html
-    assert re.sub(r"<[^>]+>", "", html) == "Search was slow."
-    html = paragraph(page, "Prefixed action: ")
-    assert 'href="inc1.html#action-INC-1-A1"' in html
-    assert re.sub(r"<[^>]+>", "", html) == "Add canary analysis."
+    assert_role_link(page, "Prefixed: ", "inc2.html#incident-INC-2", "Search was slow.")
+    assert_role_link(page, "Prefixed action: ", "inc1.html#action-INC-1-A1", "Add canary analysis.")
 
 
 def test_any_role_finds_incidents(built):
@@ -100,30 +97,33 @@ def test_role_warnings_name_the_line_of_the_role_not_of_its_paragraph(built):
 
 
 def test_unknown_project_is_named_with_the_configured_ones(built):
-    warning = assert_warned(built, "refs.rst", 28, "unknown project 'nosuchproject'",
-                            "postmortem.ref")
+    warning = assert_warned(
+        built, "refs.rst", 28, "unknown project 'nosuchproject'", "postmortem.ref"
+    )
     assert warning.message == (
         "unknown project 'nosuchproject' in incident reference 'nosuchproject:INC-1'; "
-        "configured projects: local")
+        "configured projects: local"
+    )
     assert "href" not in paragraph(read(built, "refs.html"), "Unknown project: ")
 
 
 def test_unknown_project_lists_the_imported_projects_too(built, tmp_path_factory):
-    export = str(built.outdir / "postmortems.json")
-    app = build_root(tmp_path_factory, "core-roles", confoverrides={
-        "postmortem_projects": {"roles": ("https://roles.example.com/", export)}})
-    try:
-        assert_warned(app, "refs.rst", 28, "unknown project 'nosuchproject' in incident "
-                      "reference 'nosuchproject:INC-1'; configured projects: local, roles",
-                      "postmortem.ref")
-    finally:
-        app.cleanup()
+    projects = {"roles": (ROLES_URL, str(built.outdir / "postmortems.json"))}
+    overrides = {"postmortem_projects": projects}
+    with built_root(tmp_path_factory, "core-roles", confoverrides=overrides) as app:
+        assert_warned(
+            app,
+            "refs.rst",
+            28,
+            "unknown project 'nosuchproject' in incident "
+            "reference 'nosuchproject:INC-1'; configured projects: local, roles",
+            "postmortem.ref",
+        )
 
 
 def test_local_prefix_names_this_project(built):
-    html = paragraph(read(built, "refs.html"), "Local project: ")
-    assert 'href="inc2.html#incident-INC-2"' in html
-    assert re.sub(r"<[^>]+>", "", html) == "Search was slow."
+    page = read(built, "refs.html")
+    assert_role_link(page, "Local project: ", "inc2.html#incident-INC-2", "Search was slow.")
 
 
 LINES_PAGE = """\
@@ -158,8 +158,13 @@ def test_role_lines_in_lists_notes_and_tables(tmp_path):
         for w in result.warnings
         if (m := re.search(r"index\.rst:(\d+): WARNING: unknown incident id '([^']+)'", w))
     ]
-    assert sorted(found) == [(5, "INC-501"), (10, "INC-502"), (15, "INC-503"),
-                             (18, "INC-504"), (19, "INC-504")]
+    assert sorted(found) == [
+        (5, "INC-501"),
+        (10, "INC-502"),
+        (15, "INC-503"),
+        (18, "INC-504"),
+        (19, "INC-504"),
+    ]
 
 
 def test_get_objects(built):
@@ -185,16 +190,12 @@ def test_objects_inv(built):
 
 
 def test_intersphinx_links_to_another_project(built, tmp_path_factory):
-    inventory = str(built.outdir / "objects.inv")
-    app = build_root(
-        tmp_path_factory, "core-intersphinx",
-        confoverrides={"intersphinx_mapping": {"roles": ("https://roles.example.com/", inventory)}},
-    )
-    try:
-        page = read(app, "index.html")
-        assert 'href="https://roles.example.com/inc1.html#incident-INC-1"' in page
-        assert 'href="https://roles.example.com/inc1.html#action-INC-1-A1"' in page
-        assert 'href="https://roles.example.com/inc2.html#incident-INC-2"' in page
+    overrides = {"intersphinx_mapping": {"roles": (ROLES_URL, str(built.outdir / "objects.inv"))}}
+    with built_root(tmp_path_factory, "core-intersphinx", confoverrides=overrides) as app:
+        assert_contains(
+            read(app, "index.html"),
+            f'href="{ROLES_URL}inc1.html#incident-INC-1"',
+            f'href="{ROLES_URL}inc1.html#action-INC-1-A1"',
+            f'href="{ROLES_URL}inc2.html#incident-INC-2"',
+        )
         assert pm_warnings(app) == []
-    finally:
-        app.cleanup()

@@ -10,18 +10,14 @@ import re
 
 import pytest
 from docutils import nodes
-from support.builds import build, build_root, domain_of, read
+from support.builds import build, domain_of, read
+from support.fixtures import built_root, root_app_fixture
 from support.html import panel_fields, strip_tags
 from support.warnings import assert_warned, parse_warnings, pm_warnings
 
 from sphinx_postmortem.nodes import timeline_block
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    app = build_root(tmp_path_factory, "core-timeline")
-    yield app
-    app.cleanup()
+built = root_app_fixture("core-timeline")
 
 
 def _span(item: str, css_class: str) -> str:
@@ -38,8 +34,14 @@ def rows(page: str) -> list[list[str]]:
     for listing in re.findall(r'<ol class="[^"]*pm-timeline-list.*?</ol>', page, re.S):
         for item in re.findall(r'<li class="pm-entry[^"]*">(.*?)</li>', listing, re.S):
             text = re.search(r'<p class="pm-entry-text">(.*?)</p>', item, re.S)
-            result.append([_span(item, "pm-time"), _span(item, "pm-offset"),
-                           _span(item, "pm-milestone"), strip_tags(text[1]) if text else ""])
+            result.append(
+                [
+                    _span(item, "pm-time"),
+                    _span(item, "pm-offset"),
+                    _span(item, "pm-milestone"),
+                    strip_tags(text[1]) if text else "",
+                ]
+            )
     return result
 
 
@@ -75,32 +77,54 @@ def test_panel_shows_metrics_from_all_timelines(built):
     }
 
 
+#: Time, offset and milestone of every entry of the timelines of ``spread.rst``.
+SPREAD_ENTRIES = [
+    ["2024-03-05 14:02 UTC", "T0", "Impact start"],
+    ["14:09", "T+7m", "Detected"],
+    ["2024-03-05 14:12 UTC", "T+10m", "Acknowledged"],
+    ["15:10", "T+1h08m", "Mitigated"],
+    ["2024-03-06 09:00 UTC", "T+18h58m", "Resolved"],
+]
+
+
+def spread_rows(*events: str) -> list[list[str]]:
+    """The table rows of ``spread.rst``'s entries, each ending with its event as rendered."""
+    return [[*cells, event] for cells, event in zip(SPREAD_ENTRIES, events, strict=True)]
+
+
 def test_table_rows_with_local_time_offset_and_milestone_badge(built):
-    assert rows(read(built, "spread.html")) == [
-        ["2024-03-05 14:02 UTC", "T0", "Impact start",
-         "Deploy begins (time only: takes the incident date)."],
-        ["14:09", "T+7m", "Detected",
-         "Alert fires, see the dashboard\nand Milestones over two timelines."],
-        ["2024-03-05 14:12 UTC", "T+10m", "Acknowledged", "On-call acknowledges."],
-        ["15:10", "T+1h08m", "Mitigated", "Rolled back."],
-        ["2024-03-06 09:00 UTC", "T+18h58m", "Resolved", "Closed next morning."],
-    ]
+    assert rows(read(built, "spread.html")) == spread_rows(
+        "Deploy begins (time only: takes the incident date).",
+        "Alert fires, see the dashboard\nand Milestones over two timelines.",
+        "On-call acknowledges.",
+        "Rolled back.",
+        "Closed next morning.",
+    )
 
 
 def test_milestone_badges_have_classes(built):
     page = read(built, "spread.html")
-    for name, text in [("start", "Impact start"), ("detect", "Detected"), ("ack", "Acknowledged"),
-                       ("mitigate", "Mitigated"), ("resolve", "Resolved")]:
+    for name, text in [
+        ("start", "Impact start"),
+        ("detect", "Detected"),
+        ("ack", "Acknowledged"),
+        ("mitigate", "Mitigated"),
+        ("resolve", "Resolved"),
+    ]:
         assert f'<span class="pm-label pm-milestone pm-milestone-{name}">{text}</span>' in page
 
 
 def test_descriptions_are_inline_markup(built):
     page = read(built, "spread.html")
-    assert ('<a class="reference external" href="https://dash.example.com/x">'
-            "the dashboard</a>") in page
-    assert re.search(r'<a class="reference internal" href="#incident-INC-SPREAD"[^>]*>'
-                     r'<span class="xref postmortem postmortem-incident">'
-                     r"Milestones over two timelines</span></a>", page)
+    assert (
+        '<a class="reference external" href="https://dash.example.com/x">the dashboard</a>'
+    ) in page
+    assert re.search(
+        r'<a class="reference internal" href="#incident-INC-SPREAD"[^>]*>'
+        r'<span class="xref postmortem postmortem-incident">'
+        r"Milestones over two timelines</span></a>",
+        page,
+    )
     assert "On-call <em>acknowledges</em>." in page
 
 
@@ -161,8 +185,13 @@ def test_problem_entries_are_skipped_and_the_build_goes_on(built):
 
 
 def test_negative_metric_is_left_out_with_a_warning(built):
-    assert_warned(built, "negative.rst", 11,
-                  "[detect] comes before [start]; time to detect left out", "postmortem.timeline")
+    assert_warned(
+        built,
+        "negative.rst",
+        11,
+        "[detect] comes before [start]; time to detect left out",
+        "postmortem.timeline",
+    )
     assert [w for w in pm_warnings(built) if w.file == "negative.rst"] == [
         w for w in pm_warnings(built) if w.file == "negative.rst" and w.line == 11
     ]
@@ -175,8 +204,13 @@ def test_negative_metric_is_left_out_with_a_warning(built):
 
 
 def test_continuation_line_without_an_entry(built):
-    assert_warned(built, "dangling.rst", 11, "continuation line with no timeline entry before it",
-                  "postmortem.timeline")
+    assert_warned(
+        built,
+        "dangling.rst",
+        11,
+        "continuation line with no timeline entry before it",
+        "postmortem.timeline",
+    )
     entries = domain_of(built).timeline("dangling")
     assert [(e["lineno"], e["text"]) for e in entries] == [
         (12, "First real entry.\nits continuation."),
@@ -187,21 +221,32 @@ def test_continuation_line_without_an_entry(built):
 
 def test_date_only_approximate_and_fractional_entries_render_at_their_precision(built):
     assert rows(read(built, "precision.html")) == [
-        ["2021-05-12", "T\N{MINUS SIGN}27d", "",
-         "The release with the bug starts rolling out."],
+        ["2021-05-12", "T\N{MINUS SIGN}27d", "", "The release with the bug starts rolling out."],
         ["2021-06-08 09:30 UTC", "T0", "Impact start", "First errors."],
-        ["\N{ALMOST EQUAL TO}11:00", "\N{ALMOST EQUAL TO}T+1h30m", "Detected",
-         "A customer reports it, around eleven."],
+        [
+            "\N{ALMOST EQUAL TO}11:00",
+            "\N{ALMOST EQUAL TO}T+1h30m",
+            "Detected",
+            "A customer reports it, around eleven.",
+        ],
         ["11:05:30", "T+1h35m30s", "Acknowledged", "Paged, per the pager log."],
-        ["2021-06-09 10:11 UTC", "T+1d00h41m", "Resolved",
-         "Fixed, a day and 41 minutes after the start."],
+        [
+            "2021-06-09 10:11 UTC",
+            "T+1d00h41m",
+            "Resolved",
+            "Fixed, a day and 41 minutes after the start.",
+        ],
     ]
     page = read(built, "precision.html")
     assert '<span class="pm-time pm-approximate">' in page
     assert '<span class="pm-time pm-date-only">2021-05-12</span>' in page
     entries = domain_of(built).timeline("precision")
     assert [(e["precision"], e["approximate"]) for e in entries] == [
-        ("day", False), ("minute", False), ("minute", True), ("second", False), ("minute", False),
+        ("day", False),
+        ("minute", False),
+        ("minute", True),
+        ("second", False),
+        ("minute", False),
     ]
     assert entries[3]["when"] == "2021-06-08T11:05:30.250000+00:00"
     assert [w for w in pm_warnings(built) if w.file == "precision.rst"] == []
@@ -221,20 +266,29 @@ def test_metrics_from_an_approximate_milestone_are_marked(built):
 
 
 def test_time_skipped_by_daylight_saving_time_warns_with_the_reading_used(built):
-    assert_warned(built, "dst.rst", 13, "2024-03-31 02:30 does not exist in Europe/Berlin",
-                  "postmortem.timeline")
-    warning = assert_warned(built, "dst.rst", 13, "read as 03:30 CEST (01:30 UTC)",
-                            "postmortem.timeline")
+    assert_warned(
+        built,
+        "dst.rst",
+        13,
+        "2024-03-31 02:30 does not exist in Europe/Berlin",
+        "postmortem.timeline",
+    )
+    warning = assert_warned(
+        built, "dst.rst", 13, "read as 03:30 CEST (01:30 UTC)", "postmortem.timeline"
+    )
     assert warning.message.startswith("timeline: ")
     # offsets no longer run backwards: T0, T+40m, T+50m
     assert [r[:2] for r in rows(read(built, "dst.html"))] == [
-        ["2024-03-31 01:50 CET", "T0"], ["03:30 CEST", "T+40m"], ["03:40", "T+50m"],
+        ["2024-03-31 01:50 CET", "T0"],
+        ["03:30 CEST", "T+40m"],
+        ["03:40", "T+50m"],
     ]
 
 
 def test_zone_abbreviation_after_the_time_warns_naming_iana_zones(built):
-    warning = assert_warned(built, "abbrev.rst", 11, "'CET' after the time is not read as a zone",
-                            "postmortem.timeline")
+    warning = assert_warned(
+        built, "abbrev.rst", 11, "'CET' after the time is not read as a zone", "postmortem.timeline"
+    )
     assert "Europe/Berlin" in warning.message
     assert "the entry is read in UTC, as 14:00 UTC" in warning.message
 
@@ -251,32 +305,38 @@ def test_implausible_incident_date_warns_at_its_line(built):
     assert [(w.line, w.type) for w in pm_warnings(built) if w.file == "implausible.rst"] == [
         (7, "postmortem.option"),
     ]
-    assert_warned(built, "implausible.rst", 7,
-                  "implausible :date: '0001-03-05' (expected a year from 1970 to 2100); "
-                  "date ignored", "postmortem.option")
+    assert_warned(
+        built,
+        "implausible.rst",
+        7,
+        "implausible :date: '0001-03-05' (expected a year from 1970 to 2100); date ignored",
+        "postmortem.option",
+    )
     assert domain_of(built).incident("implausible")["date"] is None
 
 
 def test_every_warning_of_the_root(built):
     assert {w.file for w in pm_warnings(built)} == {
-        "problems.rst", "negative.rst", "dangling.rst", "dst.rst", "abbrev.rst", "baddate.rst",
+        "problems.rst",
+        "negative.rst",
+        "dangling.rst",
+        "dst.rst",
+        "abbrev.rst",
+        "baddate.rst",
         "implausible.rst",
     }
     assert len(pm_warnings(built)) == 15
 
 
 def test_postmortem_timezone_is_the_default_zone(tmp_path_factory):
-    app = build_root(tmp_path_factory, "core-timeline",
-                    confoverrides={"postmortem_timezone": "Asia/Kolkata"})
-    try:
+    overrides = {"postmortem_timezone": "Asia/Kolkata"}
+    with built_root(tmp_path_factory, "core-timeline", confoverrides=overrides) as app:
         entries = domain_of(app).timeline("spread")
         assert entries[0]["when"] == "2024-03-05T14:02:00+05:30"
         assert entries[0]["zone"] == "IST"
         # an explicit :timezone: still wins
         assert domain_of(app).timeline("zones")[0]["when"] == "2024-03-31T01:30:00+01:00"
         assert rows(read(app, "spread.html"))[0][0] == "2024-03-05 14:02 IST"
-    finally:
-        app.cleanup()
 
 
 # -- what is read, and the table of the other builders ------------------------------
@@ -315,23 +375,17 @@ def text_table_rows(text: str) -> list[list[str]]:
     return rows
 
 
-@pytest.fixture(scope="module")
-def built_text(tmp_path_factory):
-    app = build_root(tmp_path_factory, "core-timeline", buildername="text")
-    yield app
-    app.cleanup()
+built_text = root_app_fixture("core-timeline", buildername="text")
 
 
 def test_text_builder_writes_a_table_with_offsets_across_timelines(built_text):
-    assert text_table_rows(read(built_text, "spread.txt")) == [
-        ["2024-03-05 14:02 UTC", "T0", "Impact start",
-         "Deploy begins (time only: takes the incident date)."],
-        ["14:09", "T+7m", "Detected", "Alert fires, see the dashboard and *Milestones over two "
-         "timelines*."],
-        ["2024-03-05 14:12 UTC", "T+10m", "Acknowledged", "On-call *acknowledges*."],
-        ["15:10", "T+1h08m", "Mitigated", "Rolled back."],
-        ["2024-03-06 09:00 UTC", "T+18h58m", "Resolved", "Closed next morning."],
-    ]
+    assert text_table_rows(read(built_text, "spread.txt")) == spread_rows(
+        "Deploy begins (time only: takes the incident date).",
+        "Alert fires, see the dashboard and *Milestones over two timelines*.",
+        "On-call *acknowledges*.",
+        "Rolled back.",
+        "Closed next morning.",
+    )
     # the narrow Offset column wraps inside words
     precision = text_table_rows(read(built_text, "precision.txt"))
     offsets = ["".join(row[1].split()) for row in precision]
@@ -342,6 +396,7 @@ def test_text_builder_writes_a_table_with_offsets_across_timelines(built_text):
         "T+1h35m30s",
         "T+1d00h41m",
     ]
+
 
 def test_text_builder_warns_like_the_html_builder(built, built_text):
     assert sorted(pm_warnings(built_text)) == sorted(pm_warnings(built))

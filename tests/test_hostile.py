@@ -35,7 +35,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from support.html import El, parse_html
 
-from sphinx_postmortem.exchange.imports import validate_payload
+from sphinx_postmortem.exchange.validation import validate_payload
 
 ROOT = Path(__file__).parent / "roots" / "test-hostile"
 

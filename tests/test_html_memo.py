@@ -1,4 +1,4 @@
-"""Roll-up entries reused from the HTML store (html_memo.py).
+"""Roll-up entries reused from the HTML store (incremental/entry_cache.py).
 
 What matters to readers: a page written with entries from the store is the
 same, byte for byte, as the page a clean build writes from the same sources.

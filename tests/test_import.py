@@ -23,7 +23,9 @@ from support.builds import domain_of, export_of
 from support.html import links, main_content
 from support.warnings import typed_warnings, warning_lines
 
-from sphinx_postmortem.exchange import imports
+from sphinx_postmortem.exchange import fields
+from sphinx_postmortem.exchange.validation import validate_payload
+from sphinx_postmortem.model import DATE_YEARS
 
 EXPORT = "postmortems.json"
 BASE = "https://docs.example.com/payments/"
@@ -339,72 +341,6 @@ SVG = "<svg onload=alert(3)>"
 MARKUP = "*not emphasis* and `a link <https://evil.example/>`_"
 
 
-def test_worker_processes_validate_like_the_build_process(agg, payments_export, monkeypatch):
-    """Large imports are validated in forked worker processes, with the same outcome."""
-    if not imports.parallel_available or imports._usable_cpus() < 2:
-        pytest.skip("needs fork and two CPUs")
-    data = json.loads(payments_export)
-    data["lessons"].append({"title": "Bad: unknown kind", "kind": "meh", "url": "x.html"})
-    agg.write(data)
-    agg.write(payments_export, "imported/billing.json")
-    agg.write(b"{not json", "imported/broken.json")
-    projects = {
-        name: (f"https://docs.example.com/{name}/", f"imported/{name}.json")
-        for name in ("payments", "billing", "broken")
-    }
-    pools = []
-
-    class CountedPool(imports.ProcessPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pools.append(kwargs)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(imports, "ProcessPoolExecutor", CountedPool)
-    results = []
-    for threshold in (imports.PARALLEL_MIN_BYTES, 0):
-        monkeypatch.setattr(imports, "PARALLEL_MIN_BYTES", threshold)
-        shutil.rmtree(agg.srcdir / "_build", ignore_errors=True)
-        app = agg.build(postmortem_projects=projects)
-        domain = domain_of(app)
-        sections = ("incidents", "action_items", "lessons")
-        results.append(
-            (
-                typed_warnings(app, "import"),
-                {section: domain.imported(section) for section in sections},
-                main_content(agg.page(app, "all")),
-            )
-        )
-    assert len(pools) == 1  # the small files stayed in process; the second build used workers
-    assert results[0] == results[1]
-    warnings, records, _html = results[1]
-    assert len(warnings) == 2, warnings  # the bad lesson of payments, the broken file
-    assert any("'broken'" in w and "invalid JSON at line 1 column 2" in w for w in warnings)
-    assert {i["project"] for i in records["incidents"]} == {"payments", "billing"}
-
-
-def test_validation_falls_back_to_the_build_process(agg, payments_export, monkeypatch):
-    """When worker processes cannot start, the files are validated in the build process."""
-
-    class NoProcesses:
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            raise OSError("fork refused")
-
-    monkeypatch.setattr(imports, "ProcessPoolExecutor", NoProcesses)
-    monkeypatch.setattr(imports, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(imports, "parallel_available", True)
-    monkeypatch.setattr(imports, "_usable_cpus", lambda: 2)
-    agg.write(payments_export)
-    agg.write(payments_export, "imported/billing.json")
-    app = agg.build(
-        postmortem_projects={
-            name: (f"https://docs.example.com/{name}/", f"imported/{name}.json")
-            for name in ("payments", "billing")
-        }
-    )
-    assert typed_warnings(app, "import") == []
-    assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS, "billing": PAYMENT_INCIDENTS}
-
-
 def _hostile(payments_export: str) -> dict[str, Any]:
     data = json.loads(payments_export)
     for incident in data["incidents"]:
@@ -578,8 +514,8 @@ OUT_OF_BOUNDS = {
     ),
     "PAY-OLD-DATE": ({"date": "1900-01-01"}, "date"),
     "PAY-FAR-DATE": ({"date": "9999-12-31"}, "date"),
-    "PAY-LONG-TITLE": ({"title": "x" * (imports.LINE_MAX + 1)}, "title"),
-    "PAY-LONG-SUMMARY": ({"summary": "y" * (imports.BODY_MAX + 1)}, "summary"),
+    "PAY-LONG-TITLE": ({"title": "x" * (fields.LINE_MAX + 1)}, "title"),
+    "PAY-LONG-SUMMARY": ({"summary": "y" * (fields.BODY_MAX + 1)}, "summary"),
     "PAY-MANY-LESSONS": ({"lessons": 10**12}, "lessons"),
     "PAY-TAGS": ({"tags": ["ok", {"nested": True}]}, "tags"),
 }
@@ -638,19 +574,19 @@ def test_bounds_accept_every_value_an_export_can_hold(agg, payments_export):
         copy.deepcopy(template)
         | {
             "id": "PAY-EDGE",
-            "title": "t" * imports.LINE_MAX,
+            "title": "t" * fields.LINE_MAX,
             "date": "2100-12-31",
-            "summary": "s" * imports.BODY_MAX,
-            "lessons": imports.COUNT_MAX,
-            "metrics": {"impact_duration": imports.SECONDS_MAX, "time_to_detect": 0},
+            "summary": "s" * fields.BODY_MAX,
+            "lessons": fields.COUNT_MAX,
+            "metrics": {"impact_duration": fields.SECONDS_MAX, "time_to_detect": 0},
         }
     )
     agg.write(data)
     app = agg.build()
     assert typed_warnings(app, "import") == []
     edge = next(i for i in imported(app, "incidents") if i["id"] == "PAY-EDGE")
-    assert edge["metrics"] == {"impact_duration": imports.SECONDS_MAX, "time_to_detect": 0}
-    assert edge["date"] == "2100-12-31" and edge["lesson_count"] == imports.COUNT_MAX
+    assert edge["metrics"] == {"impact_duration": fields.SECONDS_MAX, "time_to_detect": 0}
+    assert edge["date"] == "2100-12-31" and edge["lesson_count"] == fields.COUNT_MAX
 
 
 def test_json_errors_say_where_the_file_is_broken(agg, payments_export):
@@ -740,18 +676,18 @@ def test_base_url_without_scheme_hints_at_https(agg, payments_export):
 
 def test_shipped_schema_states_the_bounds_the_import_applies():
     schema = json.loads(
-        (Path(imports.__file__).parent.parent / "schema" / "postmortems.schema.json").read_text(
+        (Path(fields.__file__).parent.parent / "schema" / "postmortems.schema.json").read_text(
             encoding="utf-8"
         )
     )
     defs = schema["$defs"]
-    assert defs["line"]["maxLength"] == imports.LINE_MAX
-    assert defs["text"]["maxLength"] == imports.BODY_MAX
-    assert defs["names"]["maxItems"] == imports.NAMES_MAX
-    assert defs["seconds"]["maximum"] == imports.SECONDS_MAX
-    assert defs["count"]["maximum"] == imports.COUNT_MAX
-    assert defs["incident"]["properties"]["milestones"]["maxItems"] == imports.MILESTONES_MAX
-    first, last = imports.DATE_YEARS
+    assert defs["line"]["maxLength"] == fields.LINE_MAX
+    assert defs["text"]["maxLength"] == fields.BODY_MAX
+    assert defs["names"]["maxItems"] == fields.NAMES_MAX
+    assert defs["seconds"]["maximum"] == fields.SECONDS_MAX
+    assert defs["count"]["maximum"] == fields.COUNT_MAX
+    assert defs["incident"]["properties"]["milestones"]["maxItems"] == fields.MILESTONES_MAX
+    first, last = DATE_YEARS
     for year, valid in ((first - 1, False), (first, True), (last, True), (last + 1, False)):
         assert bool(re.match(defs["date"]["pattern"], f"{year}-01-01")) is valid, year
         assert bool(re.match(defs["timestamp"]["pattern"], f"{year}-01-01T00:00:00Z")) is valid
@@ -772,7 +708,7 @@ def test_milestones_of_kinds_a_newer_exporter_adds_are_left_out_not_the_incident
         ],
     }
     raw = json.dumps(_payload(incidents=[incident])).encode()
-    data, problems = imports.validate_payload(raw, "payments", BASE)
+    data, problems = validate_payload(raw, "payments", BASE)
     assert problems == []
     [kept] = data["incidents"]
     assert kept["id"] == "PAY-NEW"
@@ -789,6 +725,6 @@ def test_a_milestone_that_is_not_a_name_still_skips_its_incident():
         "milestones": [{"milestone": 5, "time": "2024-01-01T10:00:00+00:00"}],
     }
     raw = json.dumps(_payload(incidents=[incident])).encode()
-    data, problems = imports.validate_payload(raw, "payments", BASE)
+    data, problems = validate_payload(raw, "payments", BASE)
     assert data["incidents"] == []
     assert len(problems) == 1 and "milestones[0].milestone" in problems[0]

@@ -26,7 +26,7 @@ from support.builds import domain_of, export_of
 from support.html import links, main_content
 from support.warnings import typed_warnings
 
-from sphinx_postmortem.exchange import imports
+from sphinx_postmortem.exchange import fetch, imports
 
 EXPORT = "postmortems.json"
 PAYMENT_INCIDENTS = {"PAY-2024-003", "PAY-PRJ-LEDGER"}
@@ -521,7 +521,7 @@ def test_timeout_bounds_headers_sent_a_byte_at_a_time(
         payments_export, header_drip=0.2, endless=endless
     )
     durations = []
-    real = imports._read_remote
+    real = fetch.read_remote
 
     def timed(*args: Any) -> bytes:
         start = time.monotonic()
@@ -530,7 +530,7 @@ def test_timeout_bounds_headers_sent_a_byte_at_a_time(
         finally:
             durations.append(time.monotonic() - start)
 
-    monkeypatch.setattr(imports, "_read_remote", timed)
+    monkeypatch.setattr(fetch, "read_remote", timed)
     base = server.url("/payments/")
     app = _build_within(30, lambda: aggregate({"payments": (base, None)}, postmortem_timeout=1))
     warning = one_warning(app, "'payments'")

@@ -198,19 +198,22 @@ def test_myst_directive_lines_point_into_the_markdown_source(md):
     assert domain.lessons("checkout")[0]["lineno"] == checkout_md_line("```{lesson} Config changes")
 
 
+#: How each timeline entry of ``checkout`` starts, in both roots, in document order.
+TIMELINE_ENTRY_STARTS = (
+    "2024-03-05 14:02",
+    "14:09",
+    "14:12",
+    "14:20",
+    "2024-03-05T16:25",
+    "14:31",
+    "15:40",
+    "15:10",
+)
+
+
 def test_myst_timeline_entry_lines_point_into_the_markdown_source(md):
     assert [e["lineno"] for e in domain_of(md).timeline("checkout")] == [
-        checkout_md_line(p)
-        for p in (
-            "2024-03-05 14:02",
-            "14:09",
-            "14:12",
-            "14:20",
-            "2024-03-05T16:25",
-            "14:31",
-            "15:40",
-            "15:10",
-        )
+        checkout_md_line(p) for p in TIMELINE_ENTRY_STARTS
     ]
 
 
@@ -218,16 +221,7 @@ def test_rst_timeline_entry_lines(rst):
     lines = (ROOTS / "test-rst-parity" / "checkout.rst").read_text(encoding="utf-8").splitlines()
     expected = [
         next(n for n, line in enumerate(lines, 1) if line.strip().startswith(p))
-        for p in (
-            "2024-03-05 14:02",
-            "14:09",
-            "14:12",
-            "14:20",
-            "2024-03-05T16:25",
-            "14:31",
-            "15:40",
-            "15:10",
-        )
+        for p in TIMELINE_ENTRY_STARTS
     ]
     assert [e["lineno"] for e in domain_of(rst).timeline("checkout")] == expected
 
@@ -240,10 +234,15 @@ def test_rendered_pages_equal(md, rst, page):
     assert main_body(read(md, f"{page}.html")) == main_body(read(rst, f"{page}.html"))
 
 
+def between(page: str, start: str, end: str) -> str:
+    """The part of ``page`` from ``start`` up to the first ``end`` after it."""
+    part = page[page.index(start) :]
+    return part[: part.index(end)]
+
+
 def table_rows(page: str, heading_id: str) -> list[list[str]]:
     """Cell texts of the rows of the first table after the section ``heading_id``."""
-    section = page[page.index(f'id="{heading_id}"') :]
-    section = section[: section.index("</section>")]
+    section = between(page, f'id="{heading_id}"', "</section>")
     body = section[section.index("<tbody") : section.index("</tbody>")]
     return [
         [strip_tags(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
@@ -326,8 +325,7 @@ def test_roles_resolve_in_markdown(md):
 
 def test_roles_and_markup_in_timeline_entries(md):
     page = read(md, "checkout.html")
-    table = page[page.index('id="timeline"') :]
-    table = table[: table.index("</section>")]
+    table = between(page, 'id="timeline"', "</section>")
     assert "<em>checkout-api</em>" in table
     assert "<strong>on-call</strong>" in table
     assert 'href="latency.html#incident-INC-2024-020"' in table
@@ -338,8 +336,7 @@ def test_roles_and_markup_in_timeline_entries(md):
 
 def test_roles_in_directive_bodies(md):
     page = read(md, "checkout.html")
-    lesson = page[page.index("Config changes skipped the canary stage") :]
-    lesson = lesson[: lesson.index("The rollback was fast")]
+    lesson = between(page, "Config changes skipped the canary stage", "The rollback was fast")
     assert "<strong>code</strong>" in lesson
     assert 'href="latency.html#incident-INC-2024-020"' in lesson
 

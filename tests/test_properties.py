@@ -25,17 +25,13 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from sphinx_postmortem.checks.blame_language import (
-    DEFAULT_ALLOW,
-    DEFAULT_RULES,
-    Rule,
-    compile_rules,
-    find_blame,
-)
+from sphinx_postmortem.checks.blame_language import Rule, compile_rules, find_blame
+from sphinx_postmortem.checks.blame_vocabulary import DEFAULT_ALLOW, DEFAULT_RULES
 from sphinx_postmortem.directives.options import choice, choices, comma_list, iso_date, positive_int
 from sphinx_postmortem.directives.timeline_parser import parse_lines
 from sphinx_postmortem.errors import PostmortemError
-from sphinx_postmortem.exchange.imports import parse_mapping, safe_link, validate_payload
+from sphinx_postmortem.exchange.sources import parse_mapping
+from sphinx_postmortem.exchange.validation import safe_link, validate_payload
 from sphinx_postmortem.model import ACTION_STATUSES, LESSON_KINDS, MILESTONES
 from sphinx_postmortem.selection.specs import (
     ACTION_SORT_KEYS,
@@ -43,6 +39,7 @@ from sphinx_postmortem.selection.specs import (
     INCIDENT_SORT_KEYS,
     LESSON_GROUPS,
     PERIODS,
+    SPECS,
     parse_spec,
 )
 from sphinx_postmortem.times import compute_metrics, resolve_zone
@@ -279,17 +276,25 @@ def test_choices(value, allowed, what):
     assert len(known) + len(problems) == len(comma_list(value))
 
 
+def parsed_or_none(parse: Any, value: str) -> Any:
+    """What ``parse(value, "x")`` makes of ``value``; None where it refuses it.
+
+    Refusing is raising :class:`PostmortemError`; the parsers never return None.
+    """
+    try:
+        return parse(value, "x")
+    except PostmortemError:
+        return None
+
+
 @PROPERTY
 @given(value=st.one_of(st.text(), ordinary_dates.map(_iso), st.sampled_from(BAD_DATES),
                        st.from_regex(r"\d{4}-\d{2}-\d{2}", fullmatch=True)))
 @example(value="٢٠٢٤-٠٣-٠٥")
 @example(value=" 2024-03-05 ")
 def test_iso_date(value):
-    try:
-        result = iso_date(value, "x")
-    except PostmortemError:
-        return
-    assert dt.date.fromisoformat(result).isoformat() == result
+    result = parsed_or_none(iso_date, value)
+    assert result is None or dt.date.fromisoformat(result).isoformat() == result
 
 
 @PROPERTY
@@ -304,11 +309,8 @@ def test_iso_date_round_trip(date):
 @example(value="١٢")
 @example(value="1_000")
 def test_positive_int(value):
-    try:
-        result = positive_int(value, "x")
-    except PostmortemError:
-        return
-    assert isinstance(result, int) and result >= 1
+    result = parsed_or_none(positive_int, value)
+    assert result is None or (isinstance(result, int) and result >= 1)
 
 
 @PROPERTY
@@ -356,35 +358,45 @@ projects_setting = st.one_of(
 def test_parse_spec(kind, options, projects):
     config = rollup_config(projects)
     spec, problems = parse_spec(kind, options, config)
-    assert isinstance(spec, dict)
+    assert type(spec) is SPECS[kind]
     assert all(isinstance(p, str) and p for p in problems)
-    allowed = {
-        "severity": config.postmortem_severities,
-        "status": (ACTION_STATUSES if kind == "action-item-list" else config.postmortem_statuses),
-        "type": (config.postmortem_action_types if kind == "action-item-list"
-                 else config.postmortem_types),
-        "priority": config.postmortem_priorities,
-        "kind": LESSON_KINDS,
-    }
-    for name, values in allowed.items():
-        if name in spec:
-            assert all(v in values for v in spec[name]), (name, spec[name])
-    if "limit" in spec:
-        assert isinstance(spec["limit"], int) and spec["limit"] >= 1
-    for name in ("since", "until"):
-        if name in spec:
-            assert dt.date.fromisoformat(spec[name]).isoformat() == spec[name]
-    if "projects" in spec:
-        assert all(p == "local" or (isinstance(p, str) and ":" not in p) for p in spec["projects"])
-    if kind == "incident-list":
-        assert spec["sort"] in INCIDENT_SORT_KEYS and isinstance(spec["descending"], bool)
-        assert spec["columns"] is None or all(c in INCIDENT_COLUMNS for c in spec["columns"])
+    hash(spec)  # frozen and hashable: it travels on the placeholder in pickled doctrees
+    filters = spec.incidents
+    chosen = [
+        (filters.severity, config.postmortem_severities),
+        (filters.status, config.postmortem_statuses),
+        (filters.type, config.postmortem_types),
+    ]
+    if kind == "action-item-list":
+        # :status: and :type: are the item's own; of the incident filters only services, tags.
+        assert (filters.severity, filters.status, filters.type) == (None, None, None)
+        assert (filters.since, filters.until) == (None, None)
+        chosen += [
+            (spec.status, ACTION_STATUSES),
+            (spec.types, config.postmortem_action_types),
+            (spec.priorities, config.postmortem_priorities),
+        ]
     elif kind == "lesson-list":
-        assert spec["group_by"] in LESSON_GROUPS
+        chosen.append((spec.lesson_kinds, LESSON_KINDS))
+    for values, allowed in chosen:
+        assert values is None or all(v in allowed for v in values), (values, allowed)
+    for words in (filters.services, filters.tags):
+        assert words is None or all(w == w.casefold() for w in words), words
+    assert spec.limit is None or (isinstance(spec.limit, int) and spec.limit >= 1)
+    for date in (filters.since, filters.until):
+        assert date is None or dt.date.fromisoformat(date).isoformat() == date
+    if spec.projects is not None:
+        assert all(p == "local" or (isinstance(p, str) and ":" not in p) for p in spec.projects)
+    if kind == "incident-list":
+        assert spec.sort in INCIDENT_SORT_KEYS and isinstance(spec.descending, bool)
+        assert spec.columns is None or all(c in INCIDENT_COLUMNS for c in spec.columns)
+    elif kind == "lesson-list":
+        assert spec.group_by in LESSON_GROUPS
     elif kind == "action-item-list":
-        assert spec["sort"] in ACTION_SORT_KEYS and set(spec["status"]) <= set(ACTION_STATUSES)
+        assert spec.sort in ACTION_SORT_KEYS and set(spec.status) <= set(ACTION_STATUSES)
     else:
-        assert spec["period"] in PERIODS
+        assert spec.period in PERIODS
+        assert spec.years is None or (isinstance(spec.years, int) and spec.years >= 1)
 
 
 # -- imports ------------------------------------------------------------------------------------

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.builds import build
-from support.html import body_html, parse_html
+from support.html import El, body_html, parse_html
 from support.projects import copy_root, edit_source, touch
 from support.rollups import (
     ROLLUP_PAGES,
+    LessonEntry,
     column,
     lesson_entries,
     lesson_titles,
@@ -30,6 +34,15 @@ from support.warnings import warning_lines
 
 #: Pages that neither hold a roll-up nor are edited in these tests.
 UNRELATED = ("plain", "inc-b", "inc-d", "inc-e", "archive/review", "archive/notes")
+#: The ids in the default incident list of the root as it is, newest first.
+DEFAULT_INCIDENTS = [
+    "INC-2024-002",
+    "INC-2024-003",
+    "INC-2024-001",
+    "PRJ-2024-01",
+    "INC-2024-004",
+    "INC-2023-010",
+]
 
 
 class Project:
@@ -39,9 +52,10 @@ class Project:
         self.make_app = make_app
         self.srcdir = srcdir
         self.buildername = buildername
-        self.outdir: Path | None = None
-        self.app = None
+        self.outdir: Path  # set by the first build
+        self.app: Any = None
         self.read: list[str] = []
+        self.warnings: list[str] = []
 
     def build(self) -> list[str]:
         """Build; return the documents written (resolved for output) by this build.
@@ -72,6 +86,17 @@ class Project:
 
     def dom(self, page: str):
         return parse_html((self.outdir / page).read_text(encoding="utf-8"))
+
+    def page(self, docname: str) -> str:
+        """The body of ``docname``'s HTML page, or its whole text output."""
+        suffix = ".html" if self.buildername == "html" else ".txt"
+        text = (self.outdir / f"{docname}{suffix}").read_text(encoding="utf-8")
+        return body_html(text) if suffix == ".html" else text
+
+    def filter_warnings(self) -> list[str]:
+        """The ``postmortem.filter`` warnings of the last build, as ``file:line: message``."""
+        prefix = f"{self.srcdir}{os.sep}"
+        return sorted(w.replace(prefix, "") for w in self.warnings if "postmortem.filter" in w)
 
     def mtimes(self) -> dict[str, int]:
         """Output file -> modification time (ns), for the page of every document.
@@ -111,6 +136,32 @@ def assert_not_rewritten(
         assert after[html_of(docname)] == before[html_of(docname)], f"{docname}.html changed"
 
 
+@contextmanager
+def rebuilt(project: Project, unrelated: Sequence[str] = UNRELATED) -> Iterator[list[str]]:
+    """Around changes to the sources: build again after them; the ``unrelated`` pages
+    are neither written nor changed by that build.
+
+    Yields the list of the documents the build writes, filled when the block ends.
+    """
+    before = project.mtimes()
+    written: list[str] = []
+    yield written
+    written += project.build()
+    assert_not_rewritten(project, before, written, unrelated)
+
+
+def column_by_id(rollup: El, header: str) -> dict[str, str]:
+    """Row id -> the text of column ``header``, for a roll-up table."""
+    return dict(zip(column(rollup, "ID"), column(rollup, header), strict=True))
+
+
+def ungrouped_lesson(project: Project, title: str) -> LessonEntry:
+    """The entry of the lesson ``title`` in the ungrouped lesson list."""
+    rollup = rollup_in(section(project.dom("lessons.html"), "ungrouped"))
+    entries = {entry.title: entry for entry in lesson_entries(rollup)}
+    return entries[title]
+
+
 def test_rebuild_without_changes_rewrites_nothing(project):
     before = project.mtimes()
     written = project.build()
@@ -119,13 +170,12 @@ def test_rebuild_without_changes_rewrites_nothing(project):
 
 
 def test_edit_lesson_title_and_timeline_updates_every_rollup_page(project):
-    before = project.mtimes()
-    project.edit("inc-a.rst", ".. lesson:: Rollback was fast", ".. lesson:: Rollback was very fast")
-    project.edit("inc-a.rst", "15:10 [resolve]", "15:40 [resolve]")
-    written = project.build()
-
+    with rebuilt(project) as written:
+        project.edit(
+            "inc-a.rst", ".. lesson:: Rollback was fast", ".. lesson:: Rollback was very fast"
+        )
+        project.edit("inc-a.rst", "15:10 [resolve]", "15:40 [resolve]")
     assert set(ROLLUP_PAGES) | {"inc-a"} <= set(written)
-    assert_not_rewritten(project, before, written)
 
     lessons = project.dom("lessons.html")
     titles = lesson_titles(rollup_in(section(lessons, "ungrouped")))
@@ -133,72 +183,49 @@ def test_edit_lesson_title_and_timeline_updates_every_rollup_page(project):
     report = lesson_titles(rollup_in(section(project.dom("reports/all.html"), "lessons")))
     assert "Rollback was very fast" in report
     incidents = rollup_in(section(project.dom("incidents.html"), "default"))
-    durations = dict(zip(column(incidents, "ID"), column(incidents, "Duration"), strict=True))
-    assert durations["INC-2024-001"] == "1h38m"
+    assert column_by_id(incidents, "Duration")["INC-2024-001"] == "1h38m"
 
 
 def test_edit_action_status_updates_action_lists_and_counts(project):
-    before = project.mtimes()
-    project.edit(
-        "inc-c.rst",
-        "   :tracker: https://tracker.example.com/issue/77",
-        "   :tracker: https://tracker.example.com/issue/77\n   :status: done",
-    )
-    written = project.build()
-
+    tracker = "   :tracker: https://tracker.example.com/issue/77"
+    with rebuilt(project) as written:
+        project.edit("inc-c.rst", tracker, f"{tracker}\n   :status: done")
     assert set(ROLLUP_PAGES) | {"inc-c"} <= set(written)
-    assert_not_rewritten(project, before, written)
 
     actions = project.dom("actions.html")
     assert "INC-2024-003-A1" not in column(rollup_in(section(actions, "default")), "ID")
     assert column(rollup_in(section(actions, "overdue")), "ID") == ["INC-2024-001-A1"]
     everything = rollup_in(section(actions, "status-all"))
-    statuses = dict(zip(column(everything, "ID"), column(everything, "Status"), strict=True))
-    assert statuses["INC-2024-003-A1"] == "done"
+    assert column_by_id(everything, "Status")["INC-2024-003-A1"] == "done"
     report = rollup_in(section(project.dom("reports/all.html"), "actions"))
     assert column(report, "ID") == ["INC-2024-001-A1"]
     incidents = rollup_in(section(project.dom("incidents.html"), "default"))
-    counts = dict(zip(column(incidents, "ID"), column(incidents, "Actions"), strict=True))
-    assert counts["INC-2024-003"] == "2/3"
+    assert column_by_id(incidents, "Actions")["INC-2024-003"] == "2/3"
 
 
 def test_edit_incident_metadata_moves_it_in_the_incident_lists(project):
-    before = project.mtimes()
-    project.edit("inc-c.rst", ":severity: SEV1", ":severity: SEV4")
-    written = project.build()
+    with rebuilt(project) as written:
+        project.edit("inc-c.rst", ":severity: SEV1", ":severity: SEV4")
     assert set(ROLLUP_PAGES) <= set(written)
-    assert_not_rewritten(project, before, written)
     incidents = project.dom("incidents.html")
     assert column(rollup_in(section(incidents, "filter-severity")), "ID") == [
         "INC-2024-001",
         "INC-2023-010",
     ]
-    severities = rollup_in(section(incidents, "default"))
-    assert (
-        dict(zip(column(severities, "ID"), column(severities, "Severity"), strict=True))[
-            "INC-2024-003"
-        ]
-        == "SEV4"
-    )
+    severities = column_by_id(rollup_in(section(incidents, "default")), "Severity")
+    assert severities["INC-2024-003"] == "SEV4"
 
 
 def test_edit_lesson_body_markup_updates_the_copied_body(project):
     # Only a link target changes: the lesson's text stays the same.
-    before = project.mtimes()
-    project.edit(
-        "inc-a.rst",
-        "<https://runbook.example.com/canary>",
-        "<https://runbook.example.com/canary-v2>",
-    )
-    written = project.build()
-    assert_not_rewritten(project, before, written)
-    entries = {
-        e.title: e
-        for e in lesson_entries(rollup_in(section(project.dom("lessons.html"), "ungrouped")))
-    }
-    hrefs = [
-        a.attrs["href"] for a in entries["Config changes skipped the canary stage"].body.links()
-    ]
+    with rebuilt(project):
+        project.edit(
+            "inc-a.rst",
+            "<https://runbook.example.com/canary>",
+            "<https://runbook.example.com/canary-v2>",
+        )
+    entry = ungrouped_lesson(project, "Config changes skipped the canary stage")
+    hrefs = [a.attrs["href"] for a in entry.body.links()]
     assert "https://runbook.example.com/canary-v2" in hrefs
     assert "https://runbook.example.com/canary" not in hrefs
 
@@ -238,22 +265,14 @@ Queue backlog
 
 
 def test_adding_a_post_mortem_shows_it_in_every_rollup(project):
-    before = project.mtimes()
-    project.write("inc-f.rst", NEW_POSTMORTEM)
-    written = project.build()
-
+    with rebuilt(project) as written:
+        project.write("inc-f.rst", NEW_POSTMORTEM)
     assert set(ROLLUP_PAGES) | {"inc-f"} <= set(written)
-    assert_not_rewritten(project, before, written)
 
     incidents = project.dom("incidents.html")
     assert column(rollup_in(section(incidents, "default")), "ID") == [
-        "INC-2024-009",
-        "INC-2024-002",
-        "INC-2024-003",
-        "INC-2024-001",
-        "PRJ-2024-01",
-        "INC-2024-004",
-        "INC-2023-010",
+        "INC-2024-009",  # the newest
+        *DEFAULT_INCIDENTS,
     ]
     assert column(rollup_in(section(incidents, "filter-tags")), "ID") == [
         "INC-2024-009",
@@ -276,14 +295,11 @@ def test_adding_a_post_mortem_shows_it_in_every_rollup(project):
 
 
 def test_deleting_a_post_mortem_removes_it_everywhere(project):
-    before = project.mtimes()
-    (project.srcdir / "inc-c.rst").unlink()
-    written = project.build()
-
-    assert set(ROLLUP_PAGES) <= set(written)
     # inc-a's lesson body links to INC-2024-003, so a warning about that link is fine;
     # pages unrelated to the deleted one are still not rewritten.
-    assert_not_rewritten(project, before, written)
+    with rebuilt(project) as written:
+        (project.srcdir / "inc-c.rst").unlink()
+    assert set(ROLLUP_PAGES) <= set(written)
 
     domain = project.domain
     assert domain.incident("inc-c") is None
@@ -291,11 +307,7 @@ def test_deleting_a_post_mortem_removes_it_everywhere(project):
 
     incidents = project.dom("incidents.html")
     assert column(rollup_in(section(incidents, "default")), "ID") == [
-        "INC-2024-002",
-        "INC-2024-001",
-        "PRJ-2024-01",
-        "INC-2024-004",
-        "INC-2023-010",
+        i for i in DEFAULT_INCIDENTS if i != "INC-2024-003"
     ]
     lessons_html = (project.outdir / "lessons.html").read_text(encoding="utf-8")
     for gone in (
@@ -322,16 +334,10 @@ def test_second_edit_after_an_edit_is_picked_up_too(project):
         ".. lesson:: Dashboards showed the latency spike",
     )
     project.build()
-    before = project.mtimes()
-    project.edit("inc-b.rst", ":status: in-progress", ":status: done")
-    written = project.build()
+    unrelated = ("plain", "inc-d", "inc-e", "archive/review", "archive/notes", "inc-a")
+    with rebuilt(project, unrelated) as written:
+        project.edit("inc-b.rst", ":status: in-progress", ":status: done")
     assert set(ROLLUP_PAGES) <= set(written)
-    assert_not_rewritten(
-        project,
-        before,
-        written,
-        ("plain", "inc-d", "inc-e", "archive/review", "archive/notes", "inc-a"),
-    )
     actions = project.dom("actions.html")
     assert "INC-2024-002-A1" not in column(rollup_in(section(actions, "default")), "ID")
     titles = lesson_titles(rollup_in(section(project.dom("lessons.html"), "ungrouped")))
@@ -355,17 +361,11 @@ RETRO = """\
 """
 
 
-def rewritten_lesson_entry(project, retro: str):
+def rewritten_lesson_entry(project: Project, retro: str) -> LessonEntry:
     """Write retro.rst, rebuild, check nothing unrelated was written; the roll-up's entry."""
-    before = project.mtimes()
-    project.write("retro.rst", retro)
-    written = project.build()
-    assert_not_rewritten(project, before, written)
-    entries = {
-        e.title: e
-        for e in lesson_entries(rollup_in(section(project.dom("lessons.html"), "ungrouped")))
-    }
-    return entries["Pairing on the runbook helped"]
+    with rebuilt(project):
+        project.write("retro.rst", retro)
+    return ungrouped_lesson(project, "Pairing on the runbook helped")
 
 
 def test_lesson_without_incident_follows_its_page_title(project):
@@ -420,25 +420,15 @@ class FilteredProject(Project):
         mapping = {name: (BASE_URLS[name], "imported/export.json") for name in names}
         self.write("conf.py", self.base_conf + f"postmortem_projects = {mapping!r}\n")
 
-    def filter_warnings(self) -> list[str]:
-        """The ``postmortem.filter`` warnings, as ``file:line: message``."""
-        prefix = f"{self.srcdir}{os.sep}"
-        return sorted(w.replace(prefix, "") for w in self.warnings if "postmortem.filter" in w)
-
-    def page(self, docname: str) -> str:
-        suffix = ".html" if self.buildername == "html" else ".txt"
-        text = (self.outdir / f"{docname}{suffix}").read_text(encoding="utf-8")
-        return body_html(text) if suffix == ".html" else text
-
 
 def assert_same_as_clean_build(make_app, project: FilteredProject, tmp_path: Path) -> None:
     """Roll-up pages and filter warnings equal those of a clean build of the same sources."""
     reference = Project(make_app, tmp_path / "clean", project.buildername)
     shutil.copytree(project.srcdir, reference.srcdir, ignore=shutil.ignore_patterns("_build"))
     reference.build()
-    assert project.filter_warnings() == FilteredProject.filter_warnings(reference)
+    assert project.filter_warnings() == reference.filter_warnings()
     for docname in FILTER_PAGES:
-        want = FilteredProject.page(reference, docname)  # type: ignore[arg-type]
+        want = reference.page(docname)
         assert project.page(docname) == want, f"{docname} differs from a clean build"
 
 

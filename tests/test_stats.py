@@ -24,14 +24,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
-from support import ROOTS
 from support.builds import build
+from support.fixtures import root_build_fixture
 from support.html import El
+from support.projects import copy_root
 from support.rollups import rollups_in, section
 
 from sphinx_postmortem.fill.statistics import compute_stats, period_of, period_range
@@ -70,38 +71,66 @@ def D(text: str) -> dt.date:
 
 def test_period_range_months_cross_the_year_end():
     assert period_range(D("2023-11-15"), D("2024-02-01"), "month") == [
-        "2023-11", "2023-12", "2024-01", "2024-02"]
+        "2023-11",
+        "2023-12",
+        "2024-01",
+        "2024-02",
+    ]
     # stepping by calendar month, not by 30 days: the 31st of January must not skip February
     assert period_range(D("2024-01-31"), D("2024-03-01"), "month") == [
-        "2024-01", "2024-02", "2024-03"]
+        "2024-01",
+        "2024-02",
+        "2024-03",
+    ]
 
 
 def test_period_range_quarters_and_years():
     assert period_range(D("2023-11-20"), D("2024-05-02"), "quarter") == [
-        "2023-Q4", "2024-Q1", "2024-Q2"]
+        "2023-Q4",
+        "2024-Q1",
+        "2024-Q2",
+    ]
     assert period_range(D("2024-03-31"), D("2024-04-01"), "quarter") == ["2024-Q1", "2024-Q2"]
     assert period_range(D("2023-12-31"), D("2025-01-01"), "quarter") == [
-        "2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1"]
+        "2023-Q4",
+        "2024-Q1",
+        "2024-Q2",
+        "2024-Q3",
+        "2024-Q4",
+        "2025-Q1",
+    ]
     assert period_range(D("2022-06-30"), D("2024-01-01"), "year") == ["2022", "2023", "2024"]
 
 
 @pytest.mark.parametrize("period", ["month", "quarter", "year"])
 def test_period_range_single_period(period):
     assert period_range(D("2024-02-10"), D("2024-02-10"), period) == [
-        period_of(D("2024-02-10"), period)]
+        period_of(D("2024-02-10"), period)
+    ]
     assert period_range(D("2024-02-01"), D("2024-02-29"), period) == [
-        period_of(D("2024-02-01"), period)]
+        period_of(D("2024-02-01"), period)
+    ]
 
 
 # -- unit tests: compute_stats -----------------------------------------------------------
 
 
-def view(date: str | None, severity: str | None = "high", services=(), tags=(),
-         **metrics: int) -> IncidentView:
+def view(
+    date: str | None, severity: str | None = "high", services=(), tags=(), **metrics: int
+) -> IncidentView:
     record: dict[str, Any] = {
-        "id": f"X-{date}-{severity}", "title": "t", "date": date, "severity": severity,
-        "status": "published", "type": "incident", "authors": [], "services": list(services),
-        "tags": list(tags), "summary": "", "docname": f"d-{date}-{severity}", "anchor": "a",
+        "id": f"X-{date}-{severity}",
+        "title": "t",
+        "date": date,
+        "severity": severity,
+        "status": "published",
+        "type": "incident",
+        "authors": [],
+        "services": list(services),
+        "tags": list(tags),
+        "summary": "",
+        "docname": f"d-{date}-{severity}",
+        "anchor": "a",
         "lineno": 1,
     }
     return IncidentView(record=record, metrics=dict(metrics))  # type: ignore[arg-type]
@@ -117,8 +146,9 @@ def test_no_incidents():
 
 
 def test_one_period():
-    stats = compute_stats([view("2024-02-01", "high"), view("2024-03-31", "low")],
-                          "quarter", SEVERITIES)
+    stats = compute_stats(
+        [view("2024-02-01", "high"), view("2024-03-31", "low")], "quarter", SEVERITIES
+    )
     assert stats.periods == ["2024-Q1"]
     assert stats.counts["2024-Q1"]["high"] == 1
     assert stats.counts["2024-Q1"]["low"] == 1
@@ -128,7 +158,8 @@ def test_one_period():
 def test_empty_periods_are_zero_not_missing():
     stats = compute_stats(
         [view("2024-01-15", "high", time_to_detect=60), view("2024-04-02", "low")],
-        "month", SEVERITIES,
+        "month",
+        SEVERITIES,
     )
     assert stats.periods == ["2024-01", "2024-02", "2024-03", "2024-04"]
     for empty in ("2024-02", "2024-03"):
@@ -136,7 +167,10 @@ def test_empty_periods_are_zero_not_missing():
         assert all(n == 0 for n in stats.counts[empty].values())
         assert stats.total(empty) == 0
         assert stats.medians[empty] == {
-            "time_to_detect": None, "time_to_mitigate": None, "time_to_resolve": None}
+            "time_to_detect": None,
+            "time_to_mitigate": None,
+            "time_to_resolve": None,
+        }
     assert stats.total("2024-01") == 1 and stats.total("2024-04") == 1
 
 
@@ -146,8 +180,9 @@ def test_since_and_until_bound_the_periods():
     assert stats.periods == ["2023-12", "2024-01", "2024-02", "2024-03", "2024-04"]
     assert [stats.total(p) for p in stats.periods] == [0, 0, 1, 0, 0]
     # only one bound: the other end comes from the incidents
-    stats = compute_stats(views + [view("2024-05-01", "low")], "quarter", SEVERITIES,
-                          since="2023-07-01")
+    stats = compute_stats(
+        views + [view("2024-05-01", "low")], "quarter", SEVERITIES, since="2023-07-01"
+    )
     assert stats.periods == ["2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2"]
     stats = compute_stats(views, "quarter", SEVERITIES, until="2024-12-31")
     assert stats.periods == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
@@ -183,14 +218,24 @@ def test_missing_metrics_are_left_out_of_the_median():
     ]
     stats = compute_stats(views, "quarter", SEVERITIES)
     assert stats.medians["2024-Q1"] == {
-        "time_to_detect": 90, "time_to_mitigate": None, "time_to_resolve": 3600}
+        "time_to_detect": 90,
+        "time_to_mitigate": None,
+        "time_to_resolve": 3600,
+    }
     assert stats.medians["2024-Q2"] == {
-        "time_to_detect": None, "time_to_mitigate": None, "time_to_resolve": None}
+        "time_to_detect": None,
+        "time_to_mitigate": None,
+        "time_to_resolve": None,
+    }
 
 
 def test_severities_in_configured_order_unrated_last():
-    views = [view("2024-01-01", None), view("2024-01-02", "low"), view("2024-01-03", "high"),
-             view("2024-01-04", "low")]
+    views = [
+        view("2024-01-01", None),
+        view("2024-01-02", "low"),
+        view("2024-01-03", "high"),
+        view("2024-01-04", "low"),
+    ]
     stats = compute_stats(views, "quarter", SEVERITIES)
     assert [s for s in stats.severities if s != "medium"] == ["high", "low", "unrated"]
     assert stats.severities[-1] == "unrated"
@@ -201,8 +246,12 @@ def test_severities_in_configured_order_unrated_last():
 
 def test_unconfigured_severities_come_after_configured_ones_before_unrated():
     # imported incidents may use another project's severities
-    views = [view("2024-01-01", None), view("2024-01-02", "P2"), view("2024-01-03", "low"),
-             view("2024-01-04", "high")]
+    views = [
+        view("2024-01-01", None),
+        view("2024-01-02", "P2"),
+        view("2024-01-03", "low"),
+        view("2024-01-04", "high"),
+    ]
     stats = compute_stats(views, "quarter", SEVERITIES)
     order = [s for s in stats.severities if s in ("high", "low", "P2", "unrated")]
     assert order == ["high", "low", "P2", "unrated"]
@@ -227,7 +276,12 @@ def test_top_services_and_tags_most_frequent_first_ties_by_name():
     ]
     stats = compute_stats(views, "quarter", SEVERITIES)
     assert stats.services == [
-        ("api", 2, 0), ("db", 2, 0), ("cache", 1, 0), ("Web", 1, 0), ("zeta", 1, 0)]
+        ("api", 2, 0),
+        ("db", 2, 0),
+        ("cache", 1, 0),
+        ("Web", 1, 0),
+        ("zeta", 1, 0),
+    ]
     assert stats.tags == [("dns", 2, 0), ("tls", 2, 0), ("backup", 1, 0), ("Capacity", 1, 0)]
     limited = compute_stats(views, "quarter", SEVERITIES, top=3)
     assert limited.services == [("api", 2, 0), ("db", 2, 0), ("cache", 1, 0)]
@@ -270,30 +324,32 @@ def block_charts(block: El, page: str) -> list[ET.Element]:
     return charts
 
 
+def tooltip_numbers(marks: Iterable[ET.Element], pattern: str) -> dict[tuple[str, str], str]:
+    """``(period, name) -> number`` from the ``<title>`` tooltips of chart marks.
+
+    ``pattern`` matches a whole tooltip; its three groups are the period, the
+    name and the number.
+    """
+    numbers = {}
+    for mark in marks:
+        title = mark.find(f"{SVG}title")
+        assert title is not None
+        match = re.fullmatch(pattern, title.text or "")
+        assert match, title.text
+        numbers[(match[1], match[2])] = match[3]
+    return numbers
+
+
 def bar_numbers(chart: ET.Element) -> dict[tuple[str, str], int]:
     """``(period, severity) -> count`` from the bars' tooltips."""
-    numbers = {}
-    for rect in chart.iter(f"{SVG}rect"):
-        if "pm-bar" not in rect.get("class", "").split():
-            continue
-        title = rect.find(f"{SVG}title")
-        assert title is not None
-        match = re.fullmatch(r"(\S+), (.*): (\d+)", title.text or "")
-        assert match, title.text
-        numbers[(match[1], match[2])] = int(match[3])
-    return numbers
+    bars = [r for r in chart.iter(f"{SVG}rect") if "pm-bar" in r.get("class", "").split()]
+    return {key: int(n) for key, n in tooltip_numbers(bars, r"(\S+), (.*): (\d+)").items()}
 
 
 def point_numbers(chart: ET.Element) -> dict[tuple[str, str], float]:
     """``(period, metric name) -> hours`` from the line chart's points."""
-    numbers = {}
-    for circle in chart.iter(f"{SVG}circle"):
-        title = circle.find(f"{SVG}title")
-        assert title is not None
-        match = re.fullmatch(r"(\S+), (.*): ([\d.]+) h", title.text or "")
-        assert match, title.text
-        numbers[(match[1], match[2])] = float(match[3])
-    return numbers
+    points = chart.iter(f"{SVG}circle")
+    return {key: float(n) for key, n in tooltip_numbers(points, r"(\S+), (.*): ([\d.]+) h").items()}
 
 
 def axis_labels(chart: ET.Element) -> list[str]:
@@ -320,32 +376,11 @@ def one_block(dom: El, section_id: str | None = None) -> El:
     return blocks[0]
 
 
-@pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    srcdir = tmp_path_factory.mktemp("stats") / "src"
-    shutil.copytree(ROOTS / "test-stats", srcdir)
-    return build(srcdir, "html")
-
-
-@pytest.fixture(scope="module")
-def html_again(tmp_path_factory):
-    srcdir = tmp_path_factory.mktemp("stats-again") / "other-src"
-    shutil.copytree(ROOTS / "test-stats", srcdir)
-    return build(srcdir, "html")
-
-
-@pytest.fixture(scope="module")
-def text(tmp_path_factory):
-    srcdir = tmp_path_factory.mktemp("stats-text") / "src"
-    shutil.copytree(ROOTS / "test-stats", srcdir)
-    return build(srcdir, "text")
-
-
-@pytest.fixture(scope="module")
-def latex(tmp_path_factory):
-    srcdir = tmp_path_factory.mktemp("stats-latex") / "src"
-    shutil.copytree(ROOTS / "test-stats", srcdir)
-    return build(srcdir, "latex")
+html = root_build_fixture("stats", "html", folder="stats")
+#: The same sources built at another path (chart ids must not depend on it).
+html_again = root_build_fixture("stats", "html", folder="stats-again", src="other-src")
+text = root_build_fixture("stats", "text", folder="stats-text")
+latex = root_build_fixture("stats", "latex", folder="stats-latex")
 
 
 #: E-1 is an end-of-project review: counted in its own column, not as a severity.
@@ -366,9 +401,16 @@ QUARTER_MEDIANS = (
     ],
 )
 SERVICES = (["Service", "Incidents"], [["api", "2"], ["db", "2"], ["cache", "1"], ["Web", "1"]])
-TAGS = (["Tag", "Incidents", "Project reviews"],
-        [["dns", "2", "0"], ["tls", "2", "0"], ["capacity", "1", "0"], ["network", "1", "0"],
-         ["migration", "0", "1"]])
+TAGS = (
+    ["Tag", "Incidents", "Project reviews"],
+    [
+        ["dns", "2", "0"],
+        ["tls", "2", "0"],
+        ["capacity", "1", "0"],
+        ["network", "1", "0"],
+        ["migration", "0", "1"],
+    ],
+)
 
 
 def test_build_is_clean_apart_from_the_bad_period(html):
@@ -379,8 +421,12 @@ def test_quarter_page_numbers(html):
     block = one_block(html.dom("stats/quarter.html"))
     assert block_tables(block) == [QUARTER_COUNTS, QUARTER_MEDIANS, SERVICES, TAGS]
     rubrics = [p.text() for p in block.find_all("p", cls="rubric")]
-    assert rubrics == ["Incidents per quarter, by severity", "Median times per quarter",
-                       "Most affected services", "Most frequent tags"]
+    assert rubrics == [
+        "Incidents per quarter, by severity",
+        "Median times per quarter",
+        "Most affected services",
+        "Most frequent tags",
+    ]
 
 
 def test_month_page_shows_empty_months_as_zero(html):
@@ -416,10 +462,14 @@ def test_filters_severity_and_date_bounds(html):
     block = one_block(html.dom("stats/filtered.html"), "severity-and-date-bounds")
     counts, medians, services, tags = block_tables(block)
     # B-1, C-1 (2024-Q1) and D-1 (2024-Q2); A-1 is low, F-1 before :since:, E-1 a project review
-    assert counts == (["Period", "high", "medium", "Incidents"],
-                      [["2024-Q1", "1", "1", "2"], ["2024-Q2", "1", "0", "1"]])
-    assert medians[1] == [["2024-Q1", "25m", "1h00m", "2h00m"],
-                          ["2024-Q2", EM_DASH, EM_DASH, EM_DASH]]
+    assert counts == (
+        ["Period", "high", "medium", "Incidents"],
+        [["2024-Q1", "1", "1", "2"], ["2024-Q2", "1", "0", "1"]],
+    )
+    assert medians[1] == [
+        ["2024-Q1", "25m", "1h00m", "2h00m"],
+        ["2024-Q2", EM_DASH, EM_DASH, EM_DASH],
+    ]
     assert services[1] == [["api", "1"], ["db", "1"], ["Web", "1"]]
     assert tags[1] == [["capacity", "1"], ["dns", "1"], ["tls", "1"]]
 
@@ -441,12 +491,17 @@ def test_one_period_page(html):
     page = html.html("stats/filtered.html")
     block = one_block(html.dom("stats/filtered.html"), "one-period")
     counts, medians = block_tables(block)[:2]
-    assert counts == (["Period", "high", "medium", "low", "Incidents"],
-                      [["2024-01", "1", "1", "1", "3"]])
+    assert counts == (
+        ["Period", "high", "medium", "low", "Incidents"],
+        [["2024-01", "1", "1", "1", "3"]],
+    )
     assert medians[1] == [["2024-01", "20m", "50m", "1h30m"]]
     incidents_chart, times_chart = block_charts(block, page)
     assert bar_numbers(incidents_chart) == {
-        ("2024-01", "high"): 1, ("2024-01", "medium"): 1, ("2024-01", "low"): 1}
+        ("2024-01", "high"): 1,
+        ("2024-01", "medium"): 1,
+        ("2024-01", "low"): 1,
+    }
     assert axis_labels(incidents_chart) == ["2024-01"]
     assert len(list(times_chart.iter(f"{SVG}circle"))) == 3
 
@@ -454,8 +509,10 @@ def test_one_period_page(html):
 def test_services_and_tags_filters_are_case_insensitive(html):
     dom = html.dom("stats/filtered.html")
     services = block_tables(one_block(dom, "services"))
-    assert services[0] == (["Period", "high", "low", "Incidents"],
-                           [["2024", "1", "1", "2"]])  # A-1 and B-1 (api)
+    assert services[0] == (
+        ["Period", "high", "low", "Incidents"],
+        [["2024", "1", "1", "2"]],
+    )  # A-1 and B-1 (api)
     assert services[2][1] == [["api", "2"], ["db", "1"]]
     tags = block_tables(one_block(dom, "tags"))
     assert tags[0] == (["Period", "medium", "low", "Incidents"], [["2024", "1", "1", "2"]])
@@ -499,8 +556,13 @@ def test_bad_period_warns_and_falls_back(html):
 
 def all_blocks(build_result) -> list[tuple[str, El]]:
     found = []
-    for page in ("stats/quarter.html", "stats/month.html", "stats/year.html",
-                 "stats/filtered.html", "stats/bad.html"):
+    for page in (
+        "stats/quarter.html",
+        "stats/month.html",
+        "stats/year.html",
+        "stats/filtered.html",
+        "stats/bad.html",
+    ):
         for block in stats_blocks(build_result.dom(page)):
             found.append((page, block))
     return found
@@ -526,21 +588,26 @@ def test_charts_show_the_same_numbers_as_the_tables(html):
         for row in count_rows:
             assert f"{row[0]}: incidents {row[total]}" in description, (page, description)
             reviews = row[total + 1] if len(row) > total + 1 else "0"
-            assert (f"project reviews {reviews}" in description.split(f"{row[0]}: ")[1]
-                    .split(";")[0]) == (reviews != "0"), (page, description)
+            assert (
+                f"project reviews {reviews}" in description.split(f"{row[0]}: ")[1].split(";")[0]
+            ) == (reviews != "0"), (page, description)
         expected_points = {
             (row[0], name): seconds(value) / 3600
-            for row in median_rows for name, value in zip(METRIC_HEADERS, row[1:], strict=True)
+            for row in median_rows
+            for name, value in zip(METRIC_HEADERS, row[1:], strict=True)
             if value != EM_DASH
         }
         points = point_numbers(times_chart)
         assert set(points) == set(expected_points), page
         for key, hours in expected_points.items():
             assert points[key] == pytest.approx(hours, abs=0.006), (page, key)
-        legend = [t.text for g in incidents_chart.iter(f"{SVG}g")
-                  if "pm-chart-legend" in g.get("class", "") for t in g.iter(f"{SVG}text")]
-        assert legend == severities + (["project reviews"] if len(count_header) > total + 1
-                                       else [])
+        legend = [
+            t.text
+            for g in incidents_chart.iter(f"{SVG}g")
+            if "pm-chart-legend" in g.get("class", "")
+            for t in g.iter(f"{SVG}text")
+        ]
+        assert legend == severities + (["project reviews"] if len(count_header) > total + 1 else [])
         checked += 1
     assert checked >= 10
 
@@ -593,8 +660,7 @@ def test_svg_only_in_html(html, text, latex):
 
 def test_no_chart_in_the_doctree_of_non_html_builders(tmp_path):
     # the pseudo-XML builder writes the resolved doctree, raw nodes included
-    srcdir = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-stats", srcdir)
+    srcdir = copy_root("stats", tmp_path / "src")
     result = build(srcdir, "pseudoxml")
     output = (result.outdir / "stats" / "quarter.pseudoxml").read_text(encoding="utf-8")
     assert "pm-stats-table" in output and "2024-Q1" in output
@@ -631,10 +697,13 @@ def test_latex_builder_shows_the_tables(latex):
     tex = next(latex.outdir.glob("*.tex")).read_text(encoding="utf-8")
     tex = tex.replace(r"\sphinxhyphen{}", "-")
     start = tex.index("By quarter")
-    chunk = tex[start:tex.index("By year")]  # the quarter page (documents are in toctree order)
+    chunk = tex[start : tex.index("By year")]  # the quarter page (documents are in toctree order)
     cells = re.findall(r"\\sphinxAtStartPar\n(.*?)\n", chunk)
-    flat = [cell for header, rows in (QUARTER_COUNTS, QUARTER_MEDIANS) for cell in
-            [*header, *[c for row in rows for c in row]]]
+    flat = [
+        cell
+        for header, rows in (QUARTER_COUNTS, QUARTER_MEDIANS)
+        for cell in [*header, *[c for row in rows for c in row]]
+    ]
     position = 0
     for cell in cells:
         if position < len(flat) and cell.strip() == flat[position]:
@@ -673,8 +742,7 @@ def with_import(tmp_path_factory, html):
     """A copy of test-stats importing test-stats' own export as project ``other``."""
     export = json.loads((html.outdir / "postmortems.json").read_text(encoding="utf-8"))
     assert len(export["incidents"]) == 6
-    srcdir = tmp_path_factory.mktemp("stats-import") / "src"
-    shutil.copytree(ROOTS / "test-stats", srcdir)
+    srcdir = copy_root("stats", tmp_path_factory.mktemp("stats-import") / "src")
     (srcdir / "imported").mkdir()
     (srcdir / "imported" / "other.json").write_text(json.dumps(export), encoding="utf-8")
     (srcdir / "stats" / "projects.rst").write_text(PROJECTS_PAGE, encoding="utf-8")
@@ -691,11 +759,14 @@ def test_projects_option(with_import):
     assert local == [QUARTER_COUNTS, QUARTER_MEDIANS, SERVICES, TAGS]
     # the imported copy carries the same dates, severities and metrics
     assert other == [QUARTER_COUNTS, QUARTER_MEDIANS, SERVICES, TAGS]
-    assert both[0] == (QUARTER_COUNTS[0], [
-        ["2023-Q4", "0", "2", "0", "2", "0"],
-        ["2024-Q1", "2", "2", "2", "6", "0"],
-        ["2024-Q2", "2", "0", "0", "2", "2"],
-    ])
+    assert both[0] == (
+        QUARTER_COUNTS[0],
+        [
+            ["2023-Q4", "0", "2", "0", "2", "0"],
+            ["2024-Q1", "2", "2", "2", "6", "0"],
+            ["2024-Q2", "2", "0", "0", "2", "2"],
+        ],
+    )
     assert both[1] == QUARTER_MEDIANS
     assert both[2][1] == [["api", "4"], ["db", "4"], ["cache", "2"], ["Web", "2"]]
 
@@ -708,11 +779,7 @@ HOSTILE_SERVICE = "<img src=x onerror=alert(1)>"
 HOSTILE_TAG = '"quoted" & <b>bold</b>'
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    srcdir = tmp_path_factory.mktemp("stats-hostile") / "src"
-    shutil.copytree(ROOTS / "test-stats-hostile", srcdir)
-    return build(srcdir, "html")
+hostile = root_build_fixture("stats-hostile", "html", folder="stats-hostile")
 
 
 def test_hostile_names_are_escaped(hostile):
@@ -730,9 +797,15 @@ def test_hostile_names_are_escaped(hostile):
             assert element.tag.startswith(SVG) and "script" not in element.tag
     incidents_chart = ET.fromstring(next(iter(charts.values())))
     assert bar_numbers(incidents_chart) == {
-        ("2024-Q1", HOSTILE_SEVERITIES[0]): 1, ("2024-Q2", HOSTILE_SEVERITIES[1]): 1}
-    legend = [t.text for g in incidents_chart.iter(f"{SVG}g")
-              if "pm-chart-legend" in g.get("class", "") for t in g.iter(f"{SVG}text")]
+        ("2024-Q1", HOSTILE_SEVERITIES[0]): 1,
+        ("2024-Q2", HOSTILE_SEVERITIES[1]): 1,
+    }
+    legend = [
+        t.text
+        for g in incidents_chart.iter(f"{SVG}g")
+        if "pm-chart-legend" in g.get("class", "")
+        for t in g.iter(f"{SVG}text")
+    ]
     assert legend == HOSTILE_SEVERITIES
     assert HOSTILE_SEVERITIES[0] in incidents_chart.find(f"{SVG}desc").text
     block = one_block(hostile.dom("stats.html"))
@@ -743,8 +816,7 @@ def test_hostile_names_are_escaped(hostile):
 
 
 def test_chart_ids_unique_in_singlehtml(tmp_path):
-    srcdir = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-stats", srcdir)
+    srcdir = copy_root("stats", tmp_path / "src")
     result = build(srcdir, "singlehtml")
     page = result.html("index.html")
     charts = svg_sources(page)

@@ -67,8 +67,9 @@ def test_full_timestamp_forms(text, when):
     result = parse(text)
     assert result.problems == []
     assert whens(result) == [when]
-    assert result.entries[0]["text"] == ("midnight" if "midnight" in text
-                                          else "last second" if "last" in text else "x")
+    assert result.entries[0]["text"] == (
+        "midnight" if "midnight" in text else "last second" if "last" in text else "x"
+    )
     assert result.entries[0]["lineno"] == 1
 
 
@@ -394,7 +395,12 @@ def test_milestones():
     )
     assert result.problems == []
     assert [e["milestone"] for e in result.entries] == [
-        "start", "detect", "ack", None, "mitigate", "resolve",
+        "start",
+        "detect",
+        "ack",
+        None,
+        "mitigate",
+        "resolve",
     ]
     assert [e["text"] for e in result.entries] == ["a", "b", "c", "no milestone", "d", "e"]
 
@@ -707,18 +713,36 @@ def test_precision_follows_what_was_written():
 @pytest.mark.parametrize(
     ("moment", "start", "text"),
     [
-        ({"when": "2021-05-12T00:00:00+00:00", "precision": "day"},
-         {"when": "2021-06-08T09:30:00+00:00", "precision": "minute"}, "T\N{MINUS SIGN}27d"),
-        ({"when": "2021-06-08T00:00:00+00:00", "precision": "day"},
-         {"when": "2021-06-08T09:30:00+00:00"}, "T0d"),
-        ({"when": "2021-06-10T23:30:00+00:00"},
-         {"when": "2021-06-08T00:00:00+00:00", "precision": "day"}, "T+2d"),
-        ({"when": "2021-06-08T16:00:00+00:00", "approximate": True},
-         {"when": "2021-06-08T09:30:00+00:00"}, "\N{ALMOST EQUAL TO}T+6h30m"),
-        ({"when": "2021-06-08T09:45:00+00:00"},
-         {"when": "2021-06-08T09:30:00+00:00", "approximate": True}, "\N{ALMOST EQUAL TO}T+15m"),
-        ({"when": "2021-06-08T09:30:00+00:00", "approximate": True},
-         {"when": "2021-06-08T09:30:00+00:00", "approximate": True}, "\N{ALMOST EQUAL TO}T0"),
+        (
+            {"when": "2021-05-12T00:00:00+00:00", "precision": "day"},
+            {"when": "2021-06-08T09:30:00+00:00", "precision": "minute"},
+            "T\N{MINUS SIGN}27d",
+        ),
+        (
+            {"when": "2021-06-08T00:00:00+00:00", "precision": "day"},
+            {"when": "2021-06-08T09:30:00+00:00"},
+            "T0d",
+        ),
+        (
+            {"when": "2021-06-10T23:30:00+00:00"},
+            {"when": "2021-06-08T00:00:00+00:00", "precision": "day"},
+            "T+2d",
+        ),
+        (
+            {"when": "2021-06-08T16:00:00+00:00", "approximate": True},
+            {"when": "2021-06-08T09:30:00+00:00"},
+            "\N{ALMOST EQUAL TO}T+6h30m",
+        ),
+        (
+            {"when": "2021-06-08T09:45:00+00:00"},
+            {"when": "2021-06-08T09:30:00+00:00", "approximate": True},
+            "\N{ALMOST EQUAL TO}T+15m",
+        ),
+        (
+            {"when": "2021-06-08T09:30:00+00:00", "approximate": True},
+            {"when": "2021-06-08T09:30:00+00:00", "approximate": True},
+            "\N{ALMOST EQUAL TO}T0",
+        ),
     ],
 )
 def test_offsets_at_the_precision_the_entries_have(moment, start, text):
@@ -743,8 +767,9 @@ def test_metrics_from_approximate_and_date_only_milestones():
 
 
 def test_approximate_start_makes_its_metrics_approximate():
-    result = parse("2024-03-05 13:00 x", "~2024-03-05 14:00 [start] a", "14:09 [detect] b",
-                   "15:10 [resolve] c")
+    result = parse(
+        "2024-03-05 13:00 x", "~2024-03-05 14:00 [start] a", "14:09 [detect] b", "15:10 [resolve] c"
+    )
     metrics = compute_metrics(result.entries)
     assert metrics.approximate == {"time_to_detect", "time_to_resolve", "impact_duration"}
     assert format_metric(metrics, "impact_duration") == "\N{ALMOST EQUAL TO}1h10m"
@@ -770,7 +795,9 @@ def test_time_skipped_by_daylight_saving_time_is_reported_with_the_reading_used(
     assert "2024-03-31 02:30 does not exist in Europe/Berlin" in problem.message
     assert "read as 03:30 CEST (01:30 UTC)" in problem.message
     assert [format_offset(e["when"], result.entries[0]["when"]) for e in result.entries] == [
-        "T0", "T+40m", "T+50m",
+        "T0",
+        "T+40m",
+        "T+50m",
     ]
 
 

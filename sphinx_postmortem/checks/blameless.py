@@ -1,4 +1,7 @@
-"""The blameless-language check of a post-mortem's prose (rules in ``blame_language.py``)."""
+"""The blameless-language check of a post-mortem's prose.
+
+The rules are in ``blame_vocabulary.py``, matching them in ``blame_language.py``.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from ..domain import PostmortemDomain
 from ..errors import PostmortemError, warn
 from ..nodes import text_blocks
 from ..settings import settings
-from .blame_language import DEFAULT_ALLOW, DEFAULT_RULES, Rule, compile_rules, find_blame
+from .blame_language import Rule, compile_rules, find_blame
+from .blame_vocabulary import DEFAULT_ALLOW, DEFAULT_RULES
 
 #: Where prose is not checked for blame: code, literals, quotations, raw output.
 _NOT_PROSE = (

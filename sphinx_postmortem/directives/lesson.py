@@ -38,7 +38,7 @@ class LessonDirective(PostmortemDirective):
             kind=kind,
             tags=self.list_option("tags"),
             body="\n\n".join(n.astext() for n in body),
-            body_digest="",  # set from the body as read (see lesson_store.py)
+            body_digest="",  # set from the body as read (see incremental/lesson_bodies.py)
             body_cacheable=False,
             docname=self.env.docname,
             anchor=target["ids"][0],

@@ -1,22 +1,21 @@
-"""The roll-up directives: ``incident-list``, ``lesson-list``, ``action-item-list``.
+"""The roll-up directives: ``incident-list``, ``lesson-list``, ``action-item-list``, stats.
 
-They only parse and check their options while the page is read, and leave a
-placeholder that is filled once every document has been read.
+They only leave a placeholder holding their options while the page is read;
+once it is read, the options become the roll-up's typed spec
+(``selection/specs.py``), and the placeholder is filled once every document
+has been read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from ..errors import PostmortemError
 from ..nodes import rollup
-from ..selection.specs import parse_spec
 from .base import PostmortemDirective
-from .options import positive_int
 
 _INCIDENT_FILTERS = (
     "severity",
@@ -36,16 +35,15 @@ def _options(*names: str) -> dict[str, Callable[[str], Any]]:
 
 
 class RollupDirective(PostmortemDirective):
-    """Base class: options -> spec (problems are ``postmortem.filter`` warnings)."""
+    """Base class: a placeholder with the options, parsed once the page is read."""
 
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        spec, problems = parse_spec(self.name, self.options, self.settings)
-        for problem in problems:
-            self.warn(problem, "filter")
         self.domain.note_rollup(self.env.docname, self.name)
-        return [rollup(kind=self.name, spec=spec, docname=self.env.docname)]
+        placeholder = rollup(kind=self.name, options=dict(self.options), docname=self.env.docname)
+        self.set_source_info(placeholder)
+        return [placeholder]
 
 
 class IncidentListDirective(RollupDirective):
@@ -64,7 +62,16 @@ class ActionItemListDirective(RollupDirective):
     """A table of action items, open ones by default."""
 
     option_spec = _options(
-        "status", "owner", "type", "priority", "overdue", "sort", "tags", "limit", "projects"
+        "status",
+        "owner",
+        "type",
+        "priority",
+        "overdue",
+        "sort",
+        "services",
+        "tags",
+        "limit",
+        "projects",
     )
 
 
@@ -72,15 +79,3 @@ class StatsDirective(RollupDirective):
     """Trend charts and tables: incidents per period, median times, top services and tags."""
 
     option_spec = _options(*_INCIDENT_FILTERS, "period", "years")
-
-    def run(self) -> list[nodes.Node]:
-        result = super().run()
-        placeholder = cast(rollup, result[0])
-        if self.options.get("years"):
-            try:
-                years = positive_int(self.options["years"] or "", ":years:")
-            except PostmortemError as exc:
-                self.warn(f"{exc}; using postmortem_stats_years", "filter")
-            else:
-                placeholder["spec"]["years"] = years
-        return result

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,6 +22,7 @@ from sphinx.builders import Builder
 from ..config import source_date_epoch
 from ..domain import PostmortemDomain
 from ..errors import logger
+from ..incremental.files import atomic_write
 from ..model import LOCAL_PROJECT, MILESTONES, ActionRecord, LessonRecord
 from ..selection.views import incident_views
 from ..settings import settings
@@ -183,7 +183,5 @@ def write_export(app: Sphinx, exception: BaseException | None) -> None:
     target = Path(builder.outdir) / EXPORT_FILENAME
     if target.exists() and target.read_text(encoding="utf-8") == text:
         return
-    partial = target.with_suffix(".json.tmp")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, target)
+    atomic_write(target, text.encode("utf-8"))
     logger.info("post-mortem export written to %s", target)

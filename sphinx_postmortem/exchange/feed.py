@@ -10,7 +10,6 @@ are the incidents whose status is ``published`` (or in
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from html import escape
 from pathlib import Path
@@ -22,6 +21,7 @@ from .. import urls
 from ..config import conf_location
 from ..domain import PostmortemDomain
 from ..errors import warn
+from ..incremental.files import atomic_write
 from ..model import IncidentRecord, newest_first
 from ..settings import Settings, settings
 from ..xmltext import xml_safe
@@ -140,9 +140,7 @@ def write_feed(app: Sphinx, exception: BaseException | None) -> None:
     data = build_feed(incidents, base_url, f"{configured.project_title} post-mortems", url_of)
     target = Path(outdir) / FEED_FILENAME
     if not target.exists() or target.read_bytes() != data:
-        partial = target.with_suffix(".atom.tmp")
-        partial.write_bytes(data)
-        os.replace(partial, target)
+        atomic_write(target, data)
 
 
 def add_feed_link(

@@ -1,7 +1,7 @@
 """Numbers behind ``postmortem-stats``: incidents per period, median times, top services/tags.
 
 Pure functions over incident views; ``charts.py`` draws them and
-``rollup_render.py`` puts charts and tables on the page.
+``stats_tables.py`` puts charts and tables on the page.
 
 End-of-project reviews (``:type: project``) are counted apart from
 incidents: they have no severity and their timelines are not incident

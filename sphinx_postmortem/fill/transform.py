@@ -8,9 +8,6 @@ source documents: each placeholder names the document it came from).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, cast
 
 from sphinx.builders import Builder
@@ -32,34 +29,12 @@ def current_builder(env: BuildEnvironment) -> Builder:
     return app.builder
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a roll-up allocates its nodes.
-
-    A roll-up of thousands of entries allocates tens of thousands of objects
-    that all stay alive; each few hundred would otherwise start a collection
-    that walks every object of the build, environment included. Paused, one
-    collection at the end does the same work.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 class FillPlaceholders(SphinxPostTransform):
     """Replace panels, timelines, overdue markers and roll-ups with real content."""
 
     default_priority = 5  # before ReferencesResolver (10)
 
     def run(self, **kwargs: Any) -> None:
-        with gc_paused():
-            self._fill()
-
-    def _fill(self) -> None:
         found: dict[type, list[Any]] = {}
         for node in self.document.findall(PostmortemPlaceholder):
             found.setdefault(type(node), []).append(node)

@@ -20,8 +20,6 @@ store is used only with Sphinx 8.2 or later, which honours that class.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
 import pickle
 import re
 from collections.abc import Callable
@@ -38,6 +36,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.writers.html5 import HTML5Translator
 
 from ..settings import settings
+from ..version import __version__
+from .files import atomic_write, digest, value_digest
 
 MEMO_VERSION = 1
 FOLDER = "postmortem-html"
@@ -75,7 +75,7 @@ def self_contained(body: nodes.Element) -> bool:
 
 def body_digest(body: nodes.Element) -> str:
     """A short hash of a body's markup (text, attributes and structure)."""
-    return hashlib.sha256(body.pformat().encode("utf-8")).hexdigest()[:16]
+    return digest(body.pformat())[:16]
 
 
 class memo_rollup(nodes.container):
@@ -123,8 +123,6 @@ class RollupMemo:
         """The store of roll-up number ``index`` on ``docname``, or None where unused."""
         if not enabled(builder):
             return None
-        from .. import __version__
-
         build_info = getattr(builder, "build_info", None)
         stamp = repr(
             (
@@ -142,17 +140,18 @@ class RollupMemo:
             )
         )
         path = Path(env.doctreedir) / FOLDER / builder.name / f"{docname}.{index}.pickle"
-        return cls(path, hashlib.sha256(stamp.encode("utf-8")).hexdigest())
+        return cls(path, digest(stamp))
 
     def entry(
-        self, node_class: type[nodes.Element], inputs: Any, build: Callable[[], nodes.Element]
+        self, node_class: type[nodes.Element], view: Any, build: Callable[[], nodes.Element]
     ) -> nodes.Element:
-        """The entry shown for ``inputs``: from the store, or built and marked to be stored.
+        """The entry shown for ``view``: from the store, or built and marked to be stored.
 
-        ``inputs`` must hold everything the entry shows (records, labels,
-        options); it is hashed through its ``repr``.
+        ``view`` is the frozen view the entry is rendered from, and nothing
+        else but the page (see ``fill/entries.py``); the entry is stored under
+        the digest of its ``repr``.
         """
-        key = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
+        key = value_digest(view)
         self.used.add(key)
         html = self.stored.get(key)
         if html is not None:
@@ -184,15 +183,11 @@ def _load(path: Path, stamp: str) -> dict[str, str]:
 
 
 def _save(path: Path, stamp: str, fragments: dict[str, str]) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    content = pickle.dumps({"stamp": stamp, "fragments": fragments}, pickle.HIGHEST_PROTOCOL)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(partial, "wb") as handle:
-            pickle.dump({"stamp": stamp, "fragments": fragments}, handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
+        atomic_write(path, content)
     except OSError:  # the next build renders every entry again
         with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
             path.unlink(missing_ok=True)
 
 

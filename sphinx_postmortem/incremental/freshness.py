@@ -17,9 +17,7 @@ is configured or removed later, rewriting is not enough: at
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any, cast
 
@@ -31,6 +29,7 @@ from ..domain import PostmortemDomain
 from ..model import is_overdue
 from ..nodes import rollup
 from ..settings import settings
+from .files import atomic_write, digest
 from .related_cache import related_incidents
 
 STATE_VERSION = 2
@@ -53,8 +52,8 @@ def _load_state(app: Sphinx) -> dict[str, Any]:
 
 
 def _hash(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """A digest of JSON-like data, whatever the order of its keys."""
+    return digest(json.dumps(value, sort_keys=True, ensure_ascii=False))
 
 
 def note_page_digest(app: Sphinx, doctree: nodes.document) -> None:
@@ -96,9 +95,9 @@ def note_project_filters(app: Sphinx, doctree: nodes.document) -> None:
     if app.env.docname not in domain.data["rollups"]:
         return  # no roll-up on the page: no need to walk its doctree
     filters = [
-        node["spec"]["projects"]
+        node["spec"].projects
         for node in doctree.findall(rollup)
-        if node["spec"].get("projects") is not None
+        if node["spec"].projects is not None
     ]
     if filters:
         domain.note_project_filters(
@@ -208,9 +207,5 @@ def save_state(app: Sphinx, exception: BaseException | None) -> None:
     state = domain.pending_state
     if exception is not None or state is None:
         return
-    path = _state_path(app)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    partial.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
-    os.replace(partial, path)
+    atomic_write(_state_path(app), json.dumps(state, sort_keys=True).encode("utf-8"))
     domain.pending_state = None

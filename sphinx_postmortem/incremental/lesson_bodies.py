@@ -10,7 +10,6 @@ under the doctree folder, and the roll-up reads only those files.
 
 from __future__ import annotations
 
-import os
 import pickle
 from pathlib import Path
 from typing import cast
@@ -21,6 +20,7 @@ from sphinx.environment import BuildEnvironment
 
 from ..domain import PostmortemDomain
 from .entry_cache import body_digest, self_contained
+from .files import atomic_write
 
 FOLDER = "postmortem-lessons"
 
@@ -50,7 +50,7 @@ def save_lesson_bodies(app: Sphinx, doctree: nodes.document) -> None:
 
     Each lesson's record gets the digest of its body as read (substitutions
     and other read-time transforms applied) and whether that body's HTML can
-    be reused by roll-ups (see html_memo.py).
+    be reused by roll-ups (see entry_cache.py).
     """
     path = _path(app.env, app.env.docname)
     bodies = _lesson_bodies(doctree)
@@ -60,11 +60,7 @@ def save_lesson_bodies(app: Sphinx, doctree: nodes.document) -> None:
     if not bodies:
         path.unlink(missing_ok=True)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(partial, "wb") as handle:
-        pickle.dump(bodies, handle, pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, path)
+    atomic_write(path, pickle.dumps(bodies, pickle.HIGHEST_PROTOCOL))
 
 
 def forget_lesson_bodies(app: Sphinx, env: BuildEnvironment, docname: str) -> None:

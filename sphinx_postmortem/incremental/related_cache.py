@@ -10,11 +10,13 @@ reused; titles and severities are read afresh from the records.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..domain import PostmortemDomain
-from ..selection.related import rank_related_positions, ranking_digest
+from ..selection.related import identity, rank_related_positions
 from ..settings import settings
+from .files import value_digest
 
 
 def related_incidents(domain: PostmortemDomain, docname: str) -> list[dict[str, Any]]:
@@ -35,3 +37,18 @@ def _related_by_page(domain: PostmortemDomain) -> dict[str, list[dict[str, Any]]
         incident["docname"]: [pool[p] for p in positions]
         for incident, positions in zip(local, saved["ranking"], strict=True)
     }
+
+
+def ranking_digest(
+    targets: Sequence[Mapping[str, Any]], pool: Sequence[Mapping[str, Any]], limit: int
+) -> str:
+    """A hash of everything :func:`rank_related_positions` looks at (not titles or severities).
+
+    Equal digests mean equal rankings, as positions in ``pool``.
+    """
+    inputs = [
+        limit,
+        [identity(t) for t in targets],
+        [(identity(i), i["date"], i["services"], i["tags"]) for i in pool],
+    ]
+    return value_digest(inputs)

@@ -6,7 +6,6 @@ id, so a reader finds that another team hit the same weakness.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,23 +17,8 @@ def _keys(incident: Mapping[str, Any]) -> set[tuple[str, str]]:
     }
 
 
-def _identity(incident: Mapping[str, Any]) -> tuple[str, str, str]:
+def identity(incident: Mapping[str, Any]) -> tuple[str, str, str]:
     return incident.get("project") or "", incident["id"], incident.get("docname") or ""
-
-
-def ranking_digest(
-    targets: Sequence[Mapping[str, Any]], pool: Sequence[Mapping[str, Any]], limit: int
-) -> str:
-    """A hash of everything :func:`rank_related_positions` looks at (not titles or severities).
-
-    Equal digests mean equal rankings, as positions in ``pool``.
-    """
-    inputs = [
-        limit,
-        [_identity(t) for t in targets],
-        [(_identity(i), i["date"], i["services"], i["tags"]) for i in pool],
-    ]
-    return hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
 
 
 def rank_related_positions(
@@ -53,13 +37,13 @@ def rank_related_positions(
             index.setdefault(key, []).append(position)
     results = []
     for target in targets:
-        own = _identity(target)
+        own = identity(target)
         shared: Counter[int] = Counter()
         for key in _keys(target):
             for position in index.get(key, ()):
                 shared[position] += 1
-        candidates = [p for p in shared if _identity(pool[p]) != own]
-        candidates.sort(key=lambda p: (pool[p]["id"], _identity(pool[p])))
+        candidates = [p for p in shared if identity(pool[p]) != own]
+        candidates.sort(key=lambda p: (pool[p]["id"], identity(pool[p])))
         candidates.sort(key=lambda p: pool[p]["date"] or "", reverse=True)
         candidates.sort(key=lambda p: shared[p], reverse=True)
         results.append(candidates[:limit])

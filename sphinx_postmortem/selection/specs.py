@@ -1,17 +1,24 @@
-"""Roll-up resolution: parsing roll-up filters and selecting, sorting, grouping records.
+"""Typed roll-up specs: one frozen class per roll-up, parsed from its options, selecting records.
 
-Pure functions over plain records; the directives in
-``directives/rollups.py`` parse options with them, and ``rollup_render.py``
-turns the selection into nodes.
+A roll-up directive leaves its options on its placeholder; once the page is
+read, :func:`parse_rollups` turns them into the roll-up's spec (warning about
+what it cannot understand, at the directive's line) and the spec travels with
+the placeholder to write time, where ``select()`` picks, sorts and limits the
+records it shows. ``:services:`` and ``:tags:`` follow one rule in every
+roll-up (see :mod:`.filters`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
 
-from ..directives.options import choice, choices, comma_list, iso_date, positive_int
-from ..errors import PostmortemError
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from ..directives.options import choice
+from ..errors import PostmortemError, warn
 from ..model import (
     ACTION_STATUSES,
     LESSON_KINDS,
@@ -21,7 +28,9 @@ from ..model import (
     LessonRecord,
     is_overdue,
 )
+from ..nodes import rollup
 from ..settings import Settings, settings
+from .filters import IncidentFilter, OptionReader, limited, origin, rank
 from .views import IncidentView
 
 INCIDENT_COLUMNS = (
@@ -80,154 +89,244 @@ METRIC_KEYS = {
     "ttr": "time_to_resolve",
 }
 
+IncidentOf = Callable[[Any], "IncidentRecord | None"]
+SpecT = TypeVar("SpecT", bound="RollupSpec")
 
-# -- parsing ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RollupSpec:
+    """What every roll-up has: the projects it shows, its incident filters, a limit."""
+
+    kind: ClassVar[str]
+    #: Whether the roll-up takes every incident filter, or only services and tags.
+    all_incident_filters: ClassVar[bool] = True
+    projects: tuple[str, ...] | None = None
+    incidents: IncidentFilter = field(default_factory=IncidentFilter)
+    limit: int | None = None
+
+    @classmethod
+    def parse(
+        cls: type[SpecT], options: Mapping[str, str | None], configured: Settings
+    ) -> tuple[SpecT, list[str]]:
+        """The spec of ``options``, and the problems found (each a ``postmortem.filter`` warning).
+
+        The roll-up still renders with what was understood.
+        """
+        reader = OptionReader(options, configured)
+        spec = cls(**cls.read(reader))
+        return spec, reader.problems
+
+    @classmethod
+    def read(cls, options: OptionReader) -> dict[str, Any]:
+        """The fields of a spec, read from the options."""
+        return {
+            "projects": options.projects(),
+            "limit": options.limit(),
+            "incidents": IncidentFilter.read(options, full=cls.all_incident_filters),
+        }
+
+
+@dataclass(frozen=True)
+class IncidentListSpec(RollupSpec):
+    """``incident-list``: incidents, sorted, in the chosen columns."""
+
+    kind: ClassVar[str] = "incident-list"
+    sort: str = "date"
+    descending: bool = True
+    #: None: the default columns, with ``project`` first when there are imports.
+    columns: tuple[str, ...] | None = None
+
+    @classmethod
+    def read(cls, options: OptionReader) -> dict[str, Any]:
+        fields = super().read(options)  # first: problems are reported in option order
+        sort = (options.options.get("sort") or "-date").strip()
+        key = _sort_key(options, sort)
+        columns = options.choices("columns", INCIDENT_COLUMNS, "column")
+        return {
+            **fields,
+            "sort": key or "date",
+            "descending": sort.startswith("-") if key else True,
+            "columns": columns or None,
+        }
+
+    def select(self, views: Iterable[IncidentView], configured: Settings) -> list[IncidentView]:
+        """Matching incidents, sorted by :attr:`sort` with stable tie-breaks."""
+        return select_incidents(
+            views, self.incidents, configured, self.sort, self.descending, self.limit
+        )
+
+
+@dataclass(frozen=True)
+class LessonListSpec(RollupSpec):
+    """``lesson-list``: lessons, grouped under headings."""
+
+    kind: ClassVar[str] = "lesson-list"
+    lesson_kinds: tuple[str, ...] | None = None
+    group_by: str = "kind"
+    summary_only: bool = False
+
+    @classmethod
+    def read(cls, options: OptionReader) -> dict[str, Any]:
+        return {
+            **super().read(options),
+            "lesson_kinds": options.choices("kind", LESSON_KINDS, "lesson kind"),
+            "group_by": options.one_of("group-by", LESSON_GROUPS, "kind"),
+            "summary_only": options.flag("summary-only"),
+        }
+
+    def select(
+        self, lessons: Iterable[LessonRecord], incident_of: IncidentOf
+    ) -> list[LessonRecord]:
+        """Matching lessons, newest incident first, then in page order."""
+        chosen = [
+            lesson
+            for lesson in lessons
+            if (self.lesson_kinds is None or lesson["kind"] in self.lesson_kinds)
+            and self.incidents.keeps(incident_of(lesson), lesson["tags"])
+        ]
+
+        def incident_key(lesson: LessonRecord) -> tuple[str, str]:
+            incident = incident_of(lesson)
+            return (incident["date"] or "", incident["id"]) if incident else ("", "")
+
+        chosen.sort(key=lambda le: (incident_key(le)[1], origin(le), le["lineno"]))
+        chosen.sort(key=lambda le: incident_key(le)[0], reverse=True)
+        return limited(chosen, self.limit)
+
+
+@dataclass(frozen=True)
+class ActionItemListSpec(RollupSpec):
+    """``action-item-list``: action items, open ones by default."""
+
+    kind: ClassVar[str] = "action-item-list"
+    all_incident_filters: ClassVar[bool] = False  # its :status: and :type: are the item's
+    status: tuple[str, ...] = DEFAULT_ACTION_STATUSES
+    owners: tuple[str, ...] | None = None
+    types: tuple[str, ...] | None = None
+    priorities: tuple[str, ...] | None = None
+    overdue: bool = False
+    sort: str = "due"
+
+    @classmethod
+    def read(cls, options: OptionReader) -> dict[str, Any]:
+        fields = super().read(options)  # first: problems are reported in option order
+        status = options.options.get("status")
+        if status is not None and status.strip().lower() == "all":
+            statuses: tuple[str, ...] = ACTION_STATUSES
+        elif status is not None:
+            statuses = options.choices("status", ACTION_STATUSES, "action item status") or ()
+        else:
+            statuses = DEFAULT_ACTION_STATUSES
+        configured = options.configured
+        return {
+            **fields,
+            "status": statuses,
+            "owners": options.words("owner"),
+            "types": options.choices("type", configured.action_types, "action item type"),
+            "priorities": options.choices("priority", configured.priorities, "priority"),
+            "overdue": options.flag("overdue"),
+            "sort": options.one_of("sort", ACTION_SORT_KEYS, "due"),
+        }
+
+    def select(
+        self,
+        actions: Iterable[ActionRecord],
+        incident_of: IncidentOf,
+        today: str,
+        configured: Settings,
+    ) -> list[ActionRecord]:
+        """Matching action items, sorted by :attr:`sort` (undated last for ``due``)."""
+        chosen = [a for a in actions if self._keeps(a, incident_of, today)]
+        chosen.sort(key=lambda a: (a["id"], origin(a)))
+        chosen.sort(key=_action_sort_key(self.sort, incident_of, configured.priorities))
+        return limited(chosen, self.limit)
+
+    def _keeps(self, action: ActionRecord, incident_of: IncidentOf, today: str) -> bool:
+        wanted = (
+            (self.status, action["status"]),
+            (self.types, action["type"]),
+            (self.priorities, action["priority"]),
+        )
+        if any(values is not None and value not in values for values, value in wanted):
+            return False
+        if self.owners is not None and (action["owner"] or "").casefold() not in self.owners:
+            return False
+        if self.overdue and not is_overdue(action, today):
+            return False
+        incident = incident_of(action)
+        return self.incidents.keeps(incident, incident["tags"] if incident else [])
+
+
+@dataclass(frozen=True)
+class StatsSpec(RollupSpec):
+    """``postmortem-stats``: incidents counted and timed per period."""
+
+    kind: ClassVar[str] = "postmortem-stats"
+    period: str = "quarter"
+    #: None: ``postmortem_stats_years``.
+    years: int | None = None
+
+    @classmethod
+    def read(cls, options: OptionReader) -> dict[str, Any]:
+        return {
+            **super().read(options),
+            "period": options.one_of("period", PERIODS, "quarter"),
+            "years": options.positive("years", "using postmortem_stats_years"),
+        }
+
+    def select(self, views: Iterable[IncidentView], configured: Settings) -> list[IncidentView]:
+        """The incidents counted, newest first."""
+        return select_incidents(views, self.incidents, configured, limit=self.limit)
+
+
+SPECS: dict[str, type[RollupSpec]] = {
+    spec.kind: spec for spec in (IncidentListSpec, LessonListSpec, ActionItemListSpec, StatsSpec)
+}
 
 
 def parse_spec(
     kind: str, options: Mapping[str, str | None], config: Settings | Any
-) -> tuple[dict, list[str]]:
-    """Turn a roll-up directive's options into a plain spec dict.
-
-    ``config`` is the :class:`~.settings.Settings` (or what :func:`~.settings.settings`
-    reads). Returns the spec and the problems found (each becomes a
-    ``postmortem.filter`` warning); the roll-up still renders with what was
-    understood.
-    """
-    configured = settings(config)
-    spec: dict[str, Any] = {}
-    problems: list[str] = []
-
-    def pick(name: str, allowed: Sequence[str], what: str) -> None:
-        if options.get(name) is not None:
-            spec[name], errors = choices(options[name], allowed, what)
-            problems.extend(errors)
-
-    def free_list(name: str) -> None:
-        if options.get(name) is not None:
-            spec[name] = [v.casefold() for v in comma_list(options[name])]
-
-    def date(name: str) -> None:
-        if options.get(name):
-            try:
-                spec[name] = iso_date(options[name] or "", f":{name}:")
-            except PostmortemError as exc:
-                problems.append(f"{exc}; filter ignored")
-
-    def single(name: str, allowed: Sequence[str], default: str) -> str:
-        value = options.get(name)
-        if not value:
-            return default
-        try:
-            return choice(value, allowed, f":{name}:")
-        except PostmortemError as exc:
-            problems.append(f"{exc}; using {default!r}")
-            return default
-
-    if options.get("projects") is not None:
-        known = [LOCAL_PROJECT, *sorted(configured.imported_projects)]
-        spec["projects"], errors = choices(options["projects"], known, "project")
-        problems.extend(errors)
-    if options.get("limit"):
-        try:
-            spec["limit"] = positive_int(options["limit"] or "", ":limit:")
-        except PostmortemError as exc:
-            problems.append(f"{exc}; no limit applied")
-
-    if kind in ("incident-list", "lesson-list", "postmortem-stats"):
-        pick("severity", configured.severities, "severity")
-        pick("type", configured.types, "type")
-        pick("status", configured.statuses, "status")
-        free_list("services")
-        date("since")
-        date("until")
-        if spec.get("since") and spec.get("until") and spec["since"] > spec["until"]:
-            problems.append(
-                f":since: {spec['since']} is after :until: {spec['until']}; nothing can match"
-            )
-    free_list("tags")
-
-    if kind == "incident-list":
-        sort = (options.get("sort") or "-date").strip()
-        try:
-            spec["sort"] = choice(sort.lstrip("-+ "), INCIDENT_SORT_KEYS, ":sort:")
-            spec["descending"] = sort.startswith("-")
-        except PostmortemError as exc:
-            problems.append(f"{exc}; sorting newest first")
-            spec["sort"], spec["descending"] = "date", True
-        columns, errors = choices(options.get("columns"), INCIDENT_COLUMNS, "column")
-        problems.extend(errors)
-        spec["columns"] = columns or None  # None: the defaults, plus "project" with imports
-    elif kind == "postmortem-stats":
-        spec["period"] = single("period", PERIODS, "quarter")
-    elif kind == "lesson-list":
-        pick("kind", LESSON_KINDS, "lesson kind")
-        spec["group_by"] = single("group-by", LESSON_GROUPS, "kind")
-        spec["summary_only"] = "summary-only" in options
-    elif kind == "action-item-list":
-        status = options.get("status")
-        if status is not None and status.strip().lower() == "all":
-            spec["status"] = list(ACTION_STATUSES)
-        elif status is not None:
-            pick("status", ACTION_STATUSES, "action item status")
-        else:
-            spec["status"] = list(DEFAULT_ACTION_STATUSES)
-        free_list("owner")
-        pick("type", configured.action_types, "action item type")
-        pick("priority", configured.priorities, "priority")
-        spec["overdue"] = "overdue" in options
-        spec["sort"] = single("sort", ACTION_SORT_KEYS, "due")
-    return spec, problems
+) -> tuple[Any, list[str]]:
+    """The spec of a roll-up of ``kind`` (``incident-list``...) with these options, and problems."""
+    return SPECS[kind].parse(options, settings(config))
 
 
-def _origin(record: Mapping[str, Any]) -> tuple[str, str]:
-    """Tie-break key for records from several projects: (project, document)."""
-    return record.get("project") or "", record.get("docname") or ""
+def parse_rollups(app: Sphinx, doctree: nodes.document) -> None:
+    """Once a page is read: turn each roll-up's options into its spec, warning at its line."""
+    for node in doctree.findall(rollup):
+        if "options" not in node:
+            continue
+        spec, problems = parse_spec(node["kind"], node["options"], app.config)
+        for problem in problems:
+            warn(f"{node['kind']}: {problem}", "filter", node)
+        node["spec"] = spec
+        del node["options"]
 
 
-# -- selecting --------------------------------------------------------------------
-
-
-def _any(wanted: list[str] | None, values: Iterable[str]) -> bool:
-    """True when no filter is set, or one of ``values`` is wanted (case-insensitive)."""
-    if wanted is None:
-        return True
-    return any(v.casefold() in wanted for v in values)
-
-
-def incident_matches(incident: IncidentRecord, spec: Mapping[str, Any]) -> bool:
-    """Whether an incident passes the incident filters of ``spec``."""
-    for name in ("severity", "status", "type"):
-        if name in spec and incident.get(name) not in spec[name]:
-            return False
-    if not _any(spec.get("services"), incident["services"]):
-        return False
-    date = incident["date"]
-    if "since" in spec and (date is None or date < spec["since"]):
-        return False
-    if "until" in spec and (date is None or date > spec["until"]):
-        return False
-    return True
-
-
-def _rank(value: str | None, order: Sequence[str]) -> int:
-    return order.index(value) if value in order else len(order)
+def _sort_key(options: OptionReader, sort: str) -> str | None:
+    """The ``:sort:`` key of an incident list; None (with a problem) when unknown."""
+    try:
+        return choice(sort.lstrip("-+ "), INCIDENT_SORT_KEYS, ":sort:")
+    except PostmortemError as exc:
+        options.problems.append(f"{exc}; sorting newest first")
+        return None
 
 
 def select_incidents(
-    views: Iterable[IncidentView], spec: Mapping[str, Any], config: Settings | Any
+    views: Iterable[IncidentView],
+    incidents: IncidentFilter,
+    configured: Settings,
+    sort: str = "date",
+    descending: bool = True,
+    limit: int | None = None,
 ) -> list[IncidentView]:
-    """Matching incidents, sorted by ``spec['sort']`` with stable tie-breaks."""
-    chosen = [
-        v
-        for v in views
-        if incident_matches(v.record, spec) and _any(spec.get("tags"), v.record["tags"])
-    ]
-    chosen.sort(key=lambda v: (v.record["id"], _origin(v.record)))
-    sort_key = _incident_sort_key(spec.get("sort", "date"), settings(config))
+    """Matching incidents sorted by ``sort``, stably; those without a value come last."""
+    chosen = [v for v in views if incidents.keeps(v.record, v.record["tags"])]
+    chosen.sort(key=lambda v: (v.record["id"], origin(v.record)))
+    sort_key = _incident_sort_key(sort, configured)
     present = [v for v in chosen if sort_key(v) is not None]
-    present.sort(key=sort_key, reverse=spec.get("descending", True))
-    return _limit(present + [v for v in chosen if sort_key(v) is None], spec)
+    present.sort(key=sort_key, reverse=descending)
+    return limited(present + [v for v in chosen if sort_key(v) is None], limit)
 
 
 def _incident_sort_key(key: str, configured: Settings) -> Callable[[IncidentView], Any]:
@@ -238,9 +337,9 @@ def _incident_sort_key(key: str, configured: Settings) -> Callable[[IncidentView
         if key == "severity":
             if record["severity"] is None:
                 return None
-            return _rank(record["severity"], configured.severities)
+            return rank(record["severity"], configured.severities)
         if key == "status":
-            return _rank(record["status"], configured.statuses)
+            return rank(record["status"], configured.statuses)
         if key in METRIC_KEYS:
             return view.metrics.get(METRIC_KEYS[key])
         value = record[key]  # type: ignore[literal-required]
@@ -249,33 +348,20 @@ def _incident_sort_key(key: str, configured: Settings) -> Callable[[IncidentView
     return sort_key
 
 
-def select_lessons(
-    lessons: Iterable[LessonRecord],
-    incident_of: Callable[[LessonRecord], IncidentRecord | None],
-    spec: Mapping[str, Any],
-) -> list[LessonRecord]:
-    """Matching lessons, newest incident first, then in page order."""
-    chosen = []
-    for lesson in lessons:
-        if "kind" in spec and lesson["kind"] not in spec["kind"]:
-            continue
-        if not _any(spec.get("tags"), lesson["tags"]):
-            continue
-        incident = incident_of(lesson)
-        needs_incident = any(
-            k in spec for k in ("severity", "status", "type", "services", "since", "until")
-        )
-        if needs_incident and (incident is None or not incident_matches(incident, spec)):
-            continue
-        chosen.append(lesson)
+def _action_sort_key(
+    key: str, incident_of: IncidentOf, priorities: Sequence[str]
+) -> Callable[[ActionRecord], tuple[Any, ...]]:
+    def incident_id(action: ActionRecord) -> str:
+        incident = incident_of(action)
+        return incident["id"] if incident else ""
 
-    def incident_key(lesson: LessonRecord) -> tuple[str, str]:
-        incident = incident_of(lesson)
-        return (incident["date"] or "", incident["id"]) if incident else ("", "")
-
-    chosen.sort(key=lambda le: (incident_key(le)[1], _origin(le), le["lineno"]))
-    chosen.sort(key=lambda le: incident_key(le)[0], reverse=True)
-    return _limit(chosen, spec)
+    keys: dict[str, Callable[[ActionRecord], tuple[Any, ...]]] = {
+        "due": lambda a: (a["due"] is None, a["due"] or "", rank(a["priority"], priorities)),
+        "priority": lambda a: (rank(a["priority"], priorities), a["due"] is None, a["due"] or ""),
+        "owner": lambda a: (a["owner"] is None, (a["owner"] or "").casefold(), a["due"] or "~"),
+        "incident": lambda a: (incident_id(a).casefold(), a["due"] or "~"),
+    }
+    return keys[key]
 
 
 def group_lessons(
@@ -311,51 +397,3 @@ def group_lessons(
     if "" in groups:
         result.append(("", groups[""]))
     return result
-
-
-def select_actions(
-    actions: Iterable[ActionRecord],
-    incident_of: Callable[[ActionRecord], IncidentRecord | None],
-    spec: Mapping[str, Any],
-    today: str,
-    config: Settings | Any,
-) -> list[ActionRecord]:
-    """Matching action items, sorted by ``spec['sort']`` (undated last for ``due``)."""
-    chosen = []
-    for action in actions:
-        if "status" in spec and action["status"] not in spec["status"]:
-            continue
-        if "type" in spec and action["type"] not in spec["type"]:
-            continue
-        if "priority" in spec and action["priority"] not in spec["priority"]:
-            continue
-        if not _any(spec.get("owner"), [action["owner"] or ""]):
-            continue
-        if spec.get("overdue") and not is_overdue(action, today):
-            continue
-        if "tags" in spec:
-            incident = incident_of(action)
-            if not _any(spec["tags"], incident["tags"] if incident else []):
-                continue
-        chosen.append(action)
-    chosen.sort(key=lambda a: (a["id"], _origin(a)))
-    key = spec.get("sort", "due")
-    priorities = settings(config).priorities
-
-    def incident_id(action: ActionRecord) -> str:
-        incident = incident_of(action)
-        return incident["id"] if incident else ""
-
-    sort_keys: dict[str, Callable[[ActionRecord], tuple]] = {
-        "due": lambda a: (a["due"] is None, a["due"] or "", _rank(a["priority"], priorities)),
-        "priority": lambda a: (_rank(a["priority"], priorities), a["due"] is None, a["due"] or ""),
-        "owner": lambda a: (a["owner"] is None, (a["owner"] or "").casefold(), a["due"] or "~"),
-        "incident": lambda a: (incident_id(a).casefold(), a["due"] or "~"),
-    }
-    chosen.sort(key=sort_keys[key])
-    return _limit(chosen, spec)
-
-
-def _limit(items: list, spec: Mapping[str, Any]) -> list:
-    limit = spec.get("limit")
-    return items[:limit] if limit else items

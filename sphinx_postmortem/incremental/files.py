@@ -1,0 +1,40 @@
+"""The one way this package writes its state files, and the one way it takes digests.
+
+Every file kept between builds (the freshness state, the roll-up entry
+stores, lesson bodies, the import cache) is written whole or not at all: to
+a temporary file beside it, then renamed over it, so a build that is
+interrupted, or that runs beside another process, never leaves half a file.
+
+Digests are SHA-256, of bytes or of the ``repr`` of plain data (strings,
+numbers, lists, dicts and tuples of them, frozen dataclasses of them), whose
+text is the same in every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+
+def atomic_write(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` at once; raises :class:`OSError` when it cannot."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        partial.write_bytes(content)
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def digest(content: bytes | str) -> str:
+    """The SHA-256 of ``content`` (text is taken as UTF-8), in hexadecimal."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return hashlib.sha256(data).hexdigest()
+
+
+def value_digest(value: object) -> str:
+    """The SHA-256 of plain data, through its ``repr``."""
+    return digest(repr(value))
