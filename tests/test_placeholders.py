@@ -244,8 +244,8 @@ def test_text_blocks_found_in_one_walk_skip_code_and_record_built_nodes():
     nodes built from option values and timeline entries (checked on the records) are not."""
     from docutils import nodes
     from docutils.utils import new_document
-    from sphinx_postmortem.checks.placeholders import _located, _text_placeholders
 
+    from sphinx_postmortem.checks.placeholders import _located, _text_placeholders
     from sphinx_postmortem.nodes import timeline_block
 
     document = new_document("page.rst")

@@ -200,7 +200,8 @@ def test_no_field_without_related_incidents(html):
 
 
 def test_domain_related_matches_the_panel(html):
-    assert [r["id"] for r in related_incidents(html.domain, "inc-alpha")] == ["R-2", "R-4", "R-5", "R-3"]
+    related = related_incidents(html.domain, "inc-alpha")
+    assert [r["id"] for r in related] == ["R-2", "R-4", "R-5", "R-3"]
     assert related_incidents(html.domain, "inc-lonely") == []
     assert related_incidents(html.domain, "index") == []
 
