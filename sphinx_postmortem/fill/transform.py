@@ -19,7 +19,7 @@ from ..nodes import PostmortemPlaceholder, incident_panel, overdue_marker, rollu
 from ..settings import settings
 from .overdue import build_overdue
 from .panel import build_panel
-from .rollups import RollupRenderer
+from .rollup_renderer import RollupRenderer
 from .timeline import build_timeline
 
 

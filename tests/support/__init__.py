@@ -4,7 +4,9 @@
 - :mod:`support.html`: a small element tree of an HTML page, its links, panels;
 - :mod:`support.rollups`: read roll-up tables and lesson lists back, check links;
 - :mod:`support.warnings`: the warning lines of a build, parsed;
-- :mod:`support.projects`: copies of the test roots, edits, inventories, exports.
+- :mod:`support.projects`: copies of the test roots, edits, inventories, exports;
+- :mod:`support.fixtures`: a test root built once per module, cleaned up after;
+- :mod:`support.contains`: check that a page holds every one of several pieces.
 
 ``tests/conftest.py`` puts ``tests/`` on ``sys.path``, so ``import support`` works
 under pytest and pytest-xdist whatever the import mode.
