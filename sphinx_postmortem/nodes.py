@@ -93,3 +93,13 @@ def _collect_text(
             parts.append(child.astext())
         elif not isinstance(child, left_out):
             _collect_text(cast(nodes.Element, child), left_out, parts)
+
+
+def located(node: nodes.Element) -> nodes.Node:
+    """``node``, or its nearest ancestor that knows its source and line (for warnings)."""
+    candidate: nodes.Node | None = node
+    while candidate is not None:
+        if candidate.line is not None and candidate.source:
+            return candidate
+        candidate = candidate.parent
+    return node

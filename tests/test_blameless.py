@@ -734,3 +734,25 @@ def test_timeline_entry_text_is_checked_once_at_its_line(tmp_path):
     found = [(w.file, w.line, w.message) for w in blameless_warnings(app)]
     assert [(file, at) for file, at, _message in found] == [("index.rst", line)], found
     assert "careless" in found[0][2]
+
+
+def test_blame_in_lesson_tags_and_action_fields_points_at_their_directive(tmp_path):
+    """Text built from a lesson's or action item's options is checked at that directive's line."""
+    page = (
+        "Outage\n======\n\n"
+        ".. incident:: Outage\n   :id: INC-LOC\n   :date: 2024-03-05\n   :severity: SEV3\n\n"
+        "   The cache expired early.\n\n"
+        ".. lesson:: Expiry times need review\n   :kind: went-wrong\n   :tags: human-error\n\n"
+        "   Review expiry times.\n\n"
+        ".. action-item:: Review expiry times\n   :owner: the careless engineer\n\n"
+        "   Add a review step.\n"
+    )
+    (tmp_path / "conf.py").write_text('extensions = ["sphinx_postmortem"]\n', encoding="utf-8")
+    (tmp_path / "index.rst").write_text(page, encoding="utf-8")
+    lines = page.splitlines()
+    lesson_line = lines.index(".. lesson:: Expiry times need review") + 1
+    action_line = lines.index(".. action-item:: Review expiry times") + 1
+    found = sorted((w.line, w.message) for w in blameless_warnings(build(tmp_path).app))
+    assert [line for line, _message in found] == [lesson_line, action_line], found
+    assert "human-error" in found[0][1] and "careless" in found[1][1]
+

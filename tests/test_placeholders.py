@@ -245,8 +245,8 @@ def test_text_blocks_found_in_one_walk_skip_code_and_record_built_nodes():
     from docutils import nodes
     from docutils.utils import new_document
 
-    from sphinx_postmortem.checks.placeholders import _located, _text_placeholders
-    from sphinx_postmortem.nodes import timeline_block
+    from sphinx_postmortem.checks.placeholders import _text_placeholders
+    from sphinx_postmortem.nodes import located, timeline_block
 
     document = new_document("page.rst")
     quoted = nodes.literal("", "TODO: quoted")
@@ -265,4 +265,4 @@ def test_text_blocks_found_in_one_walk_skip_code_and_record_built_nodes():
         (written, "TODO: write"),
         (nested, "TODO: deep in a table"),
     ]
-    assert _located(nested) is table
+    assert located(nested) is table

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from ..config import conf_location
 from ..domain import PostmortemDomain
 from ..errors import PostmortemError, warn
-from ..nodes import text_blocks
+from ..nodes import located, text_blocks
 from ..settings import settings
 from .blame_language import Rule, compile_rules, find_blame
 from .blame_vocabulary import DEFAULT_ALLOW, DEFAULT_RULES
@@ -86,8 +86,9 @@ def check_blame(app: Sphinx, doctree: nodes.document) -> None:
     allow = [*DEFAULT_ALLOW, *settings(app).blameless_allow]
     for paragraph, text in _prose(doctree):
         for finding in find_blame(text, rules, allow):
-            line = (paragraph.line or incident["lineno"]) + text[: finding.offset].count("\n")
-            source = paragraph.source or app.env.doc2path(incident["docname"])
+            where = located(paragraph)  # a paragraph built from options has no line
+            line = (where.line or incident["lineno"]) + text[: finding.offset].count("\n")
+            source = where.source or app.env.doc2path(incident["docname"])
             warn(
                 f"blameful phrasing {finding.phrase!r}: {finding.suggestion}",
                 "blameless",

@@ -23,7 +23,7 @@ from sphinx.application import Sphinx
 from ..domain import PostmortemDomain
 from ..errors import warn
 from ..model import IncidentRecord
-from ..nodes import incident_panel, text_blocks, timeline_block
+from ..nodes import incident_panel, located, text_blocks, timeline_block
 from ..settings import settings
 
 #: What the scaffold writes in front of every text the author must replace.
@@ -81,9 +81,14 @@ def check_placeholders(app: Sphinx, doctree: nodes.document) -> None:
         for what, excerpt, location in _record_placeholders(domain, incident)
     ]
     for block, excerpt in _text_placeholders(doctree):
-        located = _located(block)
+        located_at = located(block)
         found.append(
-            (located.line or 0, _BLOCK_NAMES.get(block.tagname, block.tagname), excerpt, located)
+            (
+                located_at.line or 0,
+                _BLOCK_NAMES.get(block.tagname, block.tagname),
+                excerpt,
+                located_at,
+            )
         )
     for _line, what, excerpt, location in sorted(found, key=lambda item: item[0]):
         warn(
@@ -150,21 +155,6 @@ def _skipped(node: nodes.Element) -> bool:
         and isinstance(node.parent, nodes.admonition)
         and "pm-lesson" in node.parent["classes"]
     )
-
-
-def _ancestors(node: nodes.Node, stop: nodes.Node | None = None) -> Iterator[nodes.Node]:
-    parent = node.parent
-    while parent is not None and parent is not stop:
-        yield parent
-        parent = parent.parent
-
-
-def _located(node: nodes.Element) -> nodes.Node:
-    """``node``, or its nearest ancestor that knows its source line."""
-    for candidate in (node, *_ancestors(node)):
-        if candidate.line is not None and candidate.source:
-            return candidate
-    return node
 
 
 def _check_same_instant(domain: PostmortemDomain, incident: IncidentRecord) -> None:

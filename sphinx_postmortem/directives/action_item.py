@@ -103,7 +103,9 @@ class ActionItemDirective(PostmortemDirective):
         if provisional:
             anchors: list[str] = self.env.temp_data.get(PROVISIONAL_KEY) or []
             self.env.temp_data[PROVISIONAL_KEY] = [*anchors, record["anchor"]]
-        return [target, render_action(record, body)]
+        block = render_action(record, body)
+        self.set_source_info(block)  # where checks of its fields point
+        return [target, block]
 
 
 def render_action(record: ActionRecord, body: list[nodes.Node]) -> nodes.container:

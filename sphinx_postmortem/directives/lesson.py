@@ -45,7 +45,9 @@ class LessonDirective(PostmortemDirective):
             lineno=self.lineno,
         )
         self.domain.note_lesson(record)
-        return [target, render_lesson(record, body)]
+        admonition = render_lesson(record, body)
+        self.set_source_info(admonition)  # where checks of its title and tags point
+        return [target, admonition]
 
 
 def render_lesson(record: LessonRecord, body: list[nodes.Node]) -> nodes.admonition:
