@@ -182,11 +182,11 @@ class PostmortemDomain(Domain):
                 action["id"] = ids[action["anchor"]]
         self.note_changed()
 
-    def set_lesson_body(self, docname: str, anchor: str, digest: str, cacheable: bool) -> None:
-        """Record what the body of a lesson holds, as read (see ``lesson_bodies.py``)."""
+    def set_lesson_bodies(self, docname: str, bodies: Mapping[str, tuple[str, bool]]) -> None:
+        """Record, by anchor, each lesson body's digest and whether its HTML can be reused."""
         for lesson in self.lessons(docname):
-            if lesson["anchor"] == anchor:
-                lesson["body_digest"], lesson["body_cacheable"] = digest, cacheable
+            if lesson["anchor"] in bodies:
+                lesson["body_digest"], lesson["body_cacheable"] = bodies[lesson["anchor"]]
         self.note_changed()
 
     def note_page_digest(self, docname: str, digest: str) -> None:

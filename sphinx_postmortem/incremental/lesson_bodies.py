@@ -55,8 +55,10 @@ def save_lesson_bodies(app: Sphinx, doctree: nodes.document) -> None:
     path = _path(app.env, app.env.docname)
     bodies = _lesson_bodies(doctree)
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
-    for anchor, body in bodies.items():
-        domain.set_lesson_body(app.env.docname, anchor, body_digest(body), self_contained(body))
+    domain.set_lesson_bodies(
+        app.env.docname,
+        {anchor: (body_digest(body), self_contained(body)) for anchor, body in bodies.items()},
+    )
     if not bodies:
         path.unlink(missing_ok=True)
         return
