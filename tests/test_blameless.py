@@ -573,6 +573,13 @@ def blameless_warnings(app):
     return [w for w in parse_warnings(app) if w.type == "postmortem.blameless"]
 
 
+def blameless_warnings_of_page(folder, page: str):
+    """The blameless warnings of a one-page project whose ``index.rst`` is ``page``."""
+    (folder / "conf.py").write_text('extensions = ["sphinx_postmortem"]\n', encoding="utf-8")
+    (folder / "index.rst").write_text(page, encoding="utf-8")
+    return blameless_warnings(build(folder).app)
+
+
 def warnings_text(app) -> str:
     return "\n".join(map(repr, parse_warnings(app)))
 
@@ -727,11 +734,8 @@ def test_timeline_entry_text_is_checked_once_at_its_line(tmp_path):
         "   14:09 [detect] The on-call was *careless*; the log said ``human error``.\n"
         "   14:20 [resolve] Fixed.\n"
     )
-    (tmp_path / "conf.py").write_text('extensions = ["sphinx_postmortem"]\n', encoding="utf-8")
-    (tmp_path / "index.rst").write_text(page, encoding="utf-8")
-    app = build(tmp_path).app
     line = page.splitlines().index(next(x for x in page.splitlines() if "[detect]" in x)) + 1
-    found = [(w.file, w.line, w.message) for w in blameless_warnings(app)]
+    found = [(w.file, w.line, w.message) for w in blameless_warnings_of_page(tmp_path, page)]
     assert [(file, at) for file, at, _message in found] == [("index.rst", line)], found
     assert "careless" in found[0][2]
 
@@ -747,12 +751,10 @@ def test_blame_in_lesson_tags_and_action_fields_points_at_their_directive(tmp_pa
         ".. action-item:: Review expiry times\n   :owner: the careless engineer\n\n"
         "   Add a review step.\n"
     )
-    (tmp_path / "conf.py").write_text('extensions = ["sphinx_postmortem"]\n', encoding="utf-8")
-    (tmp_path / "index.rst").write_text(page, encoding="utf-8")
     lines = page.splitlines()
     lesson_line = lines.index(".. lesson:: Expiry times need review") + 1
     action_line = lines.index(".. action-item:: Review expiry times") + 1
-    found = sorted((w.line, w.message) for w in blameless_warnings(build(tmp_path).app))
+    found = sorted((w.line, w.message) for w in blameless_warnings_of_page(tmp_path, page))
     assert [line for line, _message in found] == [lesson_line, action_line], found
     assert "human-error" in found[0][1] and "careless" in found[1][1]
 
