@@ -1,11 +1,14 @@
 """How much importing other projects' post-mortems adds to a build.
 
 Writes 20 synthetic ``postmortems.json`` files of 500 incidents each (with
-their action items and lessons), then builds the same small project with and
-without them in ``postmortem_projects``, in the same run, and prints the
-difference. Target (issue 4): under 1 second added.
+their action items, lessons and, in schema version 2, impact figures and
+contributing factors), then builds the same small project with and without
+them in ``postmortem_projects``, in the same run, and prints the difference.
+Target (issue 4): under 1 second added. ``--schema 1`` writes the files an
+older version exported, without the fields of version 2.
 
     python benchmarks/bench_imports.py [--projects 20] [--incidents 500] [--repeat 3]
+                                       [--schema 2]
 """
 
 from __future__ import annotations
@@ -22,6 +25,46 @@ from pathlib import Path
 SERVICES = ["checkout-api", "payments-gateway", "search-api", "auth", "catalog", "billing"]
 TAGS = ["deploy", "config-change", "capacity", "dependency", "monitoring", "database"]
 KINDS = ["went-well", "went-wrong", "lucky"]
+CATEGORIES = ["change-management", "configuration", "capacity", "dependency", "latent-bug"]
+FACTOR_KINDS = ["trigger", "root-cause", "contributing"]
+
+
+def impact(rng: random.Random) -> list[dict]:
+    """One impact directive's figures, as an export of schema version 2 holds them."""
+    customers = rng.randint(10, 50_000)
+    return [
+        {"metric": "customers", "label": "Customers affected", "unit": "customers",
+         "kind": "count", "value": customers, "text": f"{customers:,}"},
+        {"metric": "requests", "label": "Failed requests", "unit": "requests",
+         "kind": "count", "value": 1_200_000, "text": "1.2M"},
+        {"metric": "revenue", "label": "Revenue lost", "unit": "USD",
+         "kind": "money", "value": 12_500, "text": "12,500"},
+        {"metric": "error-budget", "label": "Error budget burned", "unit": "%",
+         "kind": "percent", "value": rng.randint(1, 100), "text": "38%"},
+    ]
+
+
+def add_version_2(data: dict, rng: random.Random) -> None:
+    """The fields of schema version 2: three factors and the new fields of every record."""
+    data["schema_version"] = 2
+    data["factors"] = []
+    for incident in data["incidents"]:
+        page = incident["url"].split("#")[0]
+        incident.update({
+            "types": [incident["type"]], "detected_by": rng.choice(["alert", "customer"]),
+            "roles": {"commander": ["A. Commander"]}, "responders": ["B. Responder"],
+            "reviewed": None, "reviewers": [], "impact": impact(rng),
+        })
+        for number, kind in enumerate(FACTOR_KINDS, 1):
+            data["factors"].append({
+                "title": f"Factor {number} of {incident['id']}", "kind": kind,
+                "categories": rng.sample(CATEGORIES, 1), "body": "Why it mattered.",
+                "incident": incident["id"], "url": f"{page}#factor-{number}",
+            })
+    for record in data["action_items"]:
+        record.update({"tags": [], "services": []})
+    for record in data["lessons"]:
+        record["services"] = []
 
 
 def export(project: str, incidents: int, rng: random.Random) -> dict:
@@ -89,6 +132,7 @@ def main() -> int:
     parser.add_argument("--projects", type=int, default=20)
     parser.add_argument("--incidents", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--schema", type=int, choices=(1, 2), default=2)
     args = parser.parse_args()
     rng = random.Random(20241127)
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,13 +142,17 @@ def main() -> int:
             name = f"team{index:02d}"
             path = work / "exports" / f"{name}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(export(name, args.incidents, rng)), encoding="utf-8")
+            data = export(name, args.incidents, rng)
+            if args.schema == 2:
+                add_version_2(data, rng)
+            path.write_text(json.dumps(data), encoding="utf-8")
             files[name] = str(path)
         size = sum(Path(p).stat().st_size for p in files.values()) / 1e6
         without = build_seconds(write_project(work / "without", {}), args.repeat)
         with_imports = build_seconds(write_project(work / "with", files), args.repeat)
     added = with_imports - without
-    print(f"imports: {args.projects} projects x {args.incidents} incidents ({size:.1f} MB of JSON)")
+    print(f"imports: {args.projects} projects x {args.incidents} incidents, schema version "
+          f"{args.schema} ({size:.1f} MB of JSON)")
     print(f"build without imports  {without:6.2f} s (best of {args.repeat})")
     print(f"build with imports     {with_imports:6.2f} s (best of {args.repeat})")
     print(f"added by the imports   {added:6.2f} s   target < 1 s: {'ok' if added < 1 else 'MISS'}")

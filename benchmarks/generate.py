@@ -35,6 +35,7 @@ NEED_TYPES = ("incident", "action", "lesson")
 TIMELINE_LEN = 15
 ACTIONS_PER_PAGE = 5
 LESSONS_PER_PAGE = 4
+FACTORS_PER_PAGE = 3
 
 SEVERITIES = {"SEV1": 1, "SEV2": 3, "SEV3": 4, "SEV4": 2}
 STATUSES = {"draft": 1, "in-review": 1, "published": 6}
@@ -42,6 +43,30 @@ TYPES = {"incident": 5, "outage": 3, "security": 1, "data-loss": 1}
 ACTION_STATUSES = {"open": 3, "in-progress": 2, "done": 4, "wont-do": 1}
 ACTION_TYPES = ("mitigate", "prevent", "detect", "process")
 PRIORITIES = ("P0", "P1", "P2", "P3")
+DETECTION_SOURCES = {"alert": 6, "customer": 2, "employee": 1, "external": 1, "test": 1}
+FACTOR_KINDS = ("trigger", "root-cause", "contributing")
+FACTOR_CATEGORIES = (
+    "change-management",
+    "configuration",
+    "capacity",
+    "dependency",
+    "latent-bug",
+    "monitoring-gap",
+    "process",
+    "tooling",
+    "communication",
+    "environment",
+)
+#: Impact metric (the default ``postmortem_impact_metrics``) -> its label.
+IMPACT_LABELS = {
+    "customers": "Customers affected",
+    "requests": "Failed requests",
+    "revenue": "Revenue lost (USD)",
+    "error-budget": "Error budget burned",
+    "data-loss": "Data lost",
+}
+#: Share of the impact the first ``[mitigate]`` removes (the recovery step).
+MITIGATE_SHARES = (50, 75, 90, 95)
 LESSON_KINDS = {"went-well": 3, "went-wrong": 4, "lucky": 2}
 KIND_LABELS = {
     "went-well": "What went well",
@@ -70,7 +95,7 @@ TAGS = (
     "certificate",
     "dependency",
     "monitoring",
-    "human-error",
+    "manual-step",
     "third-party",
     "rollback",
 )
@@ -139,8 +164,27 @@ MILESTONE_EVENTS = {
     "start": "Deploy {number} of {service} begins rolling out.",
     "detect": "Error-rate alert pages the on-call engineer.",
     "ack": "On-call acknowledges and opens the incident channel.",
+    "notify": "Status page updated: customers told about degraded {service}.",
     "mitigate": "Mitigation applied; the error rate starts to fall.",
     "resolve": "Metrics back at baseline; incident closed.",
+}
+FACTOR_TITLES = {
+    "trigger": (
+        "Deploy {number} of {service} changed a shared default",
+        "A traffic spike from {segment} customers reached {service}",
+        "A configuration change reached every {service} region at once",
+    ),
+    "root-cause": (
+        "{service} held no limit on its connection pool",
+        "The failover path of {service} had never been exercised",
+        "{service} retried without backoff",
+    ),
+    "contributing": (
+        "Alerts for {service} watched latency but not error codes",
+        "The runbook for {service} described the old topology",
+        "The rollback of {service} needed a manual approval",
+        "The dependency between {service} and the gateway was undocumented",
+    ),
 }
 ACTION_TITLES = (
     "Add automated canary analysis to the {service} deploy",
@@ -187,6 +231,13 @@ class Entry:
     when: dt.datetime
     milestone: str | None
     lines: tuple[str, ...]
+    share: int | None = None  # percent of impact removed, on a recovery milestone
+
+    @property
+    def marker(self) -> str:
+        """The milestone as written in brackets: ``mitigate 90%``."""
+        share = f" {self.share}%" if self.share is not None else ""
+        return f"{self.milestone}{share}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -221,6 +272,16 @@ class Lesson:
 
 
 @dataclasses.dataclass(frozen=True)
+class Factor:
+    """One contributing factor: a trigger, root cause or contributing factor."""
+
+    title: str
+    kind: str
+    categories: tuple[str, ...]
+    body: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Incident:
     """One post-mortem page."""
 
@@ -240,6 +301,14 @@ class Incident:
     actions: tuple[ActionItem, ...]
     lessons: tuple[Lesson, ...]
     related: tuple[str, ...]
+    detected_by: str = ""
+    commander: str = ""
+    responders: tuple[str, ...] = ()
+    reviewed: dt.date | None = None
+    reviewers: tuple[str, ...] = ()
+    #: metric -> the figure as written (``12,500``, ``1.2M``, ``38%``)
+    figures: tuple[tuple[str, str], ...] = ()
+    factors: tuple[Factor, ...] = ()
 
     @property
     def docname(self) -> str:
@@ -252,7 +321,7 @@ class Incident:
         return self.id.lower()
 
     def milestone(self, name: str) -> dt.datetime:
-        """Time of a milestone (every generated timeline has all five)."""
+        """Time of a milestone (every generated timeline has all six)."""
         return next(e.when for e in self.timeline if e.milestone == name)
 
     @property
@@ -299,7 +368,7 @@ class Draw:
 
 
 def milestone_positions(rng: random.Random) -> dict[int, str]:
-    """Positions of the five milestones among the timeline entries."""
+    """Positions of the six milestones among the timeline entries."""
     detect = rng.randint(1, 3)
     ack = detect + rng.randint(1, 2)
     mitigate = rng.randint(ack + 2, TIMELINE_LEN - 3)
@@ -307,13 +376,14 @@ def milestone_positions(rng: random.Random) -> dict[int, str]:
         0: "start",
         detect: "detect",
         ack: "ack",
+        ack + 1: "notify",
         mitigate: "mitigate",
         TIMELINE_LEN - 1: "resolve",
     }
 
 
 def make_timeline(draw: Draw, day: dt.date, service: str) -> tuple[Entry, ...]:
-    """A timeline of TIMELINE_LEN entries with all five milestones."""
+    """A timeline of TIMELINE_LEN entries with all six milestones, mitigation partial."""
     rng = draw.rng
     when = dt.datetime.combine(day, dt.time(rng.randint(0, 23), rng.randint(0, 59)))
     positions = milestone_positions(rng)
@@ -324,7 +394,8 @@ def make_timeline(draw: Draw, day: dt.date, service: str) -> tuple[Entry, ...]:
         lines = [draw.text(template, service)]
         if milestone is None and rng.random() < 0.3:
             lines.append(draw.text(rng.choice(CONTINUATIONS), service))
-        entries.append(Entry(when, milestone, tuple(lines)))
+        share = rng.choice(MITIGATE_SHARES) if milestone == "mitigate" else None
+        entries.append(Entry(when, milestone, tuple(lines), share))
         when += dt.timedelta(minutes=rng.randint(1, 25))
     return tuple(entries)
 
@@ -372,11 +443,41 @@ def make_lessons(draw: Draw, inc_id: str, services: tuple[str, ...]) -> tuple[Le
     return tuple(lessons)
 
 
+def make_factors(draw: Draw, services: tuple[str, ...]) -> tuple[Factor, ...]:
+    """The trigger, a root cause and a contributing factor of one incident."""
+    rng = draw.rng
+    factors = []
+    for kind in FACTOR_KINDS[:FACTORS_PER_PAGE]:
+        service = rng.choice(services)
+        factors.append(
+            Factor(
+                title=draw.text(rng.choice(FACTOR_TITLES[kind]), service),
+                kind=kind,
+                categories=draw.some(FACTOR_CATEGORIES, 1, 2),
+                body=draw.paragraph(service, 1),
+            )
+        )
+    return tuple(factors)
+
+
+def make_figures(rng: random.Random) -> tuple[tuple[str, str], ...]:
+    """The impact figures of one incident, written the ways authors write them."""
+    customers = rng.randint(10, 99999)
+    return (
+        ("customers", f"{customers:,}"),
+        ("requests", f"{rng.randint(11, 99) / 10}M"),
+        ("revenue", f"{rng.randint(1, 500) * 100:,}"),
+        ("error-budget", f"{rng.randint(1, 100)}%"),
+        ("data-loss", "none" if rng.random() < 0.9 else f"{rng.randint(1, 900)}MB"),
+    )
+
+
 def make_incident(draw: Draw, inc_id: str, day: dt.date, earlier: list[str]) -> Incident:
     """One incident with all its parts."""
     rng = draw.rng
     services = draw.some(SERVICES, 1, 3)
     main = services[0]
+    people = draw.some(AUTHORS, 3, 5)
     return Incident(
         id=inc_id,
         title=draw.text(rng.choice(TITLES), main),
@@ -394,6 +495,13 @@ def make_incident(draw: Draw, inc_id: str, day: dt.date, earlier: list[str]) -> 
         actions=make_actions(draw, inc_id, day, services),
         lessons=make_lessons(draw, inc_id, services),
         related=tuple(rng.sample(earlier[-50:], min(len(earlier), rng.randint(0, 2)))),
+        detected_by=draw.weighted(DETECTION_SOURCES),
+        commander=people[0],
+        responders=people[1:],
+        reviewed=day + dt.timedelta(days=rng.randint(3, 14)),
+        reviewers=draw.some(OWNERS, 1, 2),
+        figures=make_figures(rng),
+        factors=make_factors(draw, services),
     )
 
 
@@ -485,16 +593,39 @@ def ext_incident(inc: Incident) -> list[str]:
             "authors": ", ".join(inc.authors),
             "services": ", ".join(inc.services),
             "tags": ", ".join(inc.tags),
+            **response_fields(inc),
         }
     )
     return [f".. incident:: {inc.title}", *indent(options), "", *indent([inc.summary]), ""]
+
+
+def response_fields(inc: Incident) -> dict[str, str]:
+    """Detection, responders and review, as ``incident`` options (empty values left out)."""
+    return {
+        "detected-by": inc.detected_by,
+        "commander": inc.commander,
+        "responders": ", ".join(inc.responders),
+        "reviewed": inc.reviewed.isoformat() if inc.reviewed else "",
+        "reviewers": ", ".join(inc.reviewers),
+    }
+
+
+def ext_impact(inc: Incident) -> list[str]:
+    """The ``impact`` directive: one option per figure, then the prose."""
+    return [".. impact::", *indent(field_list(dict(inc.figures))), "", *indent([inc.impact]), ""]
+
+
+def ext_factor(factor: Factor) -> list[str]:
+    """One ``factor`` directive."""
+    options = field_list({"kind": factor.kind, "category": ", ".join(factor.categories)})
+    return [f".. factor:: {factor.title}", *indent(options), "", *indent([factor.body]), ""]
 
 
 def ext_timeline(inc: Incident) -> list[str]:
     """The ``timeline`` directive."""
     lines = [".. timeline::", "   :timezone: UTC", ""]
     for entry, stamp in timestamps(inc.timeline):
-        head = f"{stamp} [{entry.milestone}]" if entry.milestone else stamp
+        head = f"{stamp} [{entry.marker}]" if entry.milestone else stamp
         lines.append(f"   {head} {entry.lines[0]}")
         pad = " " * (len(stamp) + 1)
         lines.extend(f"   {pad}{more}" for more in entry.lines[1:])
@@ -533,6 +664,7 @@ def plain_metrics(inc: Incident) -> dict[str, str]:
         "Impact duration": fmt_duration(inc.duration),
         "Time to detect": fmt_duration(detect - start),
         "Time to acknowledge": fmt_duration(ack - detect),
+        "Time to notify": fmt_duration(inc.milestone("notify") - start),
         "Time to mitigate": fmt_duration(inc.milestone("mitigate") - start),
         "Time to resolve": fmt_duration(inc.duration),
     }
@@ -549,6 +681,7 @@ def plain_incident(inc: Incident) -> list[str]:
         "Authors": ", ".join(inc.authors),
         "Services": ", ".join(inc.services),
         "Tags": ", ".join(inc.tags),
+        **plain_response(inc),
         **plain_metrics(inc),
         "Action items": f"{inc.open_actions} open / {len(inc.actions)}",
         "Lessons": str(len(inc.lessons)),
@@ -556,12 +689,31 @@ def plain_incident(inc: Incident) -> list[str]:
     return [*field_list(fields), "", inc.summary, ""]
 
 
+def plain_response(inc: Incident) -> dict[str, str]:
+    """Detection, responders and review as field names and values: ``Detected by``."""
+    fields = response_fields(inc)
+    return {name.replace("-", " ").capitalize(): value for name, value in fields.items()}
+
+
+def plain_impact(inc: Incident) -> list[str]:
+    """The impact figures as a field list of labels, then the prose."""
+    figures = {IMPACT_LABELS[metric]: value for metric, value in inc.figures}
+    return [*field_list(figures), "", inc.impact, ""]
+
+
+def plain_factor(factor: Factor) -> list[str]:
+    """A factor written out by hand: bold kind and title, its categories, the body."""
+    title = f"**{factor.kind.replace('-', ' ').capitalize()}: {factor.title}**"
+    categories = field_list({"Categories": ", ".join(factor.categories)})
+    return [title, "", *categories, "", factor.body, ""]
+
+
 def plain_timeline(inc: Incident) -> list[str]:
     """The timeline as a bullet list with offsets and milestones."""
     start = inc.milestone("start")
     lines = []
     for entry, stamp in timestamps(inc.timeline):
-        badge = f" **[{entry.milestone}]**" if entry.milestone else ""
+        badge = f" **[{entry.marker}]**" if entry.milestone else ""
         offset = fmt_duration(entry.when - start)
         lines.append(f"- **{stamp} UTC** (T+{offset}){badge} {entry.lines[0]}")
         lines.extend(f"  {more}" for more in entry.lines[1:])
@@ -638,6 +790,7 @@ def needs_incident(inc: Incident) -> list[str]:
     )
     extra = field_list(
         {
+            **plain_response(inc),
             **plain_metrics(inc),
             "Action items": f"{inc.open_actions} open / {len(inc.actions)}",
             "Lessons": str(len(inc.lessons)),
@@ -700,11 +853,14 @@ def render_page(inc: Incident, kind: str) -> str:
     lines = [f".. _{inc.label}:", ""] if kind in ("plain", "todo") else []
     lines += heading(inc.title, "=") + heading("Summary", "-")
     lines += {"ext": ext_incident, "needs": needs_incident}.get(kind, plain_incident)(inc)
-    lines += heading("Impact", "-") + [inc.impact, ""]
+    lines += heading("Impact", "-")
+    lines += ext_impact(inc) if kind == "ext" else plain_impact(inc)
     lines += heading("Timeline", "-")
     lines += ext_timeline(inc) if kind == "ext" else plain_timeline(inc)
     lines += heading("Root cause", "-")
     lines += [line for para in inc.root_cause for line in (para, "")]
+    for factor in inc.factors:
+        lines += ext_factor(factor) if kind == "ext" else plain_factor(factor)
     lines += heading("Action items", "-")
     for item in inc.actions:
         lines += needs_action(item, inc) if kind == "needs" else ACTION_WRITERS[kind](item)

@@ -29,10 +29,13 @@ from sphinx.application import Sphinx
 from . import config, nodes, settings
 from .checks.blameless import check_blameless_rules
 from .directives.action_item import ActionItemDirective
+from .directives.factor import FactorDirective
+from .directives.impact import ImpactDirective
 from .directives.incident import IncidentDirective
 from .directives.lesson import LessonDirective
 from .directives.rollups import (
     ActionItemListDirective,
+    FactorListDirective,
     IncidentListDirective,
     LessonListDirective,
     StatsDirective,
@@ -47,16 +50,19 @@ from .settle import settle_page
 from .version import __version__
 
 #: Bumped whenever the stored records change shape, so old environments are re-read.
-ENV_VERSION = 4
+ENV_VERSION = 5
 
 DIRECTIVES = {
     "incident": IncidentDirective,
     "timeline": TimelineDirective,
     "action-item": ActionItemDirective,
     "lesson": LessonDirective,
+    "impact": ImpactDirective,
+    "factor": FactorDirective,
     "incident-list": IncidentListDirective,
     "lesson-list": LessonListDirective,
     "action-item-list": ActionItemListDirective,
+    "factor-list": FactorListDirective,
     "postmortem-stats": StatsDirective,
 }
 

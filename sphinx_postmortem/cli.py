@@ -22,7 +22,7 @@ import jinja2
 from docutils.utils import column_width
 from sphinx.util.tags import Tags
 
-from .config import CONFIG_VALUES, id_format_problems
+from .config import CONFIG_VALUES, INCIDENT_OPTIONS, id_format_problems, impact_metric_problem
 from .directives.options import comma_list
 from .model import PROJECT_TYPE
 from .version import __version__
@@ -291,7 +291,34 @@ def _page_fields(args: argparse.Namespace, settings: dict[str, Any]) -> dict[str
         "action_type": _pick("prevent", settings["postmortem_action_types"]),
         "process_type": _pick("process", settings["postmortem_action_types"]),
         "priority": _pick("P2", settings["postmortem_priorities"]),
+        **_vocabulary(settings),
     }
+
+
+def _vocabulary(settings: dict[str, Any]) -> dict[str, Any]:
+    """What the page's hints name: impact metrics, factor categories, detection sources, roles.
+
+    Entries that the build would drop from the settings are left out here too.
+    """
+    metrics = settings["postmortem_impact_metrics"]
+    entries = metrics.items() if isinstance(metrics, dict) else []
+    return {
+        "impact_metrics": [
+            (name, value[0].strip())
+            for name, value in entries
+            if impact_metric_problem(name, value) is None
+        ],
+        "factor_categories": _strings(settings["postmortem_factor_categories"]),
+        "detection_sources": _strings(settings["postmortem_detection_sources"]),
+        "roles": [r for r in _strings(settings["postmortem_roles"]) if r not in INCIDENT_OPTIONS],
+    }
+
+
+def _strings(values: Any) -> list[str]:
+    """The non-empty strings of a list setting, stripped (nothing when it is not a list)."""
+    if not isinstance(values, (list, tuple)):
+        return []
+    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .errors import WarningSubtype, warn
+from .model import IMPACT_KINDS
 from .times import resolve_zone
 
 #: name -> (default, rebuild, types)
@@ -58,7 +59,64 @@ CONFIG_VALUES: dict[str, tuple[Any, Any, tuple[type, ...]]] = {
     "postmortem_related_limit": (5, "html", (int,)),
     "postmortem_stats_years": (10, "html", (int,)),
     "postmortem_feed_statuses": ([], "", (list, tuple)),
+    "postmortem_detection_sources": (
+        ["alert", "customer", "employee", "external", "test", "unknown"],
+        "env",
+        (list, tuple),
+    ),
+    "postmortem_impact_metrics": (
+        {
+            "customers": ("Customers affected", "customers", "count"),
+            "requests": ("Failed requests", "requests", "count"),
+            "revenue": ("Revenue lost", "USD", "money"),
+            "error-budget": ("Error budget burned", "%", "percent"),
+            "data-loss": ("Data lost", "", "bytes"),
+        },
+        "env",
+        (dict,),
+    ),
+    "postmortem_factor_categories": (
+        [
+            "change-management",
+            "configuration",
+            "capacity",
+            "dependency",
+            "latent-bug",
+            "monitoring-gap",
+            "process",
+            "tooling",
+            "communication",
+            "environment",
+        ],
+        "env",
+        (list, tuple),
+    ),
+    "postmortem_roles": (["commander", "communications", "scribe"], "env", (list, tuple)),
+    "postmortem_required_fields": ([], "env", (list, tuple)),
 }
+
+#: Options of the ``incident`` directive besides the roles; a role may not take their names.
+INCIDENT_OPTIONS = (
+    "id",
+    "date",
+    "severity",
+    "status",
+    "type",
+    "authors",
+    "services",
+    "tags",
+    "detected-by",
+    "responders",
+    "reviewed",
+    "reviewers",
+)
+
+#: What ``postmortem_required_fields`` may name besides the roles: directives a
+#: checked report must hold, and incident options it must fill in.
+REQUIRABLE_FIELDS = ("impact", "factor", "detected-by", "responders", "reviewed", "reviewers")
+
+#: A name usable as an option (impact metric, role): lower case, digits, inner dashes.
+_OPTION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def register(app: Sphinx) -> None:
@@ -278,6 +336,8 @@ def check_config(app: Sphinx, config: Config) -> None:
         "postmortem_types",
         "postmortem_action_types",
         "postmortem_priorities",
+        "postmortem_detection_sources",
+        "postmortem_factor_categories",
     ):
         values = getattr(config, name)
         if not values or not all(isinstance(v, str) and v.strip() for v in values):
@@ -319,3 +379,72 @@ def check_config(app: Sphinx, config: Config) -> None:
         _config_warning(
             app, "postmortem_id_format", "%s; sphinx-postmortem new cannot use it", problem
         )
+    _check_impact_metrics(app, config)
+    _check_roles(app, config)
+    _check_required_fields(app, config)
+
+
+def impact_metric_problem(name: Any, value: Any) -> str | None:
+    """Why ``name: value`` cannot be an entry of ``postmortem_impact_metrics``; None if it can."""
+    if not isinstance(name, str) or not _OPTION_NAME.fullmatch(name):
+        return f"{name!r} is not a usable option name (lower case letters, digits and dashes)"
+    if (
+        not isinstance(value, (list, tuple))
+        or len(value) != 3
+        or not all(isinstance(part, str) for part in value)
+    ):
+        return f"{name!r} must map to (label, unit, kind), three strings, not {value!r:.80}"
+    if value[2] not in IMPACT_KINDS:
+        return f"{name!r} has kind {value[2]!r}; use one of {', '.join(IMPACT_KINDS)}"
+    if not value[0].strip():
+        return f"{name!r} has an empty label"
+    return None
+
+
+def _check_impact_metrics(app: Sphinx, config: Config) -> None:
+    """Drop unusable entries of ``postmortem_impact_metrics``, one warning each."""
+    kept = {}
+    for name, value in config.postmortem_impact_metrics.items():
+        problem = impact_metric_problem(name, value)
+        if problem:
+            _config_warning(
+                app, "postmortem_impact_metrics", "postmortem_impact_metrics: %s; left out", problem
+            )
+        else:
+            kept[name] = (value[0].strip(), value[1].strip(), value[2])
+    config.postmortem_impact_metrics = kept
+
+
+def _check_roles(app: Sphinx, config: Config) -> None:
+    """Drop roles that are not option names or clash with the incident's other options."""
+    kept: list[str] = []
+    for role in config.postmortem_roles:
+        if not _OPTION_NAME.fullmatch(role):
+            problem = "is not a usable option name (lower case letters, digits and dashes)"
+        elif role in INCIDENT_OPTIONS:
+            problem = "is already an option of the incident directive"
+        elif role in kept:
+            continue
+        else:
+            kept.append(role)
+            continue
+        _config_warning(app, "postmortem_roles", "postmortem_roles: %r %s; left out", role, problem)
+    config.postmortem_roles = kept
+
+
+def _check_required_fields(app: Sphinx, config: Config) -> None:
+    """Drop names in ``postmortem_required_fields`` that name nothing that can be required."""
+    allowed = (*REQUIRABLE_FIELDS, *config.postmortem_roles)
+    kept = []
+    for name in config.postmortem_required_fields:
+        if name in allowed:
+            kept.append(name)
+        else:
+            _config_warning(
+                app,
+                "postmortem_required_fields",
+                "postmortem_required_fields: unknown field %r; allowed: %s",
+                name,
+                ", ".join(allowed),
+            )
+    config.postmortem_required_fields = kept

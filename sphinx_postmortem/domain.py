@@ -31,6 +31,8 @@ from .links import link, page_relative_url
 from .model import (
     LOCAL_PROJECT,
     ActionRecord,
+    FactorRecord,
+    ImpactRecord,
     IncidentRecord,
     LessonRecord,
     TimelineEntry,
@@ -49,6 +51,8 @@ PER_DOC_KEYS = (
     "timeline",
     "actions",
     "lessons",
+    "impacts",
+    "factors",
     "rollups",
     "digests",
     "project_filters",
@@ -131,13 +135,15 @@ class PostmortemDomain(Domain):
         "timeline": {},  # docname -> [TimelineEntry]
         "actions": {},  # docname -> [ActionRecord]
         "lessons": {},  # docname -> [LessonRecord]
+        "impacts": {},  # docname -> ImpactRecord
+        "factors": {},  # docname -> [FactorRecord]
         "rollups": {},  # docname -> [roll-up directive names]
         "digests": {},  # docname -> hash of what roll-ups show of it (freshness.py)
         "project_filters": {},  # docname -> projects its filters name, as read (freshness.py)
         "imports": {},  # project name -> imported export (see exchange/imports.py)
         "related": {},  # digest of the ranking's inputs, and the ranking (related_cache.py)
     }
-    data_version = 10
+    data_version = 11
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -168,6 +174,14 @@ class PostmortemDomain(Domain):
 
     def note_lesson(self, record: LessonRecord) -> None:
         self.data["lessons"].setdefault(record["docname"], []).append(record)
+        self.note_changed()
+
+    def note_impact(self, record: ImpactRecord) -> None:
+        self.data["impacts"][record["docname"]] = record
+        self.note_changed()
+
+    def note_factor(self, record: FactorRecord) -> None:
+        self.data["factors"].setdefault(record["docname"], []).append(record)
         self.note_changed()
 
     def set_incident_title(self, docname: str, title: str) -> None:
@@ -230,6 +244,13 @@ class PostmortemDomain(Domain):
     def lessons(self, docname: str) -> list[LessonRecord]:
         return self.data["lessons"].get(docname, [])
 
+    def impact(self, docname: str) -> ImpactRecord | None:
+        """The impact of a page's incident, if the page gives one."""
+        return self.data["impacts"].get(docname)
+
+    def factors(self, docname: str) -> list[FactorRecord]:
+        return self.data["factors"].get(docname, [])
+
     def metrics(self, docname: str) -> Metrics:
         """Impact start and durations of a page, from all its timelines."""
         cache: dict[str, Metrics] = self.derived("metrics", dict)
@@ -244,7 +265,7 @@ class PostmortemDomain(Domain):
         self.note_changed()
 
     def imported(self, section: str, projects: Iterable[str] | None = None) -> list[Any]:
-        """Imported records of one section (``incidents``, ``action_items``, ``lessons``).
+        """Imported records of a section: ``incidents``, ``action_items``, ``lessons``, ``factors``.
 
         The environment keeps each project's sections as JSON text (see
         exchange/imports.py); a section is decoded the first time a build needs it.
@@ -256,13 +277,15 @@ class PostmortemDomain(Domain):
         records = []
         for name in names:
             if (name, section) not in self._decoded:
-                text = imports[name]["sections"][section]
+                text = imports[name]["sections"].get(section, "[]")
                 self._decoded[name, section] = json.loads(text)
             records.extend(self._decoded[name, section])
         return records
 
-    def incident_of(self, record: ActionRecord | LessonRecord) -> IncidentRecord | None:
-        """The incident an action item or lesson belongs to (its page's, or by imported id)."""
+    def incident_of(
+        self, record: ActionRecord | LessonRecord | FactorRecord
+    ) -> IncidentRecord | None:
+        """The incident an action item, lesson or factor belongs to (its page's, or imported id)."""
         project = record.get("project")
         if not project:
             return self.incident(record["docname"])
@@ -291,6 +314,9 @@ class PostmortemDomain(Domain):
 
     def all_lessons(self) -> list[LessonRecord]:
         return [le for d in sorted(self.data["lessons"]) for le in self.data["lessons"][d]]
+
+    def all_factors(self) -> list[FactorRecord]:
+        return [f for d in sorted(self.data["factors"]) for f in self.data["factors"][d]]
 
     def _winners(self, key: str, records: Iterable[Any]) -> dict[str, Any]:
         """Id -> record, cached; for a duplicated id the first document (by name) wins."""

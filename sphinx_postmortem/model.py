@@ -11,7 +11,21 @@ from collections.abc import Iterable
 from typing import TypedDict
 
 #: Timeline milestones, in the order they normally happen.
-MILESTONES = ("start", "detect", "ack", "mitigate", "resolve")
+MILESTONES = ("start", "detect", "ack", "notify", "mitigate", "resolve")
+
+#: Milestones that may repeat, each optionally with the share of impact removed
+#: (``[mitigate 95%]``): the recovery steps. The first ``mitigate`` is the one
+#: time to mitigate measures, the last ``resolve`` is full resolution.
+RECOVERY_MILESTONES = ("mitigate", "resolve")
+
+#: Kinds of contributing factor, in the order a page shows them.
+FACTOR_KINDS = ("trigger", "root-cause", "contributing", "mitigator")
+DEFAULT_FACTOR_KIND = "contributing"
+
+#: How an impact metric's value is measured (``postmortem_impact_metrics``):
+#: count and money are numbers, percent a number of percent, duration seconds,
+#: bytes a number of bytes, text the words as written.
+IMPACT_KINDS = ("count", "money", "percent", "duration", "bytes", "text")
 
 #: Action item statuses; the last two mean the item is closed.
 ACTION_STATUSES = ("open", "in-progress", "done", "wont-do")
@@ -39,6 +53,27 @@ class ImportedFields(TypedDict, total=False):
     incident: str | None  # id of the incident an action item or lesson belongs to
 
 
+class ImpactFigure(TypedDict):
+    """One figure of an incident's impact (an option of the ``impact`` directive)."""
+
+    metric: str  # the option name, a key of postmortem_impact_metrics: "customers"
+    label: str  # how readers see the metric: "Customers affected"
+    unit: str  # "customers", "USD", "%"; may be empty
+    kind: str  # one of IMPACT_KINDS; says what ``value`` measures
+    value: int | float | None  # the number (seconds, bytes, percent...); None for text
+    text: str  # as written: "1.2M", "none"
+
+
+class ImpactRecord(TypedDict):
+    """The impact of a page's incident (the ``impact`` directive; one per page)."""
+
+    figures: list[ImpactFigure]  # in the order written, one per metric
+    body: str  # plain text of the prose
+    docname: str
+    anchor: str
+    lineno: int
+
+
 class IncidentRecord(ImportedFields):
     """The header of one post-mortem (the ``incident`` directive)."""
 
@@ -47,11 +82,17 @@ class IncidentRecord(ImportedFields):
     date: str | None  # ISO date
     severity: str | None
     status: str
-    type: str
+    type: str  # the first of ``types``: picks the id format, tells reviews from incidents
+    types: list[str]  # every type given (``:type: outage, data-loss``), at least one
     authors: list[str]
     services: list[str]
     tags: list[str]
     summary: str  # plain text
+    detected_by: str | None  # one of postmortem_detection_sources
+    roles: dict[str, list[str]]  # role (postmortem_roles) -> names, in configured order
+    responders: list[str]
+    reviewed: str | None  # ISO date of the review
+    reviewers: list[str]
     docname: str
     anchor: str
     lineno: int
@@ -63,6 +104,7 @@ class TimelineEntry(TypedDict):
     when: str  # ISO 8601 timestamp with UTC offset
     zone: str  # the zone label shown to readers (``UTC``, ``CET``, ``+02:00``)
     milestone: str | None
+    share: float | None  # percent of impact removed, of a recovery milestone ([mitigate 95%])
     text: str  # plain text of the description
     lineno: int
     precision: str  # what the author wrote: "second", "minute" or "day" (a date alone)
@@ -81,6 +123,8 @@ class ActionRecord(ImportedFields):
     status: str
     tracker: str | None  # key or URL as written
     tracker_url: str | None  # safe http(s) URL, or None
+    tags: list[str]
+    services: list[str]
     body: str  # plain text
     docname: str
     anchor: str
@@ -93,9 +137,22 @@ class LessonRecord(ImportedFields):
     title: str
     kind: str
     tags: list[str]
+    services: list[str]
     body: str  # plain text
     body_digest: str  # changes when the body's markup changes (links, emphasis...)
     body_cacheable: bool  # whether its HTML depends on the body alone (entry_cache.py)
+    docname: str
+    anchor: str
+    lineno: int
+
+
+class FactorRecord(ImportedFields):
+    """A cause of the incident (the ``factor`` directive): trigger, root cause, contributing..."""
+
+    title: str
+    kind: str  # one of FACTOR_KINDS
+    categories: list[str]  # of postmortem_factor_categories
+    body: str  # plain text
     docname: str
     anchor: str
     lineno: int

@@ -64,6 +64,12 @@ class Settings:
     related_limit: int
     stats_years: int
     feed_statuses: tuple[str, ...]
+    detection_sources: tuple[str, ...]
+    #: metric (option name) -> (label, unit, kind), cleaned by config.check_config.
+    impact_metrics: Mapping[str, tuple[str, str, str]]
+    factor_categories: tuple[str, ...]
+    roles: tuple[str, ...]
+    required_fields: tuple[str, ...]
 
     # -- derived values --
     #: This project's name in the export, the feed and roll-ups:

@@ -14,17 +14,22 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .model import TimelineEntry
+from .model import RECOVERY_MILESTONES, TimelineEntry
 
 _OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})")
 
-#: Metric name -> (later milestone, earlier milestone)
+#: Metric name -> (later milestone, earlier milestone). A milestone that repeats
+#: is measured at its first entry, except ``resolve``: its last is full resolution.
 METRICS: dict[str, tuple[str, str]] = {
     "time_to_detect": ("detect", "start"),
     "time_to_acknowledge": ("ack", "detect"),
+    "time_to_notify": ("notify", "start"),
     "time_to_mitigate": ("mitigate", "start"),
     "time_to_resolve": ("resolve", "start"),
 }
+
+#: Milestones whose metrics are measured at their last entry of a page.
+MEASURED_AT_LAST = ("resolve",)
 
 #: Precisions of a timestamp, finest first.
 PRECISIONS = ("second", "minute", "day")
@@ -41,6 +46,18 @@ class Problem:
     message: str
 
 
+class RecoveryStep(NamedTuple):
+    """One ``[mitigate]`` or ``[resolve]`` entry, measured from impact start."""
+
+    milestone: str
+    share: float | None  # percent of the impact removed; None: all of it
+    seconds: int  # from impact start
+    precision: str
+    approximate: bool
+    when: str  # the entry's timestamp
+    lineno: int  # and its line: together they name the entry
+
+
 @dataclass
 class Metrics:
     """Impact start and durations (seconds) derived from a page's milestones.
@@ -48,6 +65,7 @@ class Metrics:
     ``precision`` holds the precision of each duration (``day`` when a
     milestone has a date only); ``approximate`` names the durations (and
     ``impact_duration``) measured from an approximate (``~``) milestone.
+    ``recovery`` holds every recovery step from impact start on, in order.
     """
 
     impact_start: str | None = None
@@ -57,6 +75,7 @@ class Metrics:
     start: TimelineEntry | None = None
     precision: dict[str, str] = field(default_factory=dict)
     approximate: set[str] = field(default_factory=set)
+    recovery: list[RecoveryStep] = field(default_factory=list)
 
 
 class Span(NamedTuple):
@@ -131,18 +150,17 @@ def measure(later: Mapping[str, Any], earlier: Mapping[str, Any]) -> Span:
 
 
 def compute_metrics(entries: Sequence[TimelineEntry]) -> Metrics:
-    """Derive impact start, impact duration and the time-to-X metrics.
+    """Derive impact start, impact duration, the time-to-X metrics and the recovery steps.
 
-    A metric whose milestones are out of order is left out and reported.
+    ``entries`` are a page's, in time order. A metric whose milestones are
+    out of order is left out and reported.
     """
-    milestones: dict[str, TimelineEntry] = {}
-    for entry in entries:
-        if entry["milestone"] and entry["milestone"] not in milestones:
-            milestones[entry["milestone"]] = entry
+    milestones = _measured_entries(entries)
     metrics = Metrics()
     if "start" in milestones:
         metrics.start = milestones["start"]
         metrics.impact_start = dt.datetime.fromisoformat(milestones["start"]["when"]).isoformat()
+        metrics.recovery = _recovery_steps(entries, milestones["start"])
     for name, (later, earlier) in METRICS.items():
         if later in milestones and earlier in milestones:
             span = measure(milestones[later], milestones[earlier])
@@ -165,6 +183,47 @@ def compute_metrics(entries: Sequence[TimelineEntry]) -> Metrics:
         if end in metrics.approximate:
             metrics.approximate.add("impact_duration")
     return metrics
+
+
+def _measured_entries(entries: Sequence[TimelineEntry]) -> dict[str, TimelineEntry]:
+    """Milestone -> the entry its metrics measure: the first, or the last (``resolve``)."""
+    milestones: dict[str, TimelineEntry] = {}
+    for entry in entries:
+        name = entry["milestone"]
+        if name and (name not in milestones or name in MEASURED_AT_LAST):
+            milestones[name] = entry
+    return milestones
+
+
+def _recovery_steps(entries: Sequence[TimelineEntry], start: TimelineEntry) -> list[RecoveryStep]:
+    """Every ``[mitigate]`` and ``[resolve]`` entry not before impact start, in order."""
+    steps = []
+    for entry in entries:
+        name = entry["milestone"]
+        if name not in RECOVERY_MILESTONES or name is None:
+            continue
+        span = measure(entry, start)
+        if span.seconds >= 0:
+            steps.append(
+                RecoveryStep(
+                    name,
+                    entry.get("share"),
+                    span.seconds,
+                    span.precision,
+                    span.approximate,
+                    entry["when"],
+                    entry["lineno"],
+                )
+            )
+    return steps
+
+
+def is_partial_recovery(steps: Sequence[RecoveryStep]) -> bool:
+    """Whether ``steps`` say more than time to mitigate and resolve: a share, or a repeat."""
+    names = [step.milestone for step in steps]
+    return len(names) != len(set(names)) or any(
+        step.share is not None and step.share < 100 for step in steps
+    )
 
 
 def format_clock(moment: dt.datetime, precision: str = "minute") -> str:
@@ -217,7 +276,15 @@ def format_offset(moment: str | Mapping[str, Any], start: str | Mapping[str, Any
     """
     if start is None:
         return ""
-    span = measure(_as_entry(moment), _as_entry(start))
+    return _offset_text(measure(_as_entry(moment), _as_entry(start)))
+
+
+def step_offset(step: RecoveryStep) -> str:
+    """The offset of a recovery step from impact start: ``T+49m``, ``≈T+2h57m``."""
+    return _offset_text(Span(step.seconds, step.precision, step.approximate))
+
+
+def _offset_text(span: Span) -> str:
     if span.seconds == 0:
         text = "T0d" if span.precision == "day" else "T0"
     else:

@@ -758,3 +758,28 @@ def test_blame_in_lesson_tags_and_action_fields_points_at_their_directive(tmp_pa
     assert [line for line, _message in found] == [lesson_line, action_line], found
     assert "human-error" in found[0][1] and "careless" in found[1][1]
 
+
+@pytest.mark.parametrize(
+    "option",
+    [":commander: Orion Vale", ":responders: Ada Park, Orion Vale", ":scribe: Orion Vale"],
+)
+def test_names_given_in_roles_or_as_responders_count_as_people(tmp_path, option):
+    """Like ``postmortem_people``: a name the incident gives is known as a person."""
+    page = (
+        "Outage\n======\n\n"
+        ".. incident:: Outage\n   :id: INC-ROLE\n   :date: 2024-03-05\n   :severity: SEV3\n"
+        f"   {option}\n\n"
+        "   Orion Vale caused the outage by restarting the primary.\n"
+    )
+    found = blameless_warnings_of_page(tmp_path, page)
+    assert [w.message for w in found if "Orion Vale" in w.message], found
+
+
+def test_a_name_the_incident_does_not_give_is_not_known_as_a_person(tmp_path):
+    page = (
+        "Outage\n======\n\n"
+        ".. incident:: Outage\n   :id: INC-ROLE\n   :date: 2024-03-05\n   :severity: SEV3\n"
+        "   :commander: Ada Park\n\n"
+        "   Orion Vale caused the outage by restarting the primary.\n"
+    )
+    assert blameless_warnings_of_page(tmp_path, page) == []

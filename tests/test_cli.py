@@ -219,7 +219,7 @@ def test_new_incident_page_builds(tmp_path, fmt, via):
     assert incident_option(text, "services") == "checkout-api"
     # a timeline with every milestone to complete, the lesson stubs and the sections
     assert ("```{timeline}" if fmt == "md" else ".. timeline::") in text
-    for milestone in ("start", "detect", "ack", "mitigate", "resolve"):
+    for milestone in ("start", "detect", "ack", "notify", "mitigate", "resolve"):
         assert f"[{milestone}]" in text, milestone
     for kind in ("went-well", "went-wrong", "lucky"):
         assert re.search(rf"^\s*:kind:\s*{kind}\s*$", text, re.M), kind
@@ -258,6 +258,86 @@ def test_new_with_authors_tags_and_timezone(tmp_path):
     assert incident_option(text, "services") == "search, indexer"
     assert incident_option(text, "timezone") == "Europe/Berlin"
     sphinx_build(project)
+
+
+def directive_blocks(text: str, name: str, md: bool) -> list[str]:
+    """The source of each ``name`` directive on the page: its line, options and body."""
+    if md:
+        return re.findall(rf"^```\{{{name}\}}.*?^```$", text, re.M | re.S)
+    return re.findall(rf"^\.\. {name}::.*?(?=^\S)", text + "\nEND", re.M | re.S)
+
+
+def test_new_incident_page_has_impact_and_factor_stubs(tmp_path, fmt):
+    md = fmt == "md"
+    project = make_project(tmp_path / "docs", md=md)
+    page = written(new(project, TITLE, "--dir", "postmortems", "--format", fmt), project)
+    text = page.read_text(encoding="utf-8")
+    # one impact, whose text names every default metric as an option to give
+    (impact,) = directive_blocks(text, "impact", md)
+    for metric, label in [("customers", "Customers affected"), ("data-loss", "Data lost")]:
+        assert f":{metric}:" in impact and f"({label})" in impact, impact
+    # a trigger, a root cause and a contributing factor, each to be written
+    factors = directive_blocks(text, "factor", md)
+    kinds = [incident_option(block, "kind") for block in factors]
+    assert kinds == ["trigger", "root-cause", "contributing"], factors
+    assert all(re.match(r"\W+factor\W+TODO:", block) for block in factors), factors
+    # the hints name the categories, detection sources and roles to use
+    flat = " ".join(text.split())
+    assert "change-management, configuration, capacity" in flat
+    assert "alert, customer, employee, external, test, unknown" in flat
+    for option in (":detected-by:", ":commander:", ":responders:", ":reviewed:"):
+        assert option in flat, option
+    # and a draft built as it is gives no warning
+    sphinx_build(project)
+
+
+def test_new_page_hints_follow_the_project_settings(tmp_path):
+    conf = (
+        "postmortem_impact_metrics = {'orders': ('Orders lost', 'orders', 'count')}\n"
+        "postmortem_factor_categories = ['deploy-pipeline', 'vendor']\n"
+        "postmortem_detection_sources = ['pager', 'customer-ticket']\n"
+        "postmortem_roles = ['incident-lead']\n"
+    )
+    project = make_project(tmp_path / "docs", conf=conf)
+    page = written(new(project, TITLE, "--dir", "postmortems"), project)
+    flat = " ".join(page.read_text(encoding="utf-8").split())
+    assert "``:orders:`` (Orders lost)" in flat and ":customers:" not in flat
+    assert "(deploy-pipeline, vendor)" in flat and "change-management" not in flat
+    assert "option: pager, customer-ticket." in flat
+    assert "``:incident-lead:``" in flat and ":commander:" not in flat
+    sphinx_build(project)
+
+
+PLACEHOLDER_WARNING = re.compile(
+    r"^(?P<file>\S+?):(?P<line>\d+): WARNING: .*\[postmortem.placeholder\]$"
+)
+
+
+def test_unfilled_impact_and_factor_stubs_hold_a_report_back(tmp_path, fmt):
+    md = fmt == "md"
+    project = make_project(tmp_path / "docs", md=md)
+    args = ("--dir", "postmortems", "--format", fmt, "--status", "in-review")
+    page = written(new(project, TITLE, *args), project)
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(project), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    warned = {
+        int(m["line"])
+        for m in map(PLACEHOLDER_WARNING.match, result.stderr.splitlines())
+        if m and m["file"].endswith(page.name)
+    }
+    lines = page.read_text(encoding="utf-8").splitlines()
+    # the factor titles and the impact's text are stubs, and each is reported
+    factor_titles = [n for n, line in enumerate(lines, 1) if re.match(r"\W+factor\W+TODO:", line)]
+    impact = next(n for n, line in enumerate(lines, 1) if re.match(r"\W+impact\W*$", line))
+    impact_text = next(n for n, line in enumerate(lines[impact:], impact + 1) if "TODO:" in line)
+    stubs = [*factor_titles, impact_text]
+    assert len(factor_titles) == 3, factor_titles
+    assert set(stubs) <= warned, (stubs, result.stderr)
 
 
 # -- the project review -------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Test roots: ``test-completeness`` (default settings; pages complete, incomplete,
 draft, project reviews) and ``test-completeness-config`` (required sections
-set in conf.py).
+set in conf.py); ``postmortem_required_fields`` is set per test (the page
+``fields.rst`` gives every field but a scribe).
 
 Every warning is at the ``incident`` directive of its page.
 """
@@ -196,3 +197,48 @@ def test_required_sections_from_conf_py(tmp_path_factory):
     assert "Customer communication" in messages[0] and "INC-2024-501" in messages[0]
     # the project review has the configured "Goals and outcome" section
     assert messages_for(app, "project.rst") == [], dump(app)
+
+
+# -- required fields ------------------------------------------------------------------------
+
+EVERY_FIELD = [
+    "impact",
+    "factor",
+    "detected-by",
+    "responders",
+    "reviewed",
+    "reviewers",
+    "commander",
+    "scribe",
+]
+
+
+def test_no_field_is_required_by_default(built):
+    assert messages_for(built, "fields.rst") == [], dump(built)
+
+
+def test_required_fields_missing_are_warned_at_the_incident(tmp_path_factory):
+    app = build(tmp_path_factory, postmortem_required_fields=EVERY_FIELD)
+    assert messages_for(app, "complete.rst") == sorted(
+        f"INC-2024-401 is published but has no {what}"
+        for what in (
+            "impact",
+            "factor",
+            ":detected-by:",
+            ":responders:",
+            ":reviewed:",
+            ":reviewers:",
+            ":commander:",
+            ":scribe:",
+        )
+    )
+    # the page that gives every field lacks only the scribe, a role it leaves out
+    assert messages_for(app, "fields.rst") == ["INC-2024-410 is published but has no :scribe:"]
+
+
+def test_required_fields_are_not_checked_for_drafts_or_project_reviews(tmp_path_factory):
+    app = build(tmp_path_factory, postmortem_required_fields=EVERY_FIELD)
+    for file in ("draft.rst", "nostatus.rst", "project.rst"):
+        assert messages_for(app, file) == [], dump(app)
+    # project reviews keep only their own checks
+    assert len(messages_for(app, "project-missing.rst")) == 3

@@ -62,6 +62,8 @@ def test_full_action_record(built):
         "status": "open",
         "tracker": "DEPLOY-1234",
         "tracker_url": "https://jira.example.com/browse/DEPLOY-1234",
+        "tags": [],
+        "services": [],
         "body": "Optional body text.",
         "docname": "actions",
         "anchor": "action-INC-ACT-A1",
@@ -210,6 +212,17 @@ def test_action_block(built):
         '<span class="pm-label pm-action-status pm-action-status-open">open</span>'
     )
     assert "<p>Optional <em>body</em> text.</p>" in block
+
+
+def test_tags_and_services_are_lists_shown_after_the_body(built):
+    last = domain_of(built).actions("actions")[-1]
+    assert (last["tags"], last["services"]) == (["deploy", "Config"], ["checkout-api"])
+    block = action_block(read(built, "actions.html"), "INC-ACT-A8")
+    assert re.findall(r'<span class="pm-tag">([^<]*)</span>', block) == ["deploy", "Config"]
+    assert '<p class="pm-services">Services: <span class="pm-service">checkout-api</span></p>' in (
+        block
+    )
+    assert "pm-tags" not in action_block(read(built, "actions.html"), "INC-ACT-A1")
 
 
 def test_tracker_key_goes_through_the_tracker_url(built):

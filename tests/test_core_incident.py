@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import pytest
 from support.builds import domain_of, read
-from support.fixtures import root_app_fixture
+from support.fixtures import built_root, root_app_fixture
 from support.html import field_html, panel_fields
 from support.projects import load_inventory
 from support.warnings import Warn, assert_warned, pm_warnings
 
 built = root_app_fixture("core-incident")
+
+ROLES_WITHOUT_SCRIBE = {"postmortem_roles": ["commander"]}
 
 
 # -- records -------------------------------------------------------------------------
@@ -27,10 +29,16 @@ def test_full_incident_record(built):
         "severity": "SEV2",
         "status": "published",
         "type": "outage",
+        "types": ["outage"],
         "authors": ["Dana Kim", "Luis Ortega"],
         "services": ["checkout-api", "payments-gateway"],
         "tags": ["deploy", "config-change"],
         "summary": "One paragraph of summary.\n\nA second paragraph.",
+        "detected_by": None,
+        "roles": {},
+        "responders": [],
+        "reviewed": None,
+        "reviewers": [],
         "docname": "full",
         "anchor": "incident-INC-2024-017",
         "lineno": 4,
@@ -74,7 +82,73 @@ def test_status_and_type_defaults(built):
     incident = domain_of(built).incident("defaults")
     assert incident["status"] == "draft"
     assert incident["type"] == "incident"
+    assert incident["types"] == ["incident"]
     assert incident["authors"] == incident["services"] == incident["tags"] == []
+
+
+def test_people_detection_and_review(built):
+    incident = domain_of(built).incident("people")
+    # several types, matched case-insensitively, each once; the first is ``type``
+    assert (incident["type"], incident["types"]) == ("outage", ["outage", "security"])
+    assert incident["detected_by"] == "customer"
+    # roles in configured order (commander, communications, scribe), only those given
+    assert incident["roles"] == {"commander": ["Dana Kim"], "scribe": ["Ann Lee", "Bo Chen"]}
+    assert list(incident["roles"]) == ["commander", "scribe"]
+    assert incident["responders"] == ["Luis Ortega", "Sam Lee", "Example Cloud support"]
+    assert incident["reviewed"] == "2024-04-09"
+    assert incident["reviewers"] == ["Reliability review board"]
+    assert not [w for w in pm_warnings(built) if w.file == "people.rst"]
+
+
+def test_every_new_key_is_in_every_record(built):
+    new_keys = {"types", "detected_by", "roles", "responders", "reviewed", "reviewers"}
+    for incident in domain_of(built).all_incidents():
+        assert new_keys <= set(incident), incident["docname"]
+
+
+def test_bad_new_options_warn_and_the_incident_is_kept(built):
+    incident = domain_of(built).incident("badpeople")
+    assert incident["id"] == "INC-BADPEOPLE"
+    assert incident["types"] == ["outage"]
+    assert incident["detected_by"] is None
+    assert incident["roles"] == {}  # an empty :commander: gives no one
+    assert "pilot" not in str(incident)
+    assert incident["reviewed"] == "2024-03-01"  # kept, but warned about
+    warning = assert_warned(
+        built, "badpeople.rst", 4, "unknown option :pilot:", "postmortem.option"
+    )
+    assert "detected-by, responders, reviewed, reviewers, commander, communications, scribe" in (
+        warning.message
+    )
+    assert_warned(built, "badpeople.rst", 4, "unknown :type: 'meltdown'", "postmortem.option")
+    warning = assert_warned(
+        built, "badpeople.rst", 4, "unknown :detected-by: 'pager'", "postmortem.option"
+    )
+    assert "alert, customer, employee, external, test, unknown" in warning.message
+    assert_warned(
+        built,
+        "badpeople.rst",
+        12,
+        ":reviewed: '2024-03-01' is before the incident's :date: '2024-03-05'",
+        "postmortem.option",
+    )
+
+
+def test_a_role_no_longer_configured_is_an_unknown_option(tmp_path_factory):
+    with built_root(tmp_path_factory, "core-incident", confoverrides=ROLES_WITHOUT_SCRIBE) as app:
+        incident = domain_of(app).incident("people")
+        assert incident["roles"] == {"commander": ["Dana Kim"]}
+        warning = assert_warned(
+            app, "people.rst", 4, "unknown option :scribe:", "postmortem.option"
+        )
+        assert warning.message.endswith("reviewers, commander")
+
+
+def test_an_implausible_review_date_is_dropped_with_a_warning_at_its_line(built):
+    assert domain_of(built).incident("badreview")["reviewed"] is None
+    assert_warned(
+        built, "badreview.rst", 8, "implausible :reviewed: '1899-12-31'", "postmortem.option"
+    )
 
 
 def test_values_match_case_insensitively_and_keep_the_configured_spelling(built):
@@ -154,6 +228,11 @@ def test_every_warning_of_the_root(built):
             ("badvalues.rst", 4, "postmortem.option"),
             ("badvalues.rst", 4, "postmortem.option"),
             ("badvalues.rst", 4, "postmortem.option"),
+            ("badpeople.rst", 4, "postmortem.option"),
+            ("badpeople.rst", 4, "postmortem.option"),
+            ("badpeople.rst", 4, "postmortem.option"),
+            ("badpeople.rst", 12, "postmortem.option"),
+            ("badreview.rst", 8, "postmortem.option"),
             ("dup-b.rst", 6, "postmortem.duplicate_id"),
             ("missing.rst", 4, "postmortem.option"),
             ("missing.rst", 4, "postmortem.option"),
@@ -310,6 +389,9 @@ def test_all_incidents_are_in_the_inventory(built):
         "PRJ-SEARCH",
         "INC-MISSING",
         "INC-BAD",
+        "INC-PEOPLE",
+        "INC-BADPEOPLE",
+        "INC-BADREVIEW",
         "INC-NOTITLE",
         "INC-TWO-1",
         "INC-DUP",

@@ -34,6 +34,7 @@ def test_lesson_records(lessons):
         "title": "Config changes skipped the canary stage",
         "kind": "went-wrong",
         "tags": ["deploy", "config"],
+        "services": [],
         "body": "Body explaining the lesson with emphasis.\n\nA second paragraph.",
         "docname": "index",
         "anchor": "lesson-Config-changes-skipped-the-canary-stage",
@@ -76,6 +77,20 @@ def test_lesson_tags_and_body(lessons):
     assert "<p>Body explaining the lesson with <em>emphasis</em>.</p>" in block
     assert "<p>A second paragraph.</p>" in block
     assert "pm-tag" not in admonition(read(lessons, "index.html"), "lesson-Rollback-was-quick")
+
+
+def test_lesson_services_are_a_list_shown_after_the_tags(lessons):
+    last = domain_of(lessons).lessons("index")[-1]
+    assert last["services"] == ["Search-API", "indexer"]
+    block = admonition(read(lessons, "index.html"), "lesson-Lesson-with-unknown-kind")
+    assert re.findall(r'<span class="pm-service">([^<]*)</span>', block) == [
+        "Search-API",
+        "indexer",
+    ]
+    assert '<p class="pm-services">Services: ' in block
+    assert "pm-service" not in admonition(
+        read(lessons, "index.html"), "lesson-Config-changes-skipped-the-canary-stage"
+    )
 
 
 def test_kind_is_required(lessons):

@@ -1,5 +1,6 @@
 """The ``timeline`` directive inside Sphinx: dates, zones, milestones over several
-timelines, inline markup, offsets, metrics in the panel, and warnings with locations.
+timelines, recovery in steps, inline markup, offsets, metrics in the panel, and
+warnings with locations.
 
 Test root: tests/roots/test-core-timeline/.
 """
@@ -15,7 +16,9 @@ from support.fixtures import built_root, root_app_fixture
 from support.html import panel_fields, strip_tags
 from support.warnings import assert_warned, parse_warnings, pm_warnings
 
+from sphinx_postmortem.fill.timeline import recovery_text
 from sphinx_postmortem.nodes import timeline_block
+from sphinx_postmortem.times import Metrics, RecoveryStep
 
 built = root_app_fixture("core-timeline")
 
@@ -161,7 +164,7 @@ def test_problems_warn_with_their_line(built):
         (18, "milestone [start] appears more than once on this page"),
         (19, "unknown milestone [begin]"),
         (22, ":timezone: unknown time zone 'Moon/Base'; using UTC"),
-        (26, "milestone [resolve] appears more than once on this page"),
+        (26, "[resolve] comes after full resolution (the [resolve] at 2024-03-05T10:30:00"),
     ]
     for line, text in expected:
         assert_warned(built, "problems.rst", line, text, "postmortem.timeline")
@@ -324,8 +327,9 @@ def test_every_warning_of_the_root(built):
         "abbrev.rst",
         "baddate.rst",
         "implausible.rst",
+        "recovery_problems.rst",
     }
-    assert len(pm_warnings(built)) == 15
+    assert len(pm_warnings(built)) == 23
 
 
 def test_postmortem_timezone_is_the_default_zone(tmp_path_factory):
@@ -432,3 +436,174 @@ def test_broken_references_in_entries_warn_at_the_entry_line(tmp_path, builderna
     resolve = detect + 1  # its continuation line, one further, is not where it is reported
     found = sorted((w.line, w.type) for w in parse_warnings(app) if w.file == "index.rst")
     assert found == [(detect, "ref.ref"), (resolve, "postmortem.ref"), (resolve, "ref.doc")]
+
+
+# -- recovery in steps: [notify], repeated [mitigate] and [resolve] with shares --------
+
+PERCENT = "\N{NO-BREAK SPACE}%"
+
+
+def test_recovery_steps_over_two_timelines_are_read_with_their_shares(built):
+    entries = domain_of(built).timeline("recovery")
+    assert [(e["milestone"], e["share"]) for e in entries] == [
+        ("start", None),
+        ("detect", None),
+        ("ack", None),
+        ("notify", None),
+        ("mitigate", 95.0),
+        ("mitigate", 99.5),
+        (None, None),
+        ("resolve", None),
+    ]
+    metrics = domain_of(built).metrics("recovery")
+    assert metrics.durations == {
+        "time_to_detect": 60,
+        "time_to_acknowledge": 3 * 60,
+        "time_to_notify": 11 * 60,
+        "time_to_mitigate": 49 * 60,  # the first [mitigate]
+        "time_to_resolve": 177 * 60,
+    }
+    assert [(s.milestone, s.share, s.seconds) for s in metrics.recovery] == [
+        ("mitigate", 95.0, 49 * 60),
+        ("mitigate", 99.5, 73 * 60),
+        ("resolve", None, 177 * 60),
+    ]
+    assert [w for w in pm_warnings(built) if w.file == "recovery.rst"] == []
+
+
+def test_recovery_line_names_each_step_with_its_offset(built):
+    assert recovery_text(domain_of(built).metrics("recovery")) == (
+        f"95{PERCENT} at T+49m, 99.5{PERCENT} at T+1h13m, fully at T+2h57m"
+    )
+    assert recovery_text(domain_of(built).metrics("staggered")) == (
+        f"10{PERCENT} at T+3d, 50{PERCENT} at T+7d, fully at T+13d"
+    )
+    assert recovery_text(domain_of(built).metrics("spread")) == ""  # TTM and TTR say it all
+
+
+def metrics_with_steps(*steps: tuple[str, float | None, int]) -> Metrics:
+    """Metrics holding only recovery steps ``(milestone, share, minutes from start)``."""
+    return Metrics(
+        recovery=[
+            RecoveryStep(name, share, minutes * 60, "minute", False, "", 0)
+            for name, share, minutes in steps
+        ]
+    )
+
+
+def test_recovery_line_names_full_steps_when_there_are_several():
+    metrics = metrics_with_steps(
+        ("mitigate", 95, 49), ("mitigate", None, 60), ("resolve", 100, 177)
+    )
+    assert recovery_text(metrics) == (
+        f"95{PERCENT} at T+49m, mitigated at T+1h00m, resolved at T+2h57m"
+    )
+    assert recovery_text(metrics_with_steps(("mitigate", 50, 10), ("mitigate", 90, 20))) == (
+        f"50{PERCENT} at T+10m, 90{PERCENT} at T+20m"
+    )
+
+
+def test_milestone_badges_show_shares_and_gaps_after_impact_start(built):
+    page = read(built, "recovery.html")
+    assert [row[2] for row in rows(page)] == [
+        "Impact start",
+        "Detected",
+        "Acknowledged",
+        "Customers notified",
+        f"Mitigated 95{PERCENT}",
+        f"Mitigated 99.5{PERCENT}",
+        "",
+        "Resolved",
+    ]
+    assert '<span class="pm-label pm-milestone pm-milestone-notify">Customers notified</span>' in (
+        page
+    )
+    gaps = [strip_tags(gap) for gap in re.findall(r'<span class="pm-gap">(.*?)</span>', page)]
+    assert gaps == [
+        "1m after impact start",
+        "3m after detection",
+        "11m after impact start",
+        "49m after impact start",
+        "1h13m after impact start",
+        "2h57m after impact start",
+    ]
+
+
+def phases(page: str) -> list[str]:
+    return re.findall(r'<li class="pm-entry pm-phase-([a-z]+)', page)
+
+
+def test_phases_stay_mitigated_until_the_last_resolve(built):
+    assert phases(read(built, "recovery.html")) == [
+        "undetected",
+        "responding",
+        "responding",
+        "responding",  # customers notified: still responding
+        "mitigated",
+        "mitigated",
+        "mitigated",
+        "resolved",
+    ]
+    assert phases(read(built, "staggered.html")) == [
+        "undetected",
+        "responding",
+        "mitigated",  # a share restored
+        "mitigated",
+        "resolved",
+    ]
+
+
+def test_panel_shows_time_to_notify_and_the_last_resolve(built):
+    fields = panel_fields(read(built, "staggered.html"), "INC-STAGGERED")
+    assert fields["Time to resolve"] == "13d"
+    assert fields["Impact duration"] == "13d"
+    assert panel_fields(read(built, "recovery.html"), "INC-RECOVERY")["Time to notify"] == "11m"
+
+
+def test_text_builder_shows_shares_in_the_milestone_column(built_text):
+    cells = [row[2] for row in text_table_rows(read(built_text, "recovery.txt"))]
+    assert cells == [  # the rows helper joins wrapped lines with plain spaces
+        "Impact start",
+        "Detected",
+        "Acknowledged",
+        "Customers notified",
+        "Mitigated 95 %",
+        "Mitigated 99.5 %",
+        "",
+        "Resolved",
+    ]
+
+
+def test_recovery_problems_warn_at_their_line_and_keep_the_entry(built):
+    expected = [
+        (11, "[start] takes no share (only [mitigate] and [resolve] do); '50%' ignored"),
+        (13, "milestone [notify] appears more than once on this page; this one is ignored"),
+        (14, "share '140%' of [mitigate] is not a percentage above 0 and at most 100"),
+        (15, "share '0%' of [mitigate] is not a percentage"),
+        (16, "share 'x%' of [mitigate] is not a percentage"),
+        (
+            18,
+            "[mitigate 60%] removes a smaller share of the impact than the earlier [mitigate 80%]",
+        ),
+        (20, "[mitigate] comes after full resolution (the [resolve] at 2024-03-05T10:40:00"),
+        (21, "[resolve] comes after full resolution"),
+    ]
+    for line, text in expected:
+        assert_warned(built, "recovery_problems.rst", line, text, "postmortem.timeline")
+    found = [(w.line, w.type) for w in pm_warnings(built) if w.file == "recovery_problems.rst"]
+    assert found == [(line, "postmortem.timeline") for line, _text in expected]
+    entries = domain_of(built).timeline("recovery_problems")
+    assert [(e["lineno"], e["milestone"], e["share"]) for e in entries] == [
+        (11, "start", None),
+        (12, "notify", None),
+        (13, None, None),
+        (14, "mitigate", None),
+        (15, "mitigate", None),
+        (16, "mitigate", None),
+        (17, "mitigate", 80.0),
+        (18, "mitigate", 60.0),
+        (19, "resolve", None),
+        (20, None, None),
+        (21, None, None),
+    ]
+    assert domain_of(built).metrics("recovery_problems").durations["time_to_resolve"] == 40 * 60

@@ -147,6 +147,21 @@ FILTERED_PAGE = (
     ".. action-item-list::\n   :owner: team-gateway, team-net\n\n"
     ".. lesson-list::\n   :kind: lucky\n   :group-by: none\n"
 )
+SUBSTANCE_PAGE = (
+    ":orphan:\n\nSubstance\n=========\n\n"
+    ".. incident-list::\n"
+    "   :columns: project, id, detected-by, commander, ttn, impact:customers\n\n"
+    ".. incident-list::\n   :detected-by: alert\n   :columns: project, id\n"
+)
+FACTORS_PAGE = (
+    ":orphan:\n\nFactors\n=======\n\n"
+    ".. factor-list::\n   :group-by: project\n\n"
+    ".. factor-list::\n   :kind: trigger\n   :category: monitoring-gap\n"
+)
+TRENDS_PAGE = (
+    ":orphan:\n\nTrends\n======\n\n"
+    ".. postmortem-stats::\n   :period: year\n   :impact: customers\n"
+)
 BADREF_PAGE = (
     ":orphan:\n\nBad refs\n========\n\n"
     ":incident:`payments:NOPE-1` and :incident:`nosuch:PAY-2024-003`.\n"
@@ -162,6 +177,9 @@ def shared(tmp_path_factory, payments_export):
     (srcdir / "imported" / "payments.json").write_text(payments_export, encoding="utf-8")
     (srcdir / "filtered.rst").write_text(":orphan:\n\n" + FILTERED_PAGE, encoding="utf-8")
     (srcdir / "badref.rst").write_text(BADREF_PAGE, encoding="utf-8")
+    (srcdir / "substance.rst").write_text(SUBSTANCE_PAGE, encoding="utf-8")
+    (srcdir / "factors.rst").write_text(FACTORS_PAGE, encoding="utf-8")
+    (srcdir / "trends.rst").write_text(TRENDS_PAGE, encoding="utf-8")
     return build(srcdir, freshenv=False).app
 
 
@@ -346,6 +364,55 @@ def test_lesson_list_group_by_project(shared):
         ]
     )
     assert groups["Platform"] == ["Capacity tests never covered DNS"]
+
+
+# -- impact, detection, roles and factors of imported incidents ----------------------------
+
+
+def test_incident_list_shows_imported_detection_commander_and_impact(shared):
+    parsed = parse(page(shared, "substance"))
+    rows = parsed.tables[0]["rows"]
+    header = [text for text, _ in rows[0]]
+    entries = {row[1][0]: [text for text, _ in row] for row in rows[1:]}
+    assert set(entries) == {"PAY-2024-003", "PAY-PRJ-LEDGER", "PLT-2024-001"}
+    checkout = dict(zip(header, entries["PAY-2024-003"], strict=True))
+    assert checkout["Detected by"] == "alert"
+    assert checkout["Incident commander"] == "Dana Kim"
+    assert checkout["Time to notify"] == "20m"
+    assert checkout["Customers affected"] == "6,214 customers"
+    filtered = parsed.tables[1]["rows"]
+    assert [(row[0][0], row[1][0]) for row in filtered[1:]] == [("payments", "PAY-2024-003")]
+
+
+def test_factor_list_shows_imported_factors_with_project_and_incident(shared):
+    parsed = parse(page(shared, "factors"))
+    factor_url = BASE + "incidents/checkout.html#factor-The-certificate-expired-unnoticed"
+    assert (factor_url, "The certificate expired unnoticed") in parsed.links
+    assert (CHECKOUT, f"payments · PAY-2024-003: {CHECKOUT_TITLE}") in parsed.links
+    # by project (the local incident has no factors), then the second list by category
+    assert parsed.rubrics == ["payments", "monitoring-gap"]
+    titles = [text for href, text in parsed.links if href and "#factor-" in href]
+    assert sorted(set(titles)) == [
+        "A spare certificate was at hand",
+        "Nobody owned the shared certificate",
+        "The certificate expired unnoticed",
+        "The runbook named an old host",
+    ]
+    # the second list keeps only the trigger in the monitoring-gap category
+    assert titles.count("The certificate expired unnoticed") == 2
+    assert titles.count("The runbook named an old host") == 1
+
+
+def test_stats_count_imported_detection_factors_and_impact(shared):
+    cells = [
+        text
+        for table_ in parse(page(shared, "trends")).tables
+        for row in table_["rows"]
+        for text, _links in row
+    ]
+    assert "alert" in cells  # detection sources
+    assert {"monitoring-gap", "process", "communication", "tooling"} <= set(cells)
+    assert "6,214 customers" in cells  # the sum of an impact metric
 
 
 # -- :incident:`project:ID` -----------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Every field a roll-up entry shows is part of the key its stored HTML is kept under.
 
 A roll-up written with entries from the HTML store must equal the roll-up a
-clean build writes. For each field that an incident row, an action item row
-or a lesson entry shows, the sources are changed in that one field after a
+clean build writes. For each field that an incident row, an action item row,
+a lesson entry or a factor entry shows, the sources are changed in that one field after a
 first build; the incremental build, which takes unchanged entries from the
 store, must write the same roll-up pages as a clean build of the changed
 sources. A field shown but missing from an entry's view (and so from its
@@ -47,6 +47,8 @@ Alpha page
    :status: published
    :type: outage
    :authors: Ana Ruiz
+   :detected-by: alert
+   :commander: Dana Kim
    :services: checkout-api
    :tags: deploy
 
@@ -57,8 +59,16 @@ Alpha page
    2024-05-01 10:00 [start] Errors rise.
    10:05 [detect] Alert fires.
    10:07 [ack] Paged.
+   10:10 [notify] Status page updated.
    10:20 [mitigate] Rolled back.
    10:40 [resolve] Fixed.
+
+.. impact::
+   :customers: 100
+
+.. factor:: A config change skipped the canary
+   :kind: trigger
+   :category: configuration
 
 .. action-item:: Add a canary
    :id: INC-1-A1
@@ -84,6 +94,8 @@ Notes page
    :kind: lucky
 
    Notes body text.
+
+.. factor:: A factor without an incident
 """
 
 ROLLUPS = """\
@@ -92,7 +104,8 @@ Roll-ups
 
 .. incident-list::
    :columns: id, date, title, severity, status, type, authors, services, tags, duration,
-             ttd, tta, ttm, ttr, actions, lessons
+             ttd, tta, ttm, ttr, actions, lessons, types, detected-by, commander, ttn,
+             impact:customers
 
 .. action-item-list::
    :status: all
@@ -103,6 +116,9 @@ Roll-ups
 .. lesson-list::
    :group-by: none
    :summary-only:
+
+.. factor-list::
+   :group-by: none
 """
 
 #: One change per field an entry shows: (what changes, file, old text, new text).
@@ -135,6 +151,14 @@ CHANGES = [
     ("lesson kind", "alpha.rst", ":kind: went-wrong", ":kind: went-well"),
     ("lesson body", "alpha.rst", "Lesson body text.", "Lesson *body* text."),
     ("lesson source page title", "notes.rst", "Notes page\n==========", "Notes\n====="),
+    ("incident types", "alpha.rst", ":type: outage", ":type: outage, data-loss"),
+    ("detection source", "alpha.rst", ":detected-by: alert", ":detected-by: customer"),
+    ("commander", "alpha.rst", ":commander: Dana Kim", ":commander: Bo Li"),
+    ("time to notify", "alpha.rst", "10:10 [notify]", "10:12 [notify]"),
+    ("impact figure", "alpha.rst", ":customers: 100", ":customers: 120"),
+    ("factor title", "alpha.rst", "skipped the canary", "skipped every canary"),
+    ("factor kind", "alpha.rst", ":kind: trigger", ":kind: root-cause"),
+    ("factor categories", "alpha.rst", ":category: configuration", ":category: process"),
 ]
 
 

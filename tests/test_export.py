@@ -1,8 +1,10 @@
 """Export: ``postmortems.json`` written next to the HTML.
 
 Every test builds a copy of ``tests/roots/test-export`` (project "Payments":
-an outage with a Europe/Berlin timeline under ``incidents/``, an
-end-of-project review, and a lesson on a page without an incident).
+an outage with a Europe/Berlin timeline under ``incidents/`` that uses every
+field of schema version 2 (impact, factors, roles, detection, review,
+recovery steps), an end-of-project review, and a lesson on a page without an
+incident).
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def test_export_written_at_output_root_with_top_level_fields(built):
     path = Path(app.outdir) / EXPORT
     assert path.is_file()
     data = exported(app)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["project"] == "Payments"  # ``project`` from conf.py
     assert data["base_url"] is None  # no html_baseurl configured
     assert "generated" not in data  # no SOURCE_DATE_EPOCH: no build time
@@ -112,6 +114,7 @@ def test_export_incident_header_fields(built):
     assert incident["severity"] == "SEV1"
     assert incident["status"] == "published"
     assert incident["type"] == "outage"
+    assert incident["types"] == ["outage", "security"]
     assert incident["authors"] == ["Ana Silva", "Bo Chen"]
     assert incident["services"] == ["card-auth", "payments-gateway"]
     assert incident["tags"] == ["tls", "certificates"]
@@ -131,11 +134,13 @@ def test_export_summary_is_plain_text(built):
 
 def test_export_metrics_in_seconds(built):
     incident = by_id(exported(built("html"))["incidents"])["PAY-2024-003"]
-    # start 09:00+01:00, detect 09:05, ack 09:07, mitigate 09:40, resolve 08:50 UTC (= 09:50+01:00)
+    # start 09:00+01:00, detect 09:05, ack 09:07, notify 09:20, mitigate 09:40 (90 %) and
+    # 09:45, resolve 08:50 UTC (= 09:50+01:00); time to mitigate runs to the first step
     assert incident["metrics"] == {
         "impact_duration": 50 * 60,
         "time_to_detect": 5 * 60,
         "time_to_acknowledge": 2 * 60,
+        "time_to_notify": 20 * 60,
         "time_to_mitigate": 40 * 60,
         "time_to_resolve": 50 * 60,
     }
@@ -146,12 +151,16 @@ def test_export_milestones_are_iso_timestamps_with_offsets(built):
     incident = by_id(exported(built("html"))["incidents"])["PAY-2024-003"]
     assert incident["impact_start"] == "2024-03-05T09:00:00+01:00"
     milestones = incident["milestones"]
-    assert [m["milestone"] for m in milestones] == ["start", "detect", "ack", "mitigate", "resolve"]
+    assert [m["milestone"] for m in milestones] == [
+        "start", "detect", "ack", "notify", "mitigate", "mitigate", "resolve",
+    ]
     assert [m["time"] for m in milestones] == [
         "2024-03-05T09:00:00+01:00",
         "2024-03-05T09:05:00+01:00",
         "2024-03-05T09:07:00+01:00",
+        "2024-03-05T09:20:00+01:00",
         "2024-03-05T09:40:00+01:00",
+        "2024-03-05T09:45:00+01:00",
         "2024-03-05T08:50:00+00:00",
     ]
     start = dt.datetime.fromisoformat(incident["impact_start"])
@@ -159,7 +168,74 @@ def test_export_milestones_are_iso_timestamps_with_offsets(built):
         moment = dt.datetime.fromisoformat(milestone["time"])
         assert moment.utcoffset() is not None, milestone
         assert milestone["offset"] == int((moment - start).total_seconds())
-    assert [m["offset"] for m in milestones] == [0, 300, 420, 2400, 3000]
+    assert [m["offset"] for m in milestones] == [0, 300, 420, 1200, 2400, 2700, 3000]
+
+
+def test_export_recovery_steps_carry_their_share(built):
+    milestones = by_id(exported(built("html"))["incidents"])["PAY-2024-003"]["milestones"]
+    shares = [(m["milestone"], m["share"]) for m in milestones]
+    assert shares[4:] == [("mitigate", 90), ("mitigate", None), ("resolve", None)]
+    assert all(share is None for _name, share in shares[:4])
+
+
+def test_export_detection_roles_and_review(built):
+    incident = by_id(exported(built("html"))["incidents"])["PAY-2024-003"]
+    assert incident["detected_by"] == "alert"
+    assert incident["roles"] == {"commander": ["Dana Kim"], "communications": ["Priya Shah"]}
+    assert incident["responders"] == ["Luis Ortega", "Sam Lee"]
+    assert incident["reviewed"] == "2024-03-12"
+    assert incident["reviewers"] == ["Reliability review board"]
+
+
+def test_export_impact_figures_are_numbers_with_explicit_units(built):
+    figures = by_id(exported(built("html"))["incidents"])["PAY-2024-003"]["impact"]
+    assert figures == [
+        {"metric": "customers", "label": "Customers affected", "unit": "customers",
+         "kind": "count", "value": 6214, "text": "6,214"},
+        {"metric": "requests", "label": "Failed requests", "unit": "requests",
+         "kind": "count", "value": 1_200_000, "text": "1.2M"},
+        {"metric": "revenue", "label": "Revenue lost", "unit": "USD",
+         "kind": "money", "value": 12500.5, "text": "12,500.50"},
+        {"metric": "error-budget", "label": "Error budget burned", "unit": "%",
+         "kind": "percent", "value": 38, "text": "38%"},
+        {"metric": "data-loss", "label": "Data lost", "unit": "",
+         "kind": "bytes", "value": 0, "text": "none"},
+    ]
+
+
+def test_export_new_fields_are_empty_where_a_page_gives_none(built):
+    review = by_id(exported(built("html"))["incidents"])["PAY-PRJ-LEDGER"]
+    assert review["types"] == ["project"]
+    assert review["impact"] == []
+    assert review["detected_by"] is None and review["reviewed"] is None
+    assert review["roles"] == {} and review["responders"] == [] and review["reviewers"] == []
+    actions = by_id(exported(built("html"))["action_items"])
+    assert actions["PAY-PRJ-LEDGER-A1"]["tags"] == []
+    assert actions["PAY-PRJ-LEDGER-A1"]["services"] == []
+
+
+def test_export_factors(built):
+    factors = {f["title"]: f for f in exported(built("html"))["factors"]}
+    assert set(factors) == {
+        "The certificate expired unnoticed",
+        "Nobody owned the shared certificate",
+        "The runbook named an old host",
+        "A spare certificate was at hand",
+    }
+    assert factors["The certificate expired unnoticed"] == {
+        "title": "The certificate expired unnoticed",
+        "kind": "trigger",
+        "categories": ["monitoring-gap"],
+        "body": "No alert watched the expiry date.",  # plain text, markup gone
+        "incident": "PAY-2024-003",
+        "url": "incidents/checkout.html#factor-The-certificate-expired-unnoticed",
+    }
+    assert factors["Nobody owned the shared certificate"]["kind"] == "root-cause"
+    assert factors["Nobody owned the shared certificate"]["categories"] == [
+        "process", "communication",
+    ]
+    assert factors["The runbook named an old host"]["kind"] == "contributing"  # the default
+    assert factors["A spare certificate was at hand"]["categories"] == []
 
 
 def test_export_project_review_without_timeline(built):
@@ -190,6 +266,8 @@ def test_export_action_items(built):
         "status": "open",
         "tracker": "GW-77",
         "tracker_url": "https://jira.example.com/browse/GW-77",
+        "tags": ["tls", "automation"],
+        "services": ["payments-gateway"],
         "body": "Rotate with cert-manager, see rotate.sh.",  # plain text, markup gone
         "incident": "PAY-2024-003",
         "url": "incidents/checkout.html#action-PAY-2024-003-A1",
@@ -210,6 +288,7 @@ def test_export_lessons(built):
     owned = lessons["Nobody owned the certificate"]
     assert owned["kind"] == "went-wrong"
     assert owned["tags"] == ["ownership", "tls"]
+    assert owned["services"] == ["card-auth"]
     assert owned["incident"] == "PAY-2024-003"
     assert owned["url"].startswith("incidents/checkout.html#")
     # plain text: two paragraphs, no reST markup left
@@ -309,10 +388,27 @@ def test_schema_check_is_not_vacuous(built):
     broken["incidents"][0]["milestones"][0]["time"] = "2024-03-05T09:00:00"  # no offset
     assert schema_errors(broken)
     broken = copy.deepcopy(data)
-    broken["schema_version"] = 2
+    broken["schema_version"] = 1
     assert schema_errors(broken)
     broken = copy.deepcopy(data)
     del broken["action_items"][0]["url"]
+    assert schema_errors(broken)
+    incident = next(i for i in data["incidents"] if i["impact"])
+    for path, value in (
+        (("impact", 0, "value"), "6214"),
+        (("impact", 0, "kind"), "people"),
+        (("milestones", 4, "share"), 140),
+        (("milestones", 4, "share"), 0),
+        (("roles", "commander"), "Dana Kim"),
+    ):
+        broken = copy.deepcopy(data)
+        target = next(i for i in broken["incidents"] if i["id"] == incident["id"])
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        assert schema_errors(broken), path
+    broken = copy.deepcopy(data)
+    broken["factors"][0]["kind"] = "cause"
     assert schema_errors(broken)
 
 
@@ -328,7 +424,7 @@ def test_export_is_deterministic_and_sorted(build, built):
     # keys sorted, one record per line, records sorted
     lines = first.decode().splitlines()
     assert [json.loads(line.rstrip(",")) for line in lines if line.startswith("  {")] == [
-        *data["action_items"], *data["incidents"], *data["lessons"]
+        *data["action_items"], *data["factors"], *data["incidents"], *data["lessons"]
     ]
     assert [line.split('"')[1] for line in lines if line.startswith(' "')] == sorted(data)
     assert all(list(r) == sorted(r) for r in data["incidents"])
@@ -336,6 +432,8 @@ def test_export_is_deterministic_and_sorted(build, built):
     assert ids == sorted(ids)
     action_ids = [a["id"] for a in data["action_items"]]
     assert action_ids == sorted(action_ids)
+    factor_urls = [f["url"] for f in data["factors"]]
+    assert factor_urls == sorted(factor_urls)
     # a second, incremental build of the same project leaves the file unchanged
     again = (Path(build("html", name="b").outdir) / EXPORT).read_bytes()
     assert again == first
@@ -386,10 +484,14 @@ def test_export_follows_an_edited_page(build):
     page = Path(app.srcdir) / "incidents" / "checkout.rst"
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace(":severity: SEV1", ":severity: SEV3")
-                    .replace("Automate certificate rotation", "Rotate certificates automatically"),
+                    .replace("Automate certificate rotation", "Rotate certificates automatically")
+                    .replace(":customers: 6,214", ":customers: 7,000")
+                    .replace(":kind: trigger", ":kind: contributing"),
                     encoding="utf-8")
     again = exported(build("html", name="edit"))
     assert by_id(again["incidents"])["PAY-2024-003"]["severity"] == "SEV3"
+    assert by_id(again["incidents"])["PAY-2024-003"]["impact"][0]["value"] == 7000
+    assert "trigger" not in {f["kind"] for f in again["factors"]}
     assert by_id(again["action_items"])["PAY-2024-003-A1"]["title"] == (
         "Rotate certificates automatically"
     )

@@ -15,6 +15,8 @@ hostile    F-5   2024-01-15 published  (names to escape)
 plain      (no incident)
 ========== ===== ========== ========== =====================
 
+F-2 and F-5 also give an impact and a trigger among their factors.
+
 The feed is parsed with a real feed parser (``feedparser``) and with
 :mod:`xml.etree.ElementTree` for the structure Atom 1.0 requires.
 """
@@ -146,6 +148,17 @@ def test_entry_contents(html, feed):
     assert first.title == "F-2: Second published outage"
 
 
+def test_entries_carry_the_impact_figures_and_the_trigger(feed):
+    summaries = {incident_id: entry.summary
+                 for entry, incident_id in zip(feed.entries, entry_ids(feed), strict=True)}
+    assert summaries["F-2"].split("\n\n") == [
+        "Summary of F-2: what happened, in one paragraph. (SEV2, outage, api, db)",
+        "Impact: Customers affected: 6,214 customers; Revenue lost: 12,500 USD",
+        "Trigger: A configuration change skipped the canary stage",
+    ]
+    assert "Impact" not in summaries["F-1"] and "Trigger" not in summaries["F-1"]
+
+
 def test_hostile_strings_are_escaped(html, feed):
     raw = (html.outdir / FEED).read_bytes()
     assert b"<script>" not in raw and b"<b>" not in raw and b"<img" not in raw
@@ -156,6 +169,7 @@ def test_hostile_strings_are_escaped(html, feed):
     assert [a.findtext(f"{ATOM}name") for a in entry.findall(f"{ATOM}author")] == [
         "Eve <eve@example.com>", "O'Brien & Sons"]
     assert entry.findtext(f"{ATOM}summary").startswith("Summary with <b>markup</b> & an")
+    assert entry.findtext(f"{ATOM}summary").endswith('Trigger: <b>Config</b> & "push" ]]>')
     assert root.findtext(f"{ATOM}title") == FEED_TITLE
     parsed = next(e for e in feed.entries if e.id == url("F-5"))
     assert HOSTILE_TITLE in parsed.title

@@ -1042,8 +1042,16 @@ ISOLATED_IMPORTS = {
     "milestones-not-a-list": (ROOT / "isolated" / "imports" / "milestones-not-a-list.json"),
     "url-ipv6": (ROOT / "isolated" / "imports" / "url-ipv6.json"),
     "tracker-ipv6": (ROOT / "isolated" / "imports" / "tracker-ipv6.json"),
+    "hostile-v2": (ROOT / "isolated" / "imports" / "hostile-v2.json"),
     "deeply-nested": None,
 }
+
+#: Roll-ups that show what schema version 2 added, beside the isolated project's own.
+SUBSTANCE_ROLLUPS = (
+    "\n.. factor-list::\n\n.. incident-list::\n"
+    "   :columns: id, types, detected-by, commander, impact:customers, impact:data-loss\n\n"
+    ".. postmortem-stats::\n   :impact: customers\n"
+)
 
 
 @pytest.mark.parametrize("name", sorted(ISOLATED_IMPORTS))
@@ -1058,6 +1066,8 @@ def test_isolated_hostile_import_file(tmp_path, name):
     )
     source = ISOLATED_IMPORTS[name]
     (srcdir / "broken.json").write_bytes(source.read_bytes() if source else deep_json())
+    with (srcdir / "index.rst").open("a", encoding="utf-8") as index:
+        index.write(SUBSTANCE_ROLLUPS)
     build = run_build(srcdir, "html")
     assert_no_crash(build)
     for warning in build.warnings:
@@ -1066,6 +1076,12 @@ def test_isolated_hostile_import_file(tmp_path, name):
         )
     problems = unsafe_markup(parse_html((build.outdir / "index.html").read_text("utf-8")))
     assert problems == []
+    if name == "hostile-v2":  # its factors, impact and people are shown, as text
+        text = plain(body(build, "index.html"))
+        assert 'Trigger "><img src=x onerror=alert(1)> capacity' in text
+        assert 'BROKEN-V2: <script>alert("pm")</script>' in text
+        assert "5 <u>people</u> <iframe src=javascript:alert(4)>" in text
+        assert "Link that runs script" not in text  # its javascript: link was refused
 
 
 def test_isolated_project_with_an_unsplittable_base_url(tmp_path):

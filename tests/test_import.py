@@ -25,7 +25,7 @@ from support.warnings import typed_warnings, warning_lines
 
 from sphinx_postmortem.exchange import fields
 from sphinx_postmortem.exchange.validation import validate_payload
-from sphinx_postmortem.model import DATE_YEARS
+from sphinx_postmortem.model import DATE_YEARS, FACTOR_KINDS, IMPACT_KINDS
 
 EXPORT = "postmortems.json"
 BASE = "https://docs.example.com/payments/"
@@ -223,6 +223,107 @@ def test_removed_project_disappears_from_rollups(agg, payments_export):
     assert_only_local(second, agg)
 
 
+# -- schema versions: 2 imports everything, 1 still imports ---------------------------
+
+
+def _as_imported(record: dict[str, Any]) -> dict[str, Any]:
+    """What an exported record becomes once imported: labelled and linked, never located."""
+    return record | {
+        "project": "payments",
+        "url": BASE + record["url"],
+        "docname": "",
+        "anchor": "",
+        "lineno": 0,
+    }
+
+
+def _incident_as_imported(incident: dict[str, Any]) -> dict[str, Any]:
+    """An exported incident once imported: its counts under the names roll-ups read."""
+    kept = {k: v for k, v in incident.items() if k not in ("action_items", "lessons")}
+    del kept["impact_start"]  # the milestones carry their offsets
+    return _as_imported(kept) | {
+        "open_actions": incident["action_items"]["open"],
+        "total_actions": incident["action_items"]["total"],
+        "lesson_count": incident["lessons"],
+    }
+
+
+def test_every_field_of_a_version_2_export_is_imported_as_exported(agg, payments_export):
+    exported = json.loads(payments_export)
+    assert exported["schema_version"] == 2
+    agg.write(payments_export)
+    app = agg.build()
+    assert typed_warnings(app, "import") == []
+    incidents = {i["id"]: i for i in imported(app, "incidents")}
+    assert incidents == {i["id"]: _incident_as_imported(i) for i in exported["incidents"]}
+    for section in ("action_items", "lessons", "factors"):
+        assert imported(app, section) == [_as_imported(r) for r in exported[section]], section
+    checkout = incidents["PAY-2024-003"]
+    assert checkout["impact"][0]["value"] == 6214 and checkout["detected_by"] == "alert"
+    assert {f["kind"] for f in imported(app, "factors")} == {
+        "trigger", "root-cause", "contributing", "mitigator",
+    }
+
+
+def _as_version_1(payments_export: str) -> dict[str, Any]:
+    """The export as a version-1 exporter wrote it: no factors, none of the new fields."""
+    data = json.loads(payments_export)
+    data["schema_version"] = 1
+    del data["factors"]
+    for incident in data["incidents"]:
+        for key in ("types", "detected_by", "roles", "responders", "reviewed", "reviewers",
+                    "impact"):
+            del incident[key]
+        incident["metrics"].pop("time_to_notify", None)
+        incident["milestones"] = [
+            {k: v for k, v in m.items() if k != "share"}
+            for m in incident["milestones"] if m["milestone"] != "notify"
+        ]
+    for action in data["action_items"]:
+        del action["tags"], action["services"]
+    for lesson in data["lessons"]:
+        del lesson["services"]
+    return data
+
+
+def test_a_version_1_export_still_imports_without_the_new_fields(agg, payments_export):
+    agg.write(_as_version_1(payments_export))
+    app = agg.build()
+    assert typed_warnings(app, "import") == []
+    assert imported_ids(app) == {"payments": PAYMENT_INCIDENTS}
+    incident = next(i for i in imported(app, "incidents") if i["id"] == "PAY-2024-003")
+    assert incident["types"] == ["outage"]  # the one type a version-1 file gives
+    assert incident["impact"] == [] and incident["roles"] == {}
+    assert incident["detected_by"] is None and incident["reviewed"] is None
+    assert incident["responders"] == [] and incident["reviewers"] == []
+    assert all(m["share"] is None for m in incident["milestones"])
+    assert "time_to_notify" not in incident["metrics"]
+    assert imported(app, "factors") == []
+    assert all(a["tags"] == [] and a["services"] == [] for a in imported(app, "action_items"))
+    assert all(le["services"] == [] for le in imported(app, "lessons"))
+    assert "PAY-2024-003" in main_content(agg.page(app, "all"))
+
+
+def test_a_factors_section_in_a_version_1_file_is_not_read(agg, payments_export):
+    data = _as_version_1(payments_export)
+    data["factors"] = json.loads(payments_export)["factors"]
+    agg.write(data)
+    app = agg.build()
+    assert typed_warnings(app, "import") == []
+    assert imported(app, "factors") == []
+
+
+def test_the_first_type_stays_first_of_the_types():
+    incident = {
+        "id": "PAY-T", "title": "Types out of order", "status": "published", "type": "outage",
+        "types": ["security", "outage"], "url": "t.html#pay-t",
+    }
+    raw = json.dumps(_payload(incidents=[incident])).encode()
+    data, problems = validate_payload(raw, "payments", BASE)
+    assert problems == []
+    assert data["incidents"][0]["types"] == ["outage", "security"]
+
+
 # -- whole file refused ----------------------------------------------------------------
 
 
@@ -242,7 +343,8 @@ BAD_FILES = {
     "not-json": (b'{"schema_version": 1, "incidents": [', "JSON"),
     "not-utf8": (b"\xff\xfe\x00{", "JSON"),
     "top-level-list": (json.dumps([_payload()]).encode(), "object"),
-    "unknown-version": (json.dumps(_payload(schema_version=2)).encode(), "schema_version"),
+    "unknown-version": (json.dumps(_payload(schema_version=3)).encode(), "schema_version"),
+    "version-2-without-factors": (json.dumps(_payload(schema_version=2)).encode(), "factors"),
     "no-version": (
         json.dumps({k: v for k, v in _payload().items() if k != "schema_version"}).encode(),
         "schema_version",
@@ -264,7 +366,7 @@ def test_unusable_files_skipped_with_warning(agg, payments_export):
         if case in ("unknown-version", "section-not-list", "section-missing"):
             # real entries next to the fault: they must not be imported either
             data = json.loads(raw)
-            for section in ("incidents", "action_items", "lessons"):
+            for section in ("incidents", "action_items", "lessons", "factors"):
                 if isinstance(data.get(section), list):
                     data[section] = real[section]
             raw = json.dumps(data).encode()
@@ -489,6 +591,18 @@ def test_mapping_not_a_dict_warned(agg, payments_export):
 # -- validation bounds -----------------------------------------------------------------
 
 
+def _figure(**changes: Any) -> dict[str, Any]:
+    """An impact figure as an export holds it, with ``changes``."""
+    figure = {"metric": "customers", "label": "Customers affected", "unit": "customers",
+              "kind": "count", "value": 6214, "text": "6,214"}
+    return figure | changes
+
+
+def _step(share: Any) -> dict[str, Any]:
+    """A ``[mitigate]`` milestone removing ``share`` percent of the impact."""
+    return {"milestone": "mitigate", "time": "2024-03-05T14:02:00+00:00", "share": share}
+
+
 #: Stands for a value nested 970 arrays deep (json.dumps cannot write one).
 DEEP = "@deeply-nested@"
 
@@ -518,6 +632,24 @@ OUT_OF_BOUNDS = {
     "PAY-LONG-SUMMARY": ({"summary": "y" * (fields.BODY_MAX + 1)}, "summary"),
     "PAY-MANY-LESSONS": ({"lessons": 10**12}, "lessons"),
     "PAY-TAGS": ({"tags": ["ok", {"nested": True}]}, "tags"),
+    "PAY-FIGURE-KIND": ({"impact": [_figure(kind="people")]}, "impact[0].kind"),
+    "PAY-FIGURE-AS-TEXT": ({"impact": [_figure(value="6214")]}, "impact[0].value"),
+    "PAY-FIGURE-INFINITE": ({"impact": [_figure(value=float("inf"))]}, "impact[0].value"),
+    "PAY-FIGURE-NEGATIVE": ({"impact": [_figure(value=-1)]}, "impact[0].value"),
+    "PAY-FIGURE-HUGE": ({"impact": [_figure(value=fields.FIGURE_MAX * 10)]}, "impact[0].value"),
+    "PAY-FIGURES": ({"impact": [_figure()] * (fields.FIGURES_MAX + 1)}, "impact"),
+    "PAY-SHARE-ABOVE-ALL": ({"milestones": [_step(140)]}, "milestones[0].share"),
+    "PAY-SHARE-ZERO": ({"milestones": [_step(0)]}, "milestones[0].share"),
+    "PAY-SHARE-TRUE": ({"milestones": [_step(True)]}, "milestones[0].share"),
+    "PAY-ROLE-NOT-A-LIST": ({"roles": {"commander": "Dana Kim"}}, "roles.commander"),
+    "PAY-ROLES": ({"roles": ["commander"]}, "roles"),
+    "PAY-REVIEWED": ({"reviewed": "last week"}, "reviewed"),
+}
+
+#: title -> (what is wrong with a factor, the field the warning must name)
+FACTORS_OUT_OF_BOUNDS = {
+    "Unknown kind": ({"kind": "cause"}, "kind"),
+    "Categories not a list": ({"categories": "capacity"}, "categories"),
 }
 
 
@@ -536,6 +668,9 @@ def out_of_bounds_build(payments_export, tmp_path_factory):
     for incident_id, (changes, _field) in OUT_OF_BOUNDS.items():
         data["incidents"].append(copy.deepcopy(template) | {"id": incident_id} | changes)
     data["lessons"].append({"title": "Deep body", "kind": "lucky", "url": "x.html", "body": DEEP})
+    factor = data["factors"][0]
+    for title, (changes, _field) in FACTORS_OUT_OF_BOUNDS.items():
+        data["factors"].append(copy.deepcopy(factor) | {"title": title} | changes)
     agg.write(_with_deep_values(data))
     (agg.srcdir / "trends.rst").write_text(
         ":orphan:\n\nTrends\n======\n\n.. postmortem-stats::\n   :period: year\n", encoding="utf-8"
@@ -548,10 +683,13 @@ def out_of_bounds_build(payments_export, tmp_path_factory):
 def test_out_of_bounds_entries_are_skipped_with_one_warning_each(out_of_bounds_build):
     _agg, app = out_of_bounds_build
     warnings = typed_warnings(app, "import")
-    assert len(warnings) == len(OUT_OF_BOUNDS) + 1, warnings
+    assert len(warnings) == len(OUT_OF_BOUNDS) + len(FACTORS_OUT_OF_BOUNDS) + 1, warnings
     for incident_id, (_changes, field) in OUT_OF_BOUNDS.items():
         warning = one_warning(app, f"skipped (id {incident_id!r}): field {field!r} must ")
         assert "project 'payments': incidents entry" in warning, warning
+    for title, (_changes, field) in FACTORS_OUT_OF_BOUNDS.items():
+        warning = one_warning(app, f"skipped (title {title!r}): field {field!r} must ")
+        assert "project 'payments': factors entry" in warning, warning
     lesson = one_warning(app, "skipped (title 'Deep body'): field 'body' must be a string")
     assert "lessons entry" in lesson
 
@@ -560,6 +698,8 @@ def test_out_of_bounds_entries_never_reach_the_pages(out_of_bounds_build):
     agg, app = out_of_bounds_build
     assert {i["id"] for i in imported(app, "incidents")} == PAYMENT_INCIDENTS
     assert "Deep body" not in {le["title"] for le in imported(app, "lessons")}
+    assert not set(FACTORS_OUT_OF_BOUNDS) & {f["title"] for f in imported(app, "factors")}
+    assert len(imported(app, "factors")) == 4  # the exported ones
     assert not [w for w in warning_lines(app.warning) if "Traceback" in w or "Error" in w]
     trends = main_content(agg.page(app, "trends"))
     assert "<svg" in trends or "<table" in trends
@@ -579,6 +719,9 @@ def test_bounds_accept_every_value_an_export_can_hold(agg, payments_export):
             "summary": "s" * fields.BODY_MAX,
             "lessons": fields.COUNT_MAX,
             "metrics": {"impact_duration": fields.SECONDS_MAX, "time_to_detect": 0},
+            "impact": [_figure(value=fields.FIGURE_MAX)] * fields.FIGURES_MAX,
+            "milestones": [_step(100), _step(0.01)],
+            "roles": {f"role-{n}": ["Someone"] for n in range(fields.ROLES_MAX)},
         }
     )
     agg.write(data)
@@ -587,6 +730,10 @@ def test_bounds_accept_every_value_an_export_can_hold(agg, payments_export):
     edge = next(i for i in imported(app, "incidents") if i["id"] == "PAY-EDGE")
     assert edge["metrics"] == {"impact_duration": fields.SECONDS_MAX, "time_to_detect": 0}
     assert edge["date"] == "2100-12-31" and edge["lesson_count"] == fields.COUNT_MAX
+    assert len(edge["impact"]) == fields.FIGURES_MAX
+    assert edge["impact"][0]["value"] == fields.FIGURE_MAX
+    assert [m["share"] for m in edge["milestones"]] == [100, 0.01]
+    assert len(edge["roles"]) == fields.ROLES_MAX
 
 
 def test_json_errors_say_where_the_file_is_broken(agg, payments_export):
@@ -687,6 +834,12 @@ def test_shipped_schema_states_the_bounds_the_import_applies():
     assert defs["seconds"]["maximum"] == fields.SECONDS_MAX
     assert defs["count"]["maximum"] == fields.COUNT_MAX
     assert defs["incident"]["properties"]["milestones"]["maxItems"] == fields.MILESTONES_MAX
+    assert defs["incident"]["properties"]["impact"]["maxItems"] == fields.FIGURES_MAX
+    assert defs["incident"]["properties"]["roles"]["maxProperties"] == fields.ROLES_MAX
+    assert defs["figure"]["properties"]["value"]["maximum"] == fields.FIGURE_MAX
+    assert defs["figure"]["properties"]["kind"]["enum"] == list(IMPACT_KINDS)
+    assert defs["factor"]["properties"]["kind"]["enum"] == list(FACTOR_KINDS)
+    assert (defs["share"]["exclusiveMinimum"], defs["share"]["maximum"]) == (0, 100)
     first, last = DATE_YEARS
     for year, valid in ((first - 1, False), (first, True), (last, True), (last + 1, False)):
         assert bool(re.match(defs["date"]["pattern"], f"{year}-01-01")) is valid, year
@@ -704,7 +857,7 @@ def test_milestones_of_kinds_a_newer_exporter_adds_are_left_out_not_the_incident
         "url": "incidents/new.html#pay-new",
         "milestones": [
             {"milestone": "start", "time": "2024-01-01T10:00:00+00:00"},
-            {"milestone": "notify", "time": "2024-01-01T10:05:00+00:00"},
+            {"milestone": "escalate", "time": "2024-01-01T10:05:00+00:00"},
         ],
     }
     raw = json.dumps(_payload(incidents=[incident])).encode()

@@ -6,6 +6,9 @@ directive (the timeline with continuation lines, explicit zones and inline
 markup, a timeline spread over two directives), the roles, and a page with
 every roll-up. Both are built; the extracted data must be equal (line
 numbers aside) and the rendered pages the same.
+``tests/roots/test-impact-factor-myst`` is the MyST twin of the clean page of
+``tests/roots/test-impact-factor``: every option of the incident, ``impact`` and
+``factor``, and the lesson and action-item options added with them.
 ``tests/roots/test-myst-warnings`` checks warning locations in ``.md`` files.
 """
 
@@ -341,6 +344,63 @@ def test_roles_in_directive_bodies(md):
     assert 'href="latency.html#incident-INC-2024-020"' in lesson
 
 
+# -- impact, factors, people: the MyST twin of test-impact-factor ----------------------------
+
+
+@pytest.fixture(scope="module")
+def md_facts(tmp_path_factory):
+    return build_root(tmp_path_factory, "impact-factor-myst")
+
+
+@pytest.fixture(scope="module")
+def rst_facts(tmp_path_factory):
+    return build_root(tmp_path_factory, "impact-factor")
+
+
+def test_impact_and_factors_in_markdown_build_without_warnings(md_facts):
+    assert parse_warnings(md_facts) == []
+
+
+def test_impact_factor_and_people_records_equal(md_facts, rst_facts):
+    md_domain, rst_domain = domain_of(md_facts), domain_of(rst_facts)
+    assert without(md_domain.incident("cdn"), "lineno") == without(
+        rst_domain.incident("cdn"), "lineno"
+    )
+    assert without(md_domain.impact("cdn"), "lineno") == without(rst_domain.impact("cdn"), "lineno")
+    for records in ("factors", "actions", "lessons"):
+        md_records = getattr(md_domain, records)("cdn")
+        assert without(md_records, "lineno") == without(
+            getattr(rst_domain, records)("cdn"), "lineno"
+        )
+    # the data is really there: every figure, factor and new option
+    assert len(md_domain.impact("cdn")["figures"]) == 7
+    assert [f["kind"] for f in md_domain.factors("cdn")] == [
+        "trigger",
+        "root-cause",
+        "contributing",
+        "mitigator",
+    ]
+    incident = md_domain.incident("cdn")
+    assert incident["roles"] == {"commander": ["Dana Kim"], "communications": ["Priya Shah"]}
+    assert (incident["detected_by"], incident["reviewed"]) == ("alert", "2021-06-15")
+    assert md_domain.actions("cdn")[0]["services"] == ["edge-proxy", "config-api"]
+    assert md_domain.lessons("cdn")[0]["services"] == ["edge-proxy", "config-api"]
+
+
+def test_impact_and_factor_lines_point_into_the_markdown_source(md_facts):
+    lines = (ROOTS / "test-impact-factor-myst" / "cdn.md").read_text(encoding="utf-8").splitlines()
+    fences = [
+        n for n, line in enumerate(lines, 1) if line.startswith(("```{impact}", "```{factor}"))
+    ]
+    domain = domain_of(md_facts)
+    assert [domain.impact("cdn")["lineno"]] + [f["lineno"] for f in domain.factors("cdn")] == fences
+
+
+def test_impact_and_factors_render_the_same_in_markdown(md_facts, rst_facts):
+    assert main_body(read(md_facts, "cdn.html")) == main_body(read(rst_facts, "cdn.html"))
+    assert 'class="pm-impact docutils container"' in read(md_facts, "cdn.html")
+
+
 # -- warnings in MyST files -------------------------------------------------------------------
 
 
@@ -356,6 +416,12 @@ def md_line(text: str) -> int:
     return found[0]
 
 
+def directive_line_before(line: int) -> int:
+    """The line of the directive (a fence such as ```{incident}) that holds ``line``."""
+    lines = (ROOTS / "test-myst-warnings" / "report.md").read_text(encoding="utf-8").splitlines()
+    return max(n for n, text in enumerate(lines[:line], 1) if text.startswith("```{"))
+
+
 @pytest.mark.parametrize(
     "marker,type_,text",
     [
@@ -366,12 +432,17 @@ def md_line(text: str) -> int:
         ("human error in the end.", "postmortem.blameless", "human error"),
         ("The on-call forgot to acknowledge", "postmortem.blameless", "forgot"),
         ("Unknown: {incident}`INC-404`", "postmortem.ref", "INC-404"),
+        (":pilot: Ann", "postmortem.option", "unknown option :pilot:"),
+        (":customers: 12..5k", "postmortem.option", "'12..5k' is not a number"),
+        (":visitors: 40", "postmortem.option", "unknown option :visitors:"),
+        (":category: capacity, weather", "postmortem.option", "'weather'"),
     ],
 )
 def test_warning_locations_in_markdown(warned, marker, type_, text):
     line = md_line(marker)
-    if type_ == "postmortem.option" and "severity" in marker:
-        line = md_line("```{incident}")  # option problems are reported at the directive
+    if type_ == "postmortem.option" and marker.startswith(":"):
+        # option problems are reported at the directive
+        line = directive_line_before(line)
     hits = [
         w
         for w in parse_warnings(warned)

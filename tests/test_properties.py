@@ -32,16 +32,24 @@ from sphinx_postmortem.directives.timeline_parser import parse_lines
 from sphinx_postmortem.errors import PostmortemError
 from sphinx_postmortem.exchange.sources import parse_mapping
 from sphinx_postmortem.exchange.validation import safe_link, validate_payload
-from sphinx_postmortem.model import ACTION_STATUSES, LESSON_KINDS, MILESTONES
+from sphinx_postmortem.model import (
+    ACTION_STATUSES,
+    FACTOR_KINDS,
+    LESSON_KINDS,
+    MILESTONES,
+    RECOVERY_MILESTONES,
+)
 from sphinx_postmortem.selection.specs import (
     ACTION_SORT_KEYS,
-    INCIDENT_COLUMNS,
-    INCIDENT_SORT_KEYS,
+    FACTOR_GROUPS,
     LESSON_GROUPS,
     PERIODS,
     SPECS,
+    incident_columns,
+    incident_sort_keys,
     parse_spec,
 )
+from sphinx_postmortem.settings import settings as settings_of
 from sphinx_postmortem.times import compute_metrics, resolve_zone
 
 # No example database: runs are reproducible from the seed and leave nothing behind.
@@ -84,7 +92,10 @@ def timeline_line(dates: st.SearchStrategy[dt.date]) -> st.SearchStrategy[str]:
                      st.sampled_from(["Z", "+01:00", "-0800", "+25:00"]))
     milestone = st.sampled_from(["", " [start]", " [detect]", " [ack]", " [mitigate]",
                                  " [resolve]", " [START]", " [boom]", " []", " [start",
-                                 " [<script>]"])
+                                 " [<script>]", " [notify]", " [mitigate 95%]", " [resolve 50 %]",
+                                 " [mitigate 99.5%]", " [mitigate 140%]", " [mitigate 0%]",
+                                 " [resolve x%]", " [start 50%]", " [resolve 100%]",
+                                 " [see below]", " [mitigate 1e2%]"])
     text = st.one_of(st.just(""), st.text(max_size=30).map(lambda t: " " + t))
 
     def build(d, sep, t, z, m, txt):
@@ -130,6 +141,7 @@ def check_timeline_result(lines, default_zone, previous, fallback_date, seen) ->
     linenos = {n for n, _text in lines}
     last = dt.datetime.fromisoformat(previous["when"]) if previous else None
     used: set[str] = set(seen)
+    fully_resolved = False
     for entry in result.entries:
         moment = dt.datetime.fromisoformat(entry["when"])
         assert moment.tzinfo is not None
@@ -141,9 +153,19 @@ def check_timeline_result(lines, default_zone, previous, fallback_date, seen) ->
         last = moment
         assert entry["lineno"] in linenos
         assert entry["zone"]
-        if entry["milestone"] is not None:
+        if entry["milestone"] in RECOVERY_MILESTONES:
+            assert not fully_resolved, "nothing comes after the full [resolve]"
+            share = entry["share"]
+            assert share is None or 0 < share <= 100
+            # a [resolve] whose share was dropped (a problem on its line) is not taken as full
+            fully_resolved = (entry["milestone"] == "resolve" and share in (None, 100)
+                              and entry["lineno"] not in {p.lineno for p in result.problems})
+        elif entry["milestone"] is not None:
             assert entry["milestone"] in MILESTONES and entry["milestone"] not in used
+            assert entry["share"] is None
             used.add(entry["milestone"])
+        else:
+            assert entry["share"] is None
     for problem in result.problems:
         assert problem.lineno in linenos and isinstance(problem.message, str) and problem.message
     # nothing is lost silently: every line that starts an entry is an entry or a problem
@@ -196,6 +218,7 @@ def test_timeline_near_valid_lines_at_the_ends_of_the_calendar(lines, default_zo
     .map(lambda d: d.isoformat()),
     "zone": st.just("UTC"),
     "milestone": st.one_of(st.none(), st.sampled_from(MILESTONES)),
+    "share": st.one_of(st.none(), st.floats(0.5, 100)),
     "text": st.text(max_size=5),
     "lineno": st.integers(1, 100),
 }), max_size=12))
@@ -210,6 +233,9 @@ def test_compute_metrics_any_order(entries):
             starts[0]["when"])
     else:
         assert metrics.impact_start is None
+        assert metrics.recovery == []
+    for step in metrics.recovery:
+        assert step.milestone in RECOVERY_MILESTONES and step.seconds >= 0
 
 
 @PROPERTY
@@ -323,11 +349,12 @@ def test_positive_int_round_trip(number):
 
 ROLLUP_OPTIONS = ("severity", "status", "type", "services", "tags", "since", "until", "limit",
                   "projects", "sort", "columns", "kind", "group-by", "summary-only", "owner",
-                  "priority", "overdue", "period")
+                  "priority", "overdue", "period", "category", "detected-by", "impact")
 option_value = st.one_of(
     st.none(), st.text(max_size=30),
     st.sampled_from(["all", "ALL", " all ", "-date", "+severity", "-", "date", "SEV1, sev2",
-                     "2024-02-30", "2024-03-05", "0", "-1", "3", "local", "evil", "kind, tag"]),
+                     "2024-02-30", "2024-03-05", "0", "-1", "3", "local", "evil", "kind, tag",
+                     "trigger, cause", "capacity", "alert", "impact:customers", "customers"]),
 )
 
 
@@ -351,7 +378,7 @@ projects_setting = st.one_of(
 
 @PROPERTY
 @given(kind=st.sampled_from(["incident-list", "lesson-list", "action-item-list",
-                             "postmortem-stats"]),
+                             "postmortem-stats", "factor-list"]),
        options=st.dictionaries(st.one_of(st.sampled_from(ROLLUP_OPTIONS), st.text(max_size=8)),
                                option_value, max_size=10),
        projects=projects_setting)
@@ -378,6 +405,14 @@ def test_parse_spec(kind, options, projects):
         ]
     elif kind == "lesson-list":
         chosen.append((spec.lesson_kinds, LESSON_KINDS))
+    elif kind == "factor-list":
+        configured = settings_of(config)
+        chosen += [
+            (spec.factor_kinds, FACTOR_KINDS),
+            (spec.categories, configured.factor_categories),
+        ]
+    if kind != "action-item-list":
+        chosen.append((filters.detected_by, settings_of(config).detection_sources))
     for values, allowed in chosen:
         assert values is None or all(v in allowed for v in values), (values, allowed)
     for words in (filters.services, filters.tags):
@@ -388,10 +423,13 @@ def test_parse_spec(kind, options, projects):
     if spec.projects is not None:
         assert all(p == "local" or (isinstance(p, str) and ":" not in p) for p in spec.projects)
     if kind == "incident-list":
-        assert spec.sort in INCIDENT_SORT_KEYS and isinstance(spec.descending, bool)
-        assert spec.columns is None or all(c in INCIDENT_COLUMNS for c in spec.columns)
+        configured = settings_of(config)
+        assert spec.sort in incident_sort_keys(configured) and isinstance(spec.descending, bool)
+        assert spec.columns is None or all(c in incident_columns(configured) for c in spec.columns)
     elif kind == "lesson-list":
         assert spec.group_by in LESSON_GROUPS
+    elif kind == "factor-list":
+        assert spec.group_by in FACTOR_GROUPS
     elif kind == "action-item-list":
         assert spec.sort in ACTION_SORT_KEYS and set(spec.status) <= set(ACTION_STATUSES)
     else:

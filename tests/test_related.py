@@ -36,8 +36,8 @@ from support.html import El, body_html, parse_html
 from support.projects import copy_root, edit_source
 from support.rollups import assert_link_target_exists
 
-from sphinx_postmortem.incremental.related_cache import related_incidents
-from sphinx_postmortem.selection.related import rank_related_positions
+from sphinx_postmortem.incremental.related_cache import ranking_digest, related_incidents
+from sphinx_postmortem.selection.related import identity, rank_related_positions
 
 PAYMENTS = "https://docs.example.com/payments/"
 ALPHA_RELATED = [
@@ -123,6 +123,35 @@ def test_services_and_tags_both_count():
         rec("N", "2024-01-01", ["tls"], ["api"]),
     ]  # a service named like a tag is no match
     assert ids(rank_related([target], pool, 5)[0]) == ["G", "S"]
+
+
+def test_shared_factor_categories_count_like_services_and_tags():
+    target = rec("T", "2024-01-01", ["api"])
+    pool = [
+        target,
+        rec("S", "2024-01-01", ["api"]),  # one shared service
+        rec("C", "2023-01-01", ["db"]),  # two shared categories, older
+        rec("P", "2022-01-01", ["db"], project="payments"),  # one shared category, imported
+        rec("N", "2024-06-01", ["mail"], ["capacity"]),  # a tag named like a category: no match
+    ]
+    categories = {
+        identity(target): ["capacity", "Process"],
+        identity(pool[2]): ["process", "capacity"],
+        identity(pool[3]): ["capacity"],
+    }
+    related = [pool[p] for p in rank_related_positions([target], pool, 5, categories)[0]]
+    assert ids(related) == ["C", "S", "payments:P"]
+    assert ids(rank_related([target], pool, 5)[0]) == ["S"]  # without categories
+
+
+def test_ranking_digest_follows_factor_categories():
+    target = rec("T", "2024-01-01", ["api"])
+    other = rec("O", "2023-01-01", ["db"])
+    pool = [target, other]
+    plain = ranking_digest([target], pool, 5)
+    shared = ranking_digest([target], pool, 5, {identity(other): ["capacity"]})
+    assert plain == ranking_digest([target], pool, 5, {}) and shared != plain
+    assert shared != ranking_digest([target], pool, 5, {identity(other): ["process"]})
 
 
 def test_each_target_gets_its_own_list_in_order():

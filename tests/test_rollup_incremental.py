@@ -493,3 +493,43 @@ def test_removed_project_leaves_only_the_rollups_naming_it(
 def incident_ids(project: Project, docname: str) -> list[str]:
     """The IDs of the incident list (the first roll-up) of ``docname``."""
     return column(rollups_in(project.dom(f"{docname}.html"))[0], "ID")
+
+
+# -- contributing factors and impact (root test-factor-list) -----------------------------------
+
+
+@pytest.fixture
+def factor_project(make_app, tmp_path):
+    proj = Project(make_app, copy_root("factor-list", tmp_path / "src"))
+    proj.build()
+    assert len(proj.warnings) == 2  # an unknown category filter, a factor without incident
+    return proj
+
+
+#: Pages of test-factor-list that show nothing of ``inc-gateway``.
+FACTOR_UNRELATED = ("inc-cdn", "inc-db", "notes")
+
+
+def test_edit_one_factor_category_updates_the_factor_lists(factor_project):
+    nothing = rollup_in(
+        section(factor_project.dom("factors.html"), "nothing")
+    )  # :category: tooling
+    assert nothing.text() == "No contributing factors match."
+    with rebuilt(factor_project, FACTOR_UNRELATED) as written:
+        factor_project.edit(
+            "inc-gateway.rst", ":category: capacity", ":category: capacity, tooling"
+        )
+    assert {"factors", "inc-gateway"} <= set(written)
+    nothing = rollup_in(section(factor_project.dom("factors.html"), "nothing"))
+    assert [a.text() for a in nothing.links()][:1] == ["Traffic doubled within an hour"]
+    by_category = rollup_in(section(factor_project.dom("factors.html"), "by-category"))
+    assert "tooling" in [r.text() for r in by_category.find_all(cls="rubric")]
+
+
+def test_edit_one_impact_figure_updates_the_incident_lists(factor_project):
+    with rebuilt(factor_project, FACTOR_UNRELATED) as written:
+        factor_project.edit("inc-gateway.rst", ":customers: 900", ":customers: 90,000")
+    assert {"incidents", "inc-gateway"} <= set(written)
+    rollup = rollup_in(section(factor_project.dom("incidents.html"), "by-customers"))
+    assert column(rollup, "ID")[0] == "INC-2020-003"  # sorted by customers, most first
+    assert column_by_id(rollup, "Customers affected")["INC-2020-003"] == "90,000 customers"

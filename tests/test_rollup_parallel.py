@@ -1,9 +1,10 @@
 """Parallel and repeated builds give the same roll-ups.
 
 Root ``test-rollup-parallel``: 14 post-mortems (document order opposite to id
-order, pairs of incidents on the same date, repeated lesson titles) and three
-roll-up pages. Built serially, with ``parallel=2`` and, in a subprocess with
-another ``PYTHONHASHSEED``, serially again: the roll-up pages must be identical.
+order, pairs of incidents on the same date, repeated lesson and factor titles,
+factor categories shared by several pages) and four roll-up pages. Built
+serially, with ``parallel=2`` and, in a subprocess with another
+``PYTHONHASHSEED``, serially again: the roll-up pages must be identical.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from support.html import body_html, parse_html
 from support.projects import copy_root
 from support.rollups import column, rollup_in, section
 
-PAGES = ("incidents.html", "lessons.html", "actions.html", "postmortem-incidents.html")
+PAGES = (
+    "incidents.html",
+    "lessons.html",
+    "actions.html",
+    "factors.html",
+    "postmortem-incidents.html",
+)
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +78,8 @@ def test_serial_build_is_clean_and_complete(serial):
     ids = column(newest, "ID")
     assert len(ids) == 14
     dates = column(newest, "Date")
-    pairs = list(zip(dates, ids))
-    for (date1, id1), (date2, id2) in zip(pairs, pairs[1:]):
+    pairs = list(zip(dates, ids, strict=True))
+    for (date1, id1), (date2, id2) in zip(pairs, pairs[1:], strict=False):
         assert date1 > date2 or (date1 == date2 and id1 < id2), (pairs)
 
 
@@ -80,7 +87,7 @@ def test_parallel_build_really_ran_in_parallel(parallel):
     assert parallel.warnings == []
     assert parallel.app.parallel == 2
     # documents were read in worker processes, not in this one
-    assert len(parallel.reader_pids) == 18
+    assert len(parallel.reader_pids) == 19
     assert str(os.getpid()) not in parallel.reader_pids
     assert len(set(parallel.reader_pids)) >= 2
 
@@ -91,7 +98,7 @@ def test_parallel_build_gives_the_same_rollups(serial, parallel, page):
 
 
 def test_parallel_build_gives_the_same_records(serial, parallel):
-    for name in ("all_incidents", "all_actions", "all_lessons"):
+    for name in ("all_incidents", "all_actions", "all_lessons", "all_factors"):
         assert getattr(parallel.domain, name)() == getattr(serial.domain, name)()
 
 
@@ -108,6 +115,8 @@ def test_rollup_pages_are_not_trivial(serial):
     assert len(lessons.find_all("div", cls="pm-lesson-entry")) > 28
     actions = rollup_in(section(serial.dom("actions.html"), "all"))
     assert len(column(actions, "ID")) >= 35
+    factors = rollup_in(section(serial.dom("factors.html"), "by-kind"))
+    assert len(factors.find_all("div", cls="pm-factor-entry")) == 28
 
 
 def test_lessons_in_each_group_follow_their_incidents(serial):

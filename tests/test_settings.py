@@ -227,3 +227,43 @@ def test_wrong_settings_fall_back_to_working_defaults(wrong):
 )
 def test_source_date_epoch_parsing(value, expected):
     assert parse_source_date_epoch(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"Customers": ("C", "c", "count")}, "'Customers' is not a usable option name"),
+        ({"loss": ("Loss", "USD")}, "'loss' must map to (label, unit, kind)"),
+        ({"loss": ("Loss", "USD", "euros")}, "'loss' has kind 'euros'; use one of count"),
+        ({"loss": (" ", "USD", "money")}, "'loss' has an empty label"),
+    ],
+)
+def test_unusable_impact_metrics_are_left_out_with_a_located_warning(confdir, value, message):
+    good = {"customers": ("Customers affected", "customers", "count")}
+    config, handler = checked_config(confdir, "postmortem_impact_metrics", {**good, **value})
+    assert config.postmortem_impact_metrics == good
+    [record] = handler.warnings()
+    assert message in record.getMessage()
+    line = list(CONFIG_VALUES).index("postmortem_impact_metrics") + 3
+    assert record.location == f"{confdir / 'conf.py'}:{line}"  # type: ignore[attr-defined]
+
+
+def test_roles_that_clash_with_incident_options_are_left_out(confdir):
+    roles = ["commander", "date", "Ops Lead", "liaison", "commander"]
+    config, handler = checked_config(confdir, "postmortem_roles", roles)
+    assert config.postmortem_roles == ["commander", "liaison"]
+    assert [r.getMessage() for r in handler.warnings()] == [
+        "postmortem_roles: 'date' is already an option of the incident directive; left out",
+        "postmortem_roles: 'Ops Lead' is not a usable option name (lower case letters, digits "
+        "and dashes); left out",
+    ]
+
+
+def test_required_fields_name_what_can_be_required(confdir):
+    fields = ["impact", "factor", "detected-by", "commander", "root-cause"]
+    config, handler = checked_config(confdir, "postmortem_required_fields", fields)
+    assert config.postmortem_required_fields == ["impact", "factor", "detected-by", "commander"]
+    [record] = handler.warnings()
+    assert record.getMessage().startswith(
+        "postmortem_required_fields: unknown field 'root-cause'; allowed: impact, factor"
+    )

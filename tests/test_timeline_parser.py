@@ -3,8 +3,10 @@
 Contract of ``timeline``: an entry starts with ``YYYY-MM-DD HH:MM[:SS]``,
 ``YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]`` or ``HH:MM[:SS]`` alone (date of the entry
 before it); an optional zone word overrides the default zone; indented lines
-continue the entry; ``[milestone]`` right after the timestamp. Problems skip
-the entry (or leave a metric out) and are reported, never raised.
+continue the entry; ``[milestone]`` right after the timestamp, and the
+recovery milestones may repeat with a share (``[mitigate 95%]``). Problems
+skip the entry (or drop a milestone or share, or leave a metric out) and are
+reported, never raised.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from sphinx_postmortem.directives.timeline_parser import parse_lines
 from sphinx_postmortem.errors import PostmortemError
 from sphinx_postmortem.times import (
     Metrics,
+    RecoveryStep,
     compute_metrics,
     format_duration,
     format_metric,
     format_offset,
+    is_partial_recovery,
     resolve_zone,
+    step_offset,
     zone_label,
 )
 
@@ -39,8 +44,17 @@ def whens(result) -> list[str]:
     return [e["when"] for e in result.entries]
 
 
-def entry(when: str, milestone: str | None = None, lineno: int = 1) -> dict:
-    return {"when": when, "zone": "UTC", "milestone": milestone, "text": "", "lineno": lineno}
+def entry(
+    when: str, milestone: str | None = None, lineno: int = 1, share: float | None = None
+) -> dict:
+    return {
+        "when": when,
+        "zone": "UTC",
+        "milestone": milestone,
+        "share": share,
+        "text": "",
+        "lineno": lineno,
+    }
 
 
 # -- timestamp forms -------------------------------------------------------------
@@ -81,6 +95,7 @@ def test_entry_fields_of_a_full_line():
             "when": "2024-03-05T14:02:00+00:00",
             "zone": "UTC",
             "milestone": "start",
+            "share": None,
             "text": "Deploy 4521 of checkout-api begins.",
             "lineno": 1,
             "precision": "minute",
@@ -447,8 +462,169 @@ def test_unknown_milestone():
     assert [p.lineno for p in result.problems] == [1]
     message = result.problems[0].message
     assert "unknown milestone [begin]" in message
-    for name in ("[start]", "[detect]", "[ack]", "[mitigate]", "[resolve]"):
+    for name in ("[start]", "[detect]", "[ack]", "[notify]", "[mitigate]", "[resolve]"):
         assert name in message
+
+
+# -- recovery steps: [notify], repeated [mitigate] and [resolve], shares -------------
+
+
+def marked(result) -> list[tuple[str | None, float | None]]:
+    return [(e["milestone"], e["share"]) for e in result.entries]
+
+
+def messages(result) -> list[tuple[int, str]]:
+    return [(p.lineno, p.message) for p in result.problems]
+
+
+def test_notify_is_a_milestone_once_per_page():
+    result = parse("2024-03-05 14:02 [start] a", "14:20 [notify] b", "14:30 [notify] c")
+    assert marked(result) == [("start", None), ("notify", None), (None, None)]
+    assert [p.lineno for p in result.problems] == [3]
+    assert "milestone [notify] appears more than once" in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("marker", "share"),
+    [
+        ("[mitigate 95%]", 95.0),
+        ("[resolve 50 %]", 50.0),
+        ("[mitigate 95.5%]", 95.5),
+        ("[Mitigate 100%]", 100.0),
+        ("[mitigate 0.5%]", 0.5),
+        ("[resolve  80% ]", 80.0),
+    ],
+)
+def test_recovery_milestone_with_a_share(marker, share):
+    result = parse(f"2024-03-05 14:02 {marker} what happened")
+    assert result.problems == []
+    assert marked(result) == [(marker[1:].split()[0].lower(), share)]
+    assert result.entries[0]["text"] == "what happened"
+
+
+def test_recovery_milestones_may_repeat_with_growing_shares():
+    result = parse(
+        "2024-03-05 14:02 [start] a",
+        "14:31 [mitigate 50%] b",
+        "14:40 [mitigate 95%] c",
+        "14:45 [mitigate] d",
+        "15:00 [resolve 20%] e",
+        "15:05 [resolve 20%] f",
+        "15:10 [resolve] g",
+    )
+    assert result.problems == []
+    assert marked(result) == [
+        ("start", None),
+        ("mitigate", 50.0),
+        ("mitigate", 95.0),
+        ("mitigate", None),
+        ("resolve", 20.0),
+        ("resolve", 20.0),
+        ("resolve", None),
+    ]
+
+
+def test_other_milestones_take_no_share():
+    result = parse("2024-03-05 14:02 [start 50%] a", "14:09 [detect 10 %] b")
+    assert marked(result) == [("start", None), ("detect", None)]
+    assert messages(result) == [
+        (1, "[start] takes no share (only [mitigate] and [resolve] do); '50%' ignored"),
+        (2, "[detect] takes no share (only [mitigate] and [resolve] do); '10 %' ignored"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "share", ["140%", "0%", "x%", "%", "100.5%", "1000%", "95", "all", "-5%", "1e2%"]
+)
+def test_share_that_is_not_a_percentage_is_dropped_and_the_entry_kept(share):
+    result = parse(f"2024-03-05 14:02 [mitigate {share}] Rolled back.")
+    assert marked(result) == [("mitigate", None)]
+    assert result.entries[0]["text"] == "Rolled back."
+    assert messages(result) == [
+        (
+            1,
+            f"share {share!r} of [mitigate] is not a percentage above 0 and at most 100 "
+            "(such as [mitigate 95%]); share ignored",
+        )
+    ]
+
+
+def test_words_in_brackets_after_the_time_are_text():
+    result = parse("2024-03-05 14:02 [see below] The deploy.", "14:03 [a b c] x")
+    assert result.problems == []
+    assert marked(result) == [(None, None), (None, None)]
+    assert result.entries[0]["text"] == "[see below] The deploy."
+
+
+def test_unknown_milestone_with_a_share_is_reported():
+    result = parse("2024-03-05 14:02 [recover 50%] a")
+    assert marked(result) == [(None, None)]
+    assert "unknown milestone [recover]" in result.problems[0].message
+
+
+def test_a_share_smaller_than_an_earlier_one_is_reported_and_kept():
+    result = parse(
+        "2024-03-05 14:02 [mitigate 95%] a",
+        "14:10 [mitigate 60%] b",
+        "14:20 [resolve 30%] c",  # resolve shares are compared with resolve shares
+    )
+    assert marked(result) == [("mitigate", 95.0), ("mitigate", 60.0), ("resolve", 30.0)]
+    assert messages(result) == [
+        (
+            2,
+            "[mitigate 60%] removes a smaller share of the impact than the earlier "
+            "[mitigate 95%]; the shares of recovery steps should grow over time",
+        )
+    ]
+
+
+def test_a_share_after_a_full_mitigation_is_reported():
+    result = parse("2024-03-05 14:02 [mitigate] a", "14:10 [mitigate 50%] b")
+    assert marked(result) == [("mitigate", None), ("mitigate", 50.0)]
+    assert [p.lineno for p in result.problems] == [2]
+    assert "than the earlier [mitigate];" in result.problems[0].message
+
+
+@pytest.mark.parametrize("full", ["[resolve]", "[resolve 100%]"])
+def test_nothing_comes_after_full_resolution(full):
+    result = parse(
+        f"2024-03-05 14:02 {full} a",
+        "14:10 [mitigate 50%] b",
+        "14:20 [resolve] c",
+        "14:30 [detect] d",
+    )
+    assert [e["milestone"] for e in result.entries] == ["resolve", None, None, "detect"]
+    assert [e["share"] for e in result.entries[1:]] == [None, None, None]
+    after = "comes after full resolution (the [resolve] at 2024-03-05T14:02:00+00:00); "
+    assert messages(result) == [
+        (2, f"[mitigate] {after}this one is ignored"),
+        (3, f"[resolve] {after}this one is ignored"),
+    ]
+
+
+def test_a_step_whose_share_is_dropped_is_not_compared_with_later_ones():
+    result = parse("2024-03-05 14:02 [mitigate 140%] a", "14:10 [mitigate 50%] b")
+    assert marked(result) == [("mitigate", None), ("mitigate", 50.0)]
+    assert [p.lineno for p in result.problems] == [1]
+
+
+def test_shares_are_checked_against_earlier_timelines_of_the_page():
+    earlier = [
+        entry("2024-03-05T14:02:00+00:00", "start"),
+        entry("2024-03-05T14:30:00+00:00", "mitigate", share=90.0),
+    ]
+    result = parse(
+        "14:40 [mitigate 80%] a",
+        previous=earlier[-1],
+        seen_milestones=["start", "mitigate"],
+        earlier_steps=earlier,
+    )
+    assert marked(result) == [("mitigate", 80.0)]
+    assert "than the earlier [mitigate 90%]" in result.problems[0].message
+    resolved = [*earlier, entry("2024-03-05T14:50:00+00:00", "resolve")]
+    result = parse("15:00 [resolve 50%] a", previous=resolved[-1], earlier_steps=resolved)
+    assert marked(result) == [(None, None)]
+    assert "comes after full resolution" in result.problems[0].message
 
 
 # -- metrics -------------------------------------------------------------------------------
@@ -840,3 +1016,97 @@ def test_fractional_seconds_as_copied_from_logs(text, when):
     assert result.problems == []
     assert whens(result) == [when]
     assert result.entries[0]["precision"] == "second"
+
+
+# -- metrics of recovery steps and notification -----------------------------------------
+
+
+def test_time_to_notify_is_measured_from_impact_start():
+    metrics = compute_metrics(timeline(start="14:02", detect="14:09", notify="14:20"))
+    assert metrics.durations["time_to_notify"] == 18 * 60
+    assert metrics.problems == []
+
+
+def recovery_timeline(*steps: tuple[str, str, float | None]) -> list[dict]:
+    """A start at 14:00 on 2024-03-05, then ``(HH:MM, milestone, share)`` steps."""
+    entries = [entry("2024-03-05T14:00:00+00:00", "start", 10)]
+    for lineno, (time, milestone, share) in enumerate(steps, 11):
+        entries.append(entry(f"2024-03-05T{time}:00+00:00", milestone, lineno, share))
+    return entries
+
+
+def test_first_mitigate_and_last_resolve_are_measured():
+    metrics = compute_metrics(
+        recovery_timeline(
+            ("14:49", "mitigate", 95.0),
+            ("15:10", "mitigate", None),
+            ("15:30", "resolve", 50.0),
+            ("16:57", "resolve", None),
+        )
+    )
+    assert metrics.durations == {"time_to_mitigate": 49 * 60, "time_to_resolve": 177 * 60}
+    assert metrics.impact_duration == 177 * 60
+
+
+def test_recovery_steps_in_order_with_their_offsets():
+    metrics = compute_metrics(
+        [
+            *recovery_timeline(("14:49", "mitigate", 95.0), ("16:57", "resolve", None)),
+            {**entry("2024-03-05T17:00:00+00:00", None, 20), "approximate": True},
+        ]
+    )
+    assert metrics.recovery == [
+        RecoveryStep("mitigate", 95.0, 49 * 60, "second", False, "2024-03-05T14:49:00+00:00", 11),
+        RecoveryStep("resolve", None, 177 * 60, "second", False, "2024-03-05T16:57:00+00:00", 12),
+    ]
+    assert [step_offset(step) for step in metrics.recovery] == ["T+49m", "T+2h57m"]
+
+
+def test_recovery_steps_keep_the_precision_of_their_entries():
+    entries = [
+        entry("2022-04-05T07:38:00+00:00", "start"),
+        {**entry("2022-04-08T00:00:00+00:00", "resolve", 2, 10.0), "precision": "day"},
+        {**entry("2022-04-18T09:00:00+00:00", "resolve", 3), "approximate": True},
+    ]
+    steps = compute_metrics(entries).recovery
+    assert [(s.seconds, s.precision, s.approximate) for s in steps] == [
+        (3 * 86400, "day", False),
+        (13 * 86400 + 82 * 60, "second", True),
+    ]
+    assert [step_offset(step) for step in steps] == ["T+3d", "\N{ALMOST EQUAL TO}T+13d01h22m"]
+
+
+def test_recovery_steps_need_an_impact_start_and_do_not_precede_it():
+    assert compute_metrics(recovery_timeline()[1:]).recovery == []
+    early = entry("2024-03-05T13:00:00+00:00", "mitigate", 5, 50.0)
+    metrics = compute_metrics([early, *recovery_timeline(("14:30", "mitigate", 90.0))])
+    assert [step.share for step in metrics.recovery] == [90.0]
+    assert [p.lineno for p in metrics.problems] == [5]  # the first [mitigate] is before [start]
+
+
+def test_resolve_order_problem_names_the_last_resolve():
+    entries = [
+        entry("2024-03-05T13:00:00+00:00", "resolve", 3, 50.0),
+        entry("2024-03-05T13:30:00+00:00", "resolve", 4),
+        entry("2024-03-05T14:00:00+00:00", "start", 5),
+    ]
+    metrics = compute_metrics(entries)
+    assert [(p.lineno, p.message) for p in metrics.problems] == [
+        (4, "[resolve] comes before [start]; time to resolve left out")
+    ]
+    assert metrics.recovery == []
+
+
+@pytest.mark.parametrize(
+    ("steps", "partial"),
+    [
+        ([], False),
+        ([("14:30", "mitigate", None), ("15:00", "resolve", None)], False),
+        ([("14:30", "mitigate", None), ("15:00", "resolve", 100.0)], False),
+        ([("14:30", "mitigate", 95.0), ("15:00", "resolve", None)], True),
+        ([("14:30", "resolve", 40.0)], True),
+        ([("14:30", "mitigate", None), ("14:40", "mitigate", None)], True),
+    ],
+)
+def test_is_partial_recovery(steps, partial):
+    assert is_partial_recovery(compute_metrics(recovery_timeline(*steps)).recovery) is partial

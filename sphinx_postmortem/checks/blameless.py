@@ -15,6 +15,7 @@ from sphinx.application import Sphinx
 from ..config import conf_location
 from ..domain import PostmortemDomain
 from ..errors import PostmortemError, warn
+from ..model import IncidentRecord
 from ..nodes import located, text_blocks
 from ..settings import settings
 from .blame_language import Rule, compile_rules, find_blame
@@ -60,6 +61,15 @@ def check_blameless_rules(app: Sphinx) -> None:
         )
 
 
+def incident_people(incident: IncidentRecord) -> list[str]:
+    """The names an incident gives of people: authors, responders and everyone in a role.
+
+    They count as people for the blameless rules, like ``postmortem_people``.
+    """
+    in_roles = [name for names in incident.get("roles", {}).values() for name in names]
+    return [*incident["authors"], *incident.get("responders", []), *in_roles]
+
+
 def _prose(doctree: nodes.document) -> Iterator[tuple[nodes.Element, str]]:
     """Paragraphs outside code, literals and quotations, with their checkable text."""
     return text_blocks(doctree, _is_paragraph, _is_not_prose, _NOT_PROSE)
@@ -80,7 +90,7 @@ def check_blame(app: Sphinx, doctree: nodes.document) -> None:
     if incident is None or not settings(app).blameless_check:
         return
     try:
-        rules = _rules(app, incident["authors"])
+        rules = _rules(app, incident_people(incident))
     except PostmortemError:
         return  # reported once, at conf.py, by check_blameless_rules
     allow = [*DEFAULT_ALLOW, *settings(app).blameless_allow]

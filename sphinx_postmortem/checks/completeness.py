@@ -1,9 +1,10 @@
 """Structure checks of a page once it is read: orphans, metric order, completeness.
 
-- orphans: timeline, action items or lessons on a page without an incident;
+- orphans: timeline, action items, lessons, impact or factors on a page without an incident;
 - metric order: milestones that would make a metric negative;
 - completeness: reports in review or published lack a required section,
-  a timeline with ``[start]`` and ``[resolve]``, an action item or a lesson.
+  a timeline with ``[start]`` and ``[resolve]``, an action item or a lesson;
+  incidents (not project reviews) lack a field of ``postmortem_required_fields``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
 def _check_orphans(domain: PostmortemDomain, docname: str) -> None:
     orphans = [("action-item", a["title"], a["lineno"]) for a in domain.actions(docname)]
     orphans += [("lesson", le["title"], le["lineno"]) for le in domain.lessons(docname)]
+    orphans += [("factor", f["title"], f["lineno"]) for f in domain.factors(docname)]
+    impact = domain.impact(docname)
+    if impact is not None:
+        orphans.append(("impact", "", impact["lineno"]))
     timeline = domain.timeline(docname)
     if timeline:
         orphans.append(("timeline", "", timeline[0]["lineno"]))
@@ -94,3 +99,31 @@ def _check_completeness(
         warn(f"{incident['id']} is {status} but has no action-item", "missing_section", location)
     if not domain.lessons(docname):
         warn(f"{incident['id']} is {status} but has no lesson", "missing_section", location)
+    if not is_project:
+        for field in configured.required_fields:
+            if not _has_field(domain, incident, field):
+                warn(
+                    f"{incident['id']} is {status} but has no {_field_name(field)}",
+                    "missing_section",
+                    location,
+                )
+
+
+def _has_field(domain: PostmortemDomain, incident: IncidentRecord, field: str) -> bool:
+    """Whether ``incident`` gives ``field`` of ``postmortem_required_fields``."""
+    docname = incident["docname"]
+    given: dict[str, object] = {
+        "impact": domain.impact(docname),
+        "factor": domain.factors(docname),
+        "detected-by": incident["detected_by"],
+        "responders": incident["responders"],
+        "reviewed": incident["reviewed"],
+        "reviewers": incident["reviewers"],
+    }
+    value = given[field] if field in given else incident["roles"].get(field)
+    return bool(value)
+
+
+def _field_name(field: str) -> str:
+    """How a missing required field is named: a directive, or an option of the incident."""
+    return field if field in ("impact", "factor") else f":{field}:"

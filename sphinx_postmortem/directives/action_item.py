@@ -17,7 +17,7 @@ from ..links import external_link
 from ..model import ACTION_STATUSES, ActionRecord
 from ..nodes import overdue_marker
 from ..settings import Settings
-from .base import PostmortemDirective
+from .base import PostmortemDirective, value_line
 from .incident import default_incident_id
 
 if TYPE_CHECKING:
@@ -53,14 +53,25 @@ def tracker_url(tracker: str, settings: Settings) -> str | None:
 
 
 class ActionItemDirective(PostmortemDirective):
-    """``.. action-item:: What will be done`` with owner, type, priority, due date, status."""
+    """``.. action-item:: What will be done`` with owner, type, priority, due date, status,
+    tracker, tags and services."""
 
     required_arguments = 1
     final_argument_whitespace = True
     has_content = True
     option_spec = {
         name: directives.unchanged
-        for name in ("id", "owner", "type", "priority", "due", "status", "tracker")
+        for name in (
+            "id",
+            "owner",
+            "type",
+            "priority",
+            "due",
+            "status",
+            "tracker",
+            "tags",
+            "services",
+        )
     }
 
     def run(self) -> list[nodes.Node]:
@@ -94,6 +105,8 @@ class ActionItemDirective(PostmortemDirective):
             status=self.choice_option("status", ACTION_STATUSES, "open") or "open",
             tracker=tracker,
             tracker_url=url,
+            tags=self.list_option("tags"),
+            services=self.list_option("services"),
             body="\n\n".join(n.astext() for n in body),
             docname=docname,
             anchor=target["ids"][0],
@@ -109,7 +122,7 @@ class ActionItemDirective(PostmortemDirective):
 
 
 def render_action(record: ActionRecord, body: list[nodes.Node]) -> nodes.container:
-    """The block of one action item: id and title, its fields, its body."""
+    """The block of one action item: id and title, its fields, its body, tags and services."""
     container = nodes.container(classes=["pm-action", f"pm-action-{record['status']}"])
     heading = nodes.paragraph(classes=["pm-action-title"])
     heading += nodes.literal(
@@ -139,6 +152,10 @@ def render_action(record: ActionRecord, body: list[nodes.Node]) -> nodes.contain
         classes=["pm-action-fields"],
     )
     container.extend(body)
+    if record.get("tags"):
+        container += value_line(_("Tags:"), record["tags"], "tag")
+    if record.get("services"):
+        container += value_line(_("Services:"), record["services"], "service")
     return container
 
 

@@ -11,7 +11,7 @@ from sphinx.util.nodes import make_id
 
 from ..errors import PostmortemError, WarningSubtype, warn
 from ..settings import Settings, settings
-from .options import choice, comma_list, iso_date
+from .options import choice, choices, comma_list, iso_date
 
 if TYPE_CHECKING:
     from ..domain import PostmortemDomain
@@ -53,6 +53,20 @@ class PostmortemDirective(SphinxDirective):
             self.warn(str(exc))
             return default
 
+    def choice_list_option(self, name: str, allowed: Sequence[str]) -> list[str]:
+        """A comma list of values from ``allowed``; each unknown one is warned about and dropped."""
+        known, problems = choices(self.options.get(name), allowed, f":{name}:")
+        for problem in problems:
+            self.warn(problem)
+        return known
+
+    def warn_unknown_options(self, allowed: Sequence[str], what: str = "allowed options") -> None:
+        """Warn about each option not in ``allowed`` (for an ``OpenOptionSpec``)."""
+        for name in self.options:
+            if name not in allowed:
+                listed = ", ".join(allowed) or "none"
+                self.warn(f"unknown option :{name}:, ignored; {what}: {listed}")
+
     def date_option(self, name: str) -> str | None:
         value = self.text_option(name)
         if value is None:
@@ -75,3 +89,14 @@ class PostmortemDirective(SphinxDirective):
         target = nodes.target("", "", ids=[node_id])
         self.state.document.note_explicit_target(target)
         return target
+
+
+def value_line(caption: str, values: Sequence[str], family: str) -> nodes.paragraph:
+    """A line such as "Tags: deploy, config": class ``pm-<family>s``, each value ``pm-<family>``."""
+    line = nodes.paragraph(classes=[f"pm-{family}s"])
+    line += nodes.Text(caption + " ")
+    for number, value in enumerate(values):
+        if number:
+            line += nodes.Text(", ")
+        line += nodes.inline(value, value, classes=[f"pm-{family}"])
+    return line

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 
+from ..config import INCIDENT_OPTIONS
 from ..errors import warn
 from ..model import DATE_YEARS, PROJECT_TYPE, IncidentRecord
 from ..nodes import incident_panel
+from ..settings import Settings
 from .base import PostmortemDirective
+from .options import OpenOptionSpec
 
 if TYPE_CHECKING:
     from ..domain import PostmortemDomain
@@ -32,15 +34,18 @@ def default_incident_id(docname: str) -> str:
 
 
 class IncidentDirective(PostmortemDirective):
-    """``.. incident:: Title`` with the post-mortem's metadata as options."""
+    """``.. incident:: Title`` with the post-mortem's metadata as options.
+
+    Besides its fixed options (``INCIDENT_OPTIONS``) it takes one per role of
+    ``postmortem_roles``; as those differ between projects, any option name is
+    read and the unknown ones are warned about (a role no longer configured
+    too), so the incident is never lost to a docutils error.
+    """
 
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec = {
-        name: directives.unchanged
-        for name in ("id", "date", "severity", "status", "type", "authors", "services", "tags")
-    }
+    option_spec = OpenOptionSpec.of(INCIDENT_OPTIONS)
 
     def run(self) -> list[nodes.Node]:
         docname = self.env.docname
@@ -55,10 +60,10 @@ class IncidentDirective(PostmortemDirective):
             return [self._container(title, self.parse_body(), panel=None)]
 
         settings = self.settings
+        self.warn_unknown_options((*INCIDENT_OPTIONS, *settings.roles))
         incident_id = self.text_option("id") or default_incident_id(docname)
-        kind = self.choice_option("type", settings.types, "incident") or "incident"
-        if kind not in settings.types:
-            kind = settings.types[0]
+        types = self._types(settings)
+        kind = types[0]
         severity = self.choice_option("severity", settings.severities)
         if severity is None and kind != PROJECT_TYPE and not self.text_option("severity"):
             self.warn(
@@ -76,10 +81,16 @@ class IncidentDirective(PostmortemDirective):
             status=self.choice_option("status", settings.statuses, settings.default_status)
             or settings.default_status,
             type=kind,
+            types=types,
             authors=self.list_option("authors"),
             services=self.list_option("services"),
             tags=self.list_option("tags"),
             summary="\n\n".join(n.astext() for n in body),
+            detected_by=self.choice_option("detected-by", settings.detection_sources),
+            roles=self._roles(settings),
+            responders=self.list_option("responders"),
+            reviewed=self._review_date(date),
+            reviewers=self.list_option("reviewers"),
             docname=docname,
             anchor=target["ids"][0],
             lineno=self.lineno,
@@ -88,22 +99,54 @@ class IncidentDirective(PostmortemDirective):
         panel = incident_panel(docname=docname)
         return [target, self._container(title, body, panel)]
 
+    def _types(self, settings: Settings) -> list[str]:
+        """The configured types named by :type: (several allowed), never none.
+
+        Without a usable one, ``incident`` if configured, else the first configured type.
+        """
+        types = self.choice_list_option("type", settings.types)
+        if types:
+            return types
+        return ["incident" if "incident" in settings.types else settings.types[0]]
+
+    def _roles(self, settings: Settings) -> dict[str, list[str]]:
+        """Role -> names, for the configured roles given, in configured order."""
+        given = {role: self.list_option(role) for role in settings.roles}
+        return {role: names for role, names in given.items() if names}
+
     def _incident_date(self) -> str | None:
         """The :date: option, or None (with a warning) when missing, invalid or implausible."""
         if not self.text_option("date"):
             self.warn("missing :date: (the ISO date of the incident, e.g. 2024-03-05)")
             return None
-        date = self.date_option("date")
-        if date is not None and not DATE_YEARS[0] <= int(date[:4]) <= DATE_YEARS[1]:
-            warn(
-                f"{self.name}: implausible :date: {date!r} (expected a year from "
-                f"{DATE_YEARS[0]} to {DATE_YEARS[1]}); date ignored",
-                "option",
-                (self.env.docname, self._option_line("date")),
-            )
-            date = None
+        date = self._plausible_date("date")
         if date is None:
             self.env.temp_data[UNUSABLE_DATE_KEY] = True
+        return date
+
+    def _review_date(self, incident_date: str | None) -> str | None:
+        """The :reviewed: option; a review before the incident is warned about and kept."""
+        reviewed = self._plausible_date("reviewed")
+        if reviewed and incident_date and reviewed < incident_date:
+            warn(
+                f"{self.name}: :reviewed: {reviewed!r} is before the incident's "
+                f":date: {incident_date!r}",
+                "option",
+                (self.env.docname, self._option_line("reviewed")),
+            )
+        return reviewed
+
+    def _plausible_date(self, name: str) -> str | None:
+        """Date option ``name``, or None (with a warning) when invalid or implausible."""
+        date = self.date_option(name)
+        if date is not None and not DATE_YEARS[0] <= int(date[:4]) <= DATE_YEARS[1]:
+            warn(
+                f"{self.name}: implausible :{name}: {date!r} (expected a year from "
+                f"{DATE_YEARS[0]} to {DATE_YEARS[1]}); date ignored",
+                "option",
+                (self.env.docname, self._option_line(name)),
+            )
+            date = None
         return date
 
     def _option_line(self, name: str) -> int:

@@ -8,7 +8,7 @@ from sphinx.locale import get_translation
 
 from ..model import LESSON_KINDS, LessonRecord
 from ..names import lesson_kind_names
-from .base import PostmortemDirective
+from .base import PostmortemDirective, value_line
 
 _ = get_translation("sphinx_postmortem")
 
@@ -17,12 +17,12 @@ FALLBACK_KIND = "went-wrong"
 
 
 class LessonDirective(PostmortemDirective):
-    """``.. lesson:: Title`` with ``:kind:`` and ``:tags:``."""
+    """``.. lesson:: Title`` with ``:kind:``, ``:tags:`` and ``:services:``."""
 
     required_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec = {"kind": directives.unchanged, "tags": directives.unchanged}
+    option_spec = {name: directives.unchanged for name in ("kind", "tags", "services")}
 
     def run(self) -> list[nodes.Node]:
         title = " ".join(self.arguments[0].split())
@@ -37,6 +37,7 @@ class LessonDirective(PostmortemDirective):
             title=title,
             kind=kind,
             tags=self.list_option("tags"),
+            services=self.list_option("services"),
             body="\n\n".join(n.astext() for n in body),
             body_digest="",  # set from the body as read (see incremental/lesson_bodies.py)
             body_cacheable=False,
@@ -51,7 +52,7 @@ class LessonDirective(PostmortemDirective):
 
 
 def render_lesson(record: LessonRecord, body: list[nodes.Node]) -> nodes.admonition:
-    """An admonition titled "<kind>: <title>", its tags, then its body."""
+    """An admonition titled "<kind>: <title>", its body, then its tags and services."""
     kind_name = lesson_kind_names()[record["kind"]]
     heading = f"{kind_name}: {record['title']}"
     admonition = nodes.admonition(classes=["pm-lesson", f"pm-lesson-{record['kind']}"])
@@ -59,12 +60,11 @@ def render_lesson(record: LessonRecord, body: list[nodes.Node]) -> nodes.admonit
     content = nodes.container(classes=["pm-lesson-body"], lesson_anchor=record["anchor"])
     content.extend(body)
     admonition += content
+    labels = nodes.container(classes=["pm-lesson-labels"])  # own lines in the text builder
     if record["tags"]:
-        tags = nodes.paragraph(classes=["pm-tags"])
-        tags += nodes.Text(_("Tags:") + " ")
-        for number, tag in enumerate(record["tags"]):
-            if number:
-                tags += nodes.Text(", ")
-            tags += nodes.inline(tag, tag, classes=["pm-tag"])
-        admonition += tags
+        labels += value_line(_("Tags:"), record["tags"], "tag")
+    if record.get("services"):
+        labels += value_line(_("Services:"), record["services"], "service")
+    if labels.children:
+        admonition += labels
     return admonition

@@ -7,9 +7,36 @@ a message meant for the author.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from docutils.parsers.rst import directives
 
 from ..errors import PostmortemError
+
+#: What an ``option_spec`` maps a name to: the function reading its value.
+OptionConverter = Callable[[str], Any]
+
+
+class OpenOptionSpec(dict[str, OptionConverter]):
+    """An ``option_spec`` that takes every option name, its value as text.
+
+    For directives whose options come from the settings of a build (impact
+    metrics, roles): docutils and MyST would drop the whole directive for a
+    name the spec lacks, so the directive checks the names itself and warns
+    (see ``PostmortemDirective.unknown_options``). The names it lists are the
+    ones always known.
+    """
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> OpenOptionSpec:
+        return cls({name: directives.unchanged for name in names})
+
+    def __missing__(self, name: str) -> OptionConverter:
+        return directives.unchanged
+
+    def __bool__(self) -> bool:
+        return True  # parsers look for options only when the spec is not empty
 
 
 def comma_list(value: str | None) -> list[str]:
@@ -34,15 +61,15 @@ def choice(value: str, allowed: Sequence[str], what: str) -> str:
 
 
 def choices(value: str | None, allowed: Sequence[str], what: str) -> tuple[list[str], list[str]]:
-    """Parse a comma list of choices; return (known values, error messages)."""
-    known: list[str] = []
+    """Parse a comma list of choices; return (known values, each once; error messages)."""
+    known: dict[str, None] = {}
     problems: list[str] = []
     for item in comma_list(value):
         try:
-            known.append(choice(item, allowed, what))
+            known.setdefault(choice(item, allowed, what), None)
         except PostmortemError as exc:
             problems.append(str(exc))
-    return known, problems
+    return list(known), problems
 
 
 def iso_date(value: str, what: str = "date") -> str:

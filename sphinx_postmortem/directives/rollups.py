@@ -1,4 +1,4 @@
-"""The roll-up directives: ``incident-list``, ``lesson-list``, ``action-item-list``, stats.
+"""The roll-up directives: incident, lesson, action item and factor lists, and stats.
 
 They only leave a placeholder holding their options while the page is read;
 once it is read, the options become the roll-up's typed spec
@@ -19,6 +19,7 @@ from .base import PostmortemDirective
 
 _INCIDENT_FILTERS = (
     "severity",
+    "detected-by",
     "status",
     "type",
     "services",
@@ -75,7 +76,13 @@ class ActionItemListDirective(RollupDirective):
     )
 
 
-class StatsDirective(RollupDirective):
-    """Trend charts and tables: incidents per period, median times, top services and tags."""
+class FactorListDirective(RollupDirective):
+    """Contributing factors of incidents, grouped under headings (by category by default)."""
 
-    option_spec = _options(*_INCIDENT_FILTERS, "period", "years")
+    option_spec = _options(*_INCIDENT_FILTERS, "kind", "category", "group-by")
+
+
+class StatsDirective(RollupDirective):
+    """Trend charts and tables: incidents per period, median times, causes, detection, impact."""
+
+    option_spec = _options(*_INCIDENT_FILTERS, "period", "years", "impact")

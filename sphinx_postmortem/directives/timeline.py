@@ -46,6 +46,7 @@ class TimelineDirective(PostmortemDirective):
             previous=previous[-1] if previous else None,
             fallback_date=self._incident_date(incident),
             seen_milestones=[e["milestone"] for e in previous if e["milestone"]],
+            earlier_steps=previous,
         )
         for problem in result.problems:
             warn(f"timeline: {problem.message}", "timeline", self._location(problem.lineno))
@@ -87,7 +88,7 @@ class TimelineDirective(PostmortemDirective):
         """The timeline as read: one paragraph per entry, holding its event text.
 
         Each paragraph carries what its entry shows besides the text (the time
-        as written, the moment, precision and milestone); the list (HTML) or
+        as written, the moment, precision, milestone and its share); the list (HTML) or
         table (other builders) is built from them once, when the page is
         written (:func:`build_timeline`).
         """
@@ -108,6 +109,8 @@ class TimelineDirective(PostmortemDirective):
                 pm_approximate=bool(entry.get("approximate")),
                 pm_milestone=entry["milestone"] or "",
             )
+            if entry["share"] is not None:
+                event["pm_share"] = entry["share"]
             event.source, event.line = source, entry["lineno"]
             block += event
         return block

@@ -9,18 +9,23 @@ An entry starts with a timestamp (``2024-03-05 14:02``, ``2024-03-05T14:02Z``,
 followed by a zone (``UTC``, ``Z``, ``+02:00``, ``Europe/Berlin``) and a
 milestone in brackets (``[detect]``). Indented lines continue the entry
 before them.
+
+Each milestone marks one entry of a page, except the recovery milestones
+(``mitigate``, ``resolve``): they may repeat, each optionally with the share
+of the impact it removed (``[mitigate 95%]``), and the shares should grow
+over time; nothing comes after the full (share-less or 100 %) ``resolve``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from ..errors import PostmortemError
-from ..model import MILESTONES, TimelineEntry
+from ..model import MILESTONES, RECOVERY_MILESTONES, TimelineEntry
 from ..times import Problem, format_clock, resolve_zone, zone_label, zone_name
 
 _IANA_AREAS = (
@@ -104,7 +109,10 @@ _ZONE_WORD = re.compile(
     r"\s+(?P<zone>UTC|GMT|Z|[+-]\d{2}:?\d{2}|[A-Za-z]+/[A-Za-z0-9_+/-]+)(?=\s|$)"
 )
 _ABBREVIATION = re.compile(r"\s+(?P<word>[A-Z]{2,4})(?=\s|$)")
-_MILESTONE = re.compile(r"\s*\[(?P<name>[^\]\s]*)\](?=\s|$)")
+_MILESTONE = re.compile(
+    r"\s*\[(?P<name>[^\]\s]*)(?:\s+(?P<share>[^\]\s%]*\s*%|[^\]\s]+))?\s*\](?=\s|$)"
+)
+_SHARE = re.compile(r"(?P<number>\d{1,3}(?:\.\d{1,6})?)\s*%")
 
 
 @dataclass
@@ -254,6 +262,7 @@ def parse_lines(
     previous: TimelineEntry | None = None,
     fallback_date: str | None = None,
     seen_milestones: Iterable[str] = (),
+    earlier_steps: Sequence[TimelineEntry] = (),
 ) -> ParseResult:
     """Parse ``(lineno, text)`` pairs of one ``timeline`` directive.
 
@@ -262,7 +271,9 @@ def parse_lines(
     it); ``fallback_date`` (the incident date) dates a first time-only entry,
     and ``""`` means the incident's date is unusable and already reported
     (time-only entries without a date are then skipped without a problem);
-    ``seen_milestones`` are milestones used earlier on the page.
+    ``seen_milestones`` are milestones used earlier on the page, and
+    ``earlier_steps`` its entries so far (their recovery steps are what
+    later shares are checked against).
     Raises :class:`PostmortemError` only when ``default_zone`` is unusable.
     """
     try:
@@ -270,9 +281,49 @@ def parse_lines(
     except ValueError as exc:
         raise PostmortemError(str(exc)) from None
     parser = _Parser(zone, previous, fallback_date, set(seen_milestones))
+    for step in earlier_steps:
+        name = step["milestone"] or ""
+        if name in RECOVERY_MILESTONES:
+            parser.recovery.note(name, step.get("share"), step["when"])
     for lineno, line in lines:
         parser.feed(lineno, line)
     return parser.result
+
+
+def _marker(name: str, share: float | None) -> str:
+    """``[mitigate 95%]``, or ``[resolve]`` for a full step."""
+    return f"[{name} {share:g}%]" if share is not None and share < 100 else f"[{name}]"
+
+
+class _Recovery:
+    """The recovery steps of a page so far: the largest share of each, and full resolution."""
+
+    def __init__(self) -> None:
+        self.largest: dict[str, float] = {}  # milestone -> largest share so far (full: 100)
+        self.resolved_at: str | None = None  # when the full [resolve] happened
+
+    def note(self, name: str, share: float | None, when: str) -> None:
+        """Take a step in: a share of ``None`` is a full step."""
+        value = 100.0 if share is None else min(share, 100.0)
+        self.largest[name] = max(self.largest.get(name, 0.0), value)
+        if name == "resolve" and value == 100.0 and self.resolved_at is None:
+            self.resolved_at = when
+
+    def problem(self, name: str, share: float | None) -> str | None:
+        """What is wrong with a step ``[name share%]`` after the ones taken in, if anything."""
+        if self.resolved_at is not None:
+            return (
+                f"[{name}] comes after full resolution (the [resolve] at "
+                f"{self.resolved_at}); this one is ignored"
+            )
+        earlier = self.largest.get(name)
+        if earlier is not None and share is not None and share < earlier:
+            return (
+                f"{_marker(name, share)} removes a smaller share of the impact than the "
+                f"earlier {_marker(name, earlier)}; the shares of recovery steps should "
+                "grow over time"
+            )
+        return None
 
 
 class _Parser:
@@ -288,6 +339,7 @@ class _Parser:
         self.zone = zone
         self.fallback_date = fallback_date
         self.used = used
+        self.recovery = _Recovery()
         self.last = dt.datetime.fromisoformat(previous["when"]) if previous else None
         self.current: TimelineEntry | None = None
         self.skipping = False
@@ -351,7 +403,7 @@ class _Parser:
             note, rest = _abbreviation_problem(rest, moment, zone)
             if note:
                 self.problem(lineno, note)
-        milestone, rest = self._milestone(lineno, rest)
+        milestone, share, rest = self._milestone(lineno, rest, moment.isoformat())
         if self.last is None or moment > self.last:
             # a fixed offset: datetimes sharing a ZoneInfo compare by wall clock
             self.last = moment.astimezone(dt.timezone(moment.utcoffset() or dt.timedelta()))
@@ -359,6 +411,7 @@ class _Parser:
             when=moment.isoformat(),
             zone=zone_label(zone, moment),
             milestone=milestone,
+            share=share,
             text=rest.strip(),
             lineno=lineno,
             precision=precision,
@@ -382,11 +435,14 @@ class _Parser:
             )
         return not earlier
 
-    def _milestone(self, lineno: int, rest: str) -> tuple[str | None, str]:
+    def _milestone(self, lineno: int, rest: str, when: str) -> tuple[str | None, float | None, str]:
+        """The milestone marked at the start of ``rest``, its share, and the text after it."""
         marker = _MILESTONE.match(rest)
         if not marker:
-            return None, rest
-        name = marker["name"].lower()
+            return None, None, rest
+        name, share_text = marker["name"].lower(), marker["share"]
+        if share_text is not None and name not in MILESTONES and not share_text.endswith("%"):
+            return None, None, rest  # words in brackets, such as "[see below]"
         rest = rest[marker.end() :]
         if name not in MILESTONES:
             self.problem(
@@ -394,12 +450,58 @@ class _Parser:
                 f"unknown milestone [{marker['name']}]; allowed: "
                 + ", ".join(f"[{m}]" for m in MILESTONES),
             )
-            return None, rest
+            return None, None, rest
+        share = self._share(lineno, name, share_text)
+        if name in RECOVERY_MILESTONES:
+            rejected = share_text is not None and share is None
+            step = self._recovery_step(lineno, name, share, when, rejected)
+            return step, share if step else None, rest
         if name in self.used:
             self.problem(
                 lineno,
                 f"milestone [{name}] appears more than once on this page; this one is ignored",
             )
-            return None, rest
+            return None, None, rest
         self.used.add(name)
-        return name, rest
+        return name, None, rest
+
+    def _share(self, lineno: int, name: str, text: str | None) -> float | None:
+        """The share of impact a marker gives (``95%`` -> 95.0); problems drop it."""
+        if text is None:
+            return None
+        if name not in RECOVERY_MILESTONES:
+            self.problem(
+                lineno,
+                f"[{name}] takes no share (only "
+                + " and ".join(f"[{m}]" for m in RECOVERY_MILESTONES)
+                + f" do); {text!r} ignored",
+            )
+            return None
+        number = _SHARE.fullmatch(text)
+        share = float(number["number"]) if number else None
+        if share is None or not 0 < share <= 100:
+            self.problem(
+                lineno,
+                f"share {text!r} of [{name}] is not a percentage above 0 and at most 100 "
+                f"(such as [{name} 95%]); share ignored",
+            )
+            return None
+        return share
+
+    def _recovery_step(
+        self, lineno: int, name: str, share: float | None, when: str, rejected: bool
+    ) -> str | None:
+        """``name`` when the step may follow the steps before it, else ``None`` (reported).
+
+        A step whose share was ``rejected`` (and reported) is kept, but later
+        shares are not compared with it: nobody knows what it was.
+        """
+        if self.recovery.resolved_at is None and rejected:
+            return name
+        problem = self.recovery.problem(name, share)
+        if problem:
+            self.problem(lineno, problem)
+        if self.recovery.resolved_at is not None:
+            return None
+        self.recovery.note(name, share, when)
+        return name

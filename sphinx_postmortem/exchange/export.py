@@ -1,7 +1,7 @@
 """Writing ``postmortems.json``: this project's post-mortems for other projects to import.
 
-The format is described by ``schema/postmortems.schema.json`` (shipped in
-the package) and in ``docs/multi-project.rst``. Output is deterministic:
+The format, schema version 2, is described by ``schema/postmortems.schema.json``
+(shipped in the package) and in ``docs/export-format.rst``. Output is deterministic:
 records are sorted, keys are sorted, and no build time is written unless
 ``SOURCE_DATE_EPOCH`` is set (and usable). Text is passed through
 :func:`~.xmltext.xml_safe`, so a control character pasted from a terminal
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,14 +24,56 @@ from ..config import source_date_epoch
 from ..domain import PostmortemDomain
 from ..errors import logger
 from ..incremental.files import atomic_write
-from ..model import LOCAL_PROJECT, MILESTONES, ActionRecord, LessonRecord
-from ..selection.views import incident_views
+from ..model import LOCAL_PROJECT, MILESTONES, ActionRecord, FactorRecord, LessonRecord
+from ..selection.views import IncidentView, incident_views
 from ..settings import settings
 from ..xmltext import xml_safe
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 EXPORT_FILENAME = "postmortems.json"
 SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "postmortems.schema.json"
+
+
+#: The fields of each kind of record that the export carries as they are.
+INCIDENT_KEYS = (
+    "id",
+    "title",
+    "date",
+    "severity",
+    "status",
+    "type",
+    "types",
+    "authors",
+    "services",
+    "tags",
+    "summary",
+    "detected_by",
+    "roles",
+    "responders",
+    "reviewed",
+    "reviewers",
+)
+FIGURE_KEYS = ("metric", "label", "unit", "kind", "value", "text")
+ACTION_KEYS = (
+    "id",
+    "title",
+    "owner",
+    "type",
+    "priority",
+    "due",
+    "status",
+    "tracker",
+    "tracker_url",
+    "tags",
+    "services",
+    "body",
+)
+LESSON_KEYS = ("title", "kind", "tags", "services", "body")
+FACTOR_KEYS = ("title", "kind", "categories", "body")
+
+
+def _picked(record: Mapping[str, object], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {key: record[key] for key in keys}
 
 
 def _url(builder: Builder, docname: str, anchor: str) -> str:
@@ -40,7 +83,7 @@ def _url(builder: Builder, docname: str, anchor: str) -> str:
 def _with_origin(
     domain: PostmortemDomain,
     builder: Builder,
-    record: ActionRecord | LessonRecord,
+    record: ActionRecord | LessonRecord | FactorRecord,
     fields: dict[str, Any],
 ) -> dict[str, Any]:
     """``fields`` plus the id of the record's incident and the record's URL."""
@@ -50,67 +93,62 @@ def _with_origin(
     return fields
 
 
+def _milestones(domain: PostmortemDomain, docname: str, start: str | None) -> list[dict[str, Any]]:
+    """The page's milestones in the order of ``MILESTONES``; repeated ones as written."""
+    milestones = []
+    for entry in domain.timeline(docname):
+        if entry["milestone"]:
+            offset = None
+            if start is not None:
+                delta = dt.datetime.fromisoformat(entry["when"]) - dt.datetime.fromisoformat(start)
+                offset = int(delta.total_seconds())
+            milestones.append(
+                {
+                    "milestone": entry["milestone"],
+                    "time": entry["when"],
+                    "offset": offset,
+                    "share": entry["share"],
+                }
+            )
+    milestones.sort(key=lambda m: MILESTONES.index(m["milestone"]))
+    return milestones
+
+
+def _incident(domain: PostmortemDomain, builder: Builder, view: IncidentView) -> dict[str, Any]:
+    """One incident of the export: its header, impact, metrics and milestones."""
+    record = view.record
+    docname = record["docname"]
+    start = domain.metrics(docname).impact_start
+    return {
+        **_picked(record, INCIDENT_KEYS),
+        "impact": [_picked(figure, FIGURE_KEYS) for figure in view.impact],
+        "impact_start": start,
+        "metrics": dict(sorted(view.metrics.items())),
+        "milestones": _milestones(domain, docname, start),
+        "action_items": {"open": view.open_actions, "total": view.total_actions},
+        "lessons": view.lessons,
+        "url": _url(builder, docname, record["anchor"]),
+    }
+
+
+def _records(
+    domain: PostmortemDomain,
+    builder: Builder,
+    records: list[Any],
+    keys: tuple[str, ...],
+) -> list[dict[str, Any]]:
+    """``keys`` of each record, with its incident's id and its URL."""
+    return [_with_origin(domain, builder, record, _picked(record, keys)) for record in records]
+
+
 def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
     """The export document for the records in ``domain``, with URLs for ``builder``."""
-    incidents = []
-    for view in incident_views(domain, [LOCAL_PROJECT]):
-        record = view.record
-        docname = record["docname"]
-        start = domain.metrics(docname).impact_start
-        milestones = []
-        for entry in domain.timeline(docname):
-            if entry["milestone"]:
-                offset = None
-                if start is not None:
-                    delta = dt.datetime.fromisoformat(entry["when"]) - dt.datetime.fromisoformat(
-                        start
-                    )
-                    offset = int(delta.total_seconds())
-                milestones.append(
-                    {"milestone": entry["milestone"], "time": entry["when"], "offset": offset}
-                )
-        milestones.sort(key=lambda m: MILESTONES.index(m["milestone"]))
-        incidents.append(
-            {
-                "id": record["id"],
-                "title": record["title"],
-                "date": record["date"],
-                "severity": record["severity"],
-                "status": record["status"],
-                "type": record["type"],
-                "authors": record["authors"],
-                "services": record["services"],
-                "tags": record["tags"],
-                "summary": record["summary"],
-                "impact_start": start,
-                "metrics": dict(sorted(view.metrics.items())),
-                "milestones": milestones,
-                "action_items": {"open": view.open_actions, "total": view.total_actions},
-                "lessons": view.lessons,
-                "url": _url(builder, docname, record["anchor"]),
-            }
-        )
-    action_fields = (
-        "id",
-        "title",
-        "owner",
-        "type",
-        "priority",
-        "due",
-        "status",
-        "tracker",
-        "tracker_url",
-        "body",
-    )
-    actions = [
-        _with_origin(domain, builder, action, {k: action[k] for k in action_fields})  # type: ignore[literal-required]
-        for action in domain.all_actions()
+    incidents = [
+        _incident(domain, builder, view) for view in incident_views(domain, [LOCAL_PROJECT])
     ]
-    lesson_fields = ("title", "kind", "tags", "body")
-    lessons = [
-        _with_origin(domain, builder, lesson, {k: lesson[k] for k in lesson_fields})  # type: ignore[literal-required]
-        for lesson in domain.all_lessons()
-    ]
+    actions = _records(domain, builder, domain.all_actions(), ACTION_KEYS)
+    lessons = _records(domain, builder, domain.all_lessons(), LESSON_KEYS)
+    factors = _records(domain, builder, domain.all_factors(), FACTOR_KEYS)
     payload: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generator": "sphinx-postmortem",
@@ -119,6 +157,7 @@ def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
         "incidents": sorted(incidents, key=lambda i: (i["id"], i["url"])),
         "action_items": sorted(actions, key=lambda a: (a["id"], a["url"])),
         "lessons": sorted(lessons, key=lambda le: (le["url"], le["title"])),
+        "factors": sorted(factors, key=lambda f: (f["url"], f["title"])),
     }
     moment = source_date_epoch()
     if moment is not None:

@@ -4,31 +4,40 @@ Written for HTML builds when ``postmortem_feed`` says so (by default: when
 ``html_baseurl`` is set and the export is on), so that other teams can
 subscribe; otherwise a feed left by an earlier build is removed. Entries
 are the incidents whose status is ``published`` (or in
-``postmortem_feed_statuses``), newest first. The output is deterministic:
-``updated`` dates come from the incidents, not from the clock.
+``postmortem_feed_statuses``), newest first; each entry's summary ends with
+the incident's impact figures and its trigger, as plain text. The output is
+deterministic: ``updated`` dates come from the incidents, not from the clock.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any, cast
 
 from sphinx.application import Sphinx
+from sphinx.locale import get_translation
 
 from .. import urls
 from ..config import conf_location
 from ..domain import PostmortemDomain
 from ..errors import warn
 from ..incremental.files import atomic_write
-from ..model import IncidentRecord, newest_first
+from ..model import ImpactFigure, IncidentRecord, newest_first
+from ..quantities import format_figure
 from ..settings import Settings, settings
 from ..xmltext import xml_safe
 from .export import remove_stale
 
+_ = get_translation("sphinx_postmortem")
+
 FEED_FILENAME = "postmortems.atom"
 ATOM = "http://www.w3.org/2005/Atom"
+
+#: What an entry's summary adds after the incident's own: lines such as "Impact: ...".
+Facts = Callable[[IncidentRecord], list[str]]
 
 
 def feed_statuses(configured: Settings) -> set[str]:
@@ -48,8 +57,17 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
     return element
 
 
-def build_feed(incidents: list[IncidentRecord], base_url: str, title: str, url_of: Any) -> bytes:
-    """The Atom document for ``incidents`` (already filtered), newest first."""
+def build_feed(
+    incidents: list[IncidentRecord],
+    base_url: str,
+    title: str,
+    url_of: Any,
+    facts_of: Facts | None = None,
+) -> bytes:
+    """The Atom document for ``incidents`` (already filtered), newest first.
+
+    ``facts_of(incident)`` gives the lines that end an entry's summary.
+    """
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ordered = newest_first(incidents)
@@ -76,11 +94,36 @@ def build_feed(incidents: list[IncidentRecord], base_url: str, title: str, url_o
             filter(None, [incident["severity"], incident["type"], ", ".join(incident["services"])])
         )
         summary = incident["summary"] or incident["title"]
-        _sub(entry, "summary", f"{summary} ({details})" if details else summary)
+        facts = facts_of(incident) if facts_of else []
+        lines = [f"{summary} ({details})" if details else summary, *facts]
+        _sub(entry, "summary", "\n\n".join(lines))
         for tag in [*incident["services"], *incident["tags"]]:
             _sub(entry, "category", term=tag)
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _figure_line(figure: ImpactFigure) -> str:
+    """``Customers affected: 6,214 customers``."""
+    return f"{figure['label'] or figure['metric']}: {format_figure(figure)}"
+
+
+def incident_facts(domain: PostmortemDomain) -> Facts:
+    """The impact figures and the trigger of a local incident, one line each (if given)."""
+
+    def facts_of(incident: IncidentRecord) -> list[str]:
+        docname = incident["docname"]
+        impact = domain.impact(docname)
+        figures = [_figure_line(f) for f in impact["figures"]] if impact else []
+        triggers = [f["title"] for f in domain.factors(docname) if f["kind"] == "trigger"]
+        lines = []
+        if figures:
+            lines.append(f"{_('Impact')}: {'; '.join(figures)}")
+        if triggers:
+            lines.append(f"{_('Trigger')}: {'; '.join(triggers)}")
+        return lines
+
+    return facts_of
 
 
 def _join(base_url: str, path: str) -> str:
@@ -137,7 +180,8 @@ def write_feed(app: Sphinx, exception: BaseException | None) -> None:
         page = app.builder.get_target_uri(incident["docname"])
         return _join(base_url, f"{page}#{incident['anchor']}")
 
-    data = build_feed(incidents, base_url, f"{configured.project_title} post-mortems", url_of)
+    title = f"{configured.project_title} post-mortems"
+    data = build_feed(incidents, base_url, title, url_of, incident_facts(domain))
     target = Path(outdir) / FEED_FILENAME
     if not target.exists() or target.read_bytes() != data:
         atomic_write(target, data)

@@ -1,22 +1,33 @@
 """The fields an imported record may hold, each with its check and bounds.
 
 One table per kind of record (:data:`INCIDENT_FIELDS`, :data:`ACTION_FIELDS`,
-:data:`LESSON_FIELDS`), built from small checks (:func:`line`, :func:`date`,
-:func:`whole`, ...). A check returns the value to keep or raises
-:class:`ValueError`; :func:`clean` turns that into a :class:`FieldError`
-naming the field. The shipped JSON Schema and docs/export-format.rst state
-the same bounds.
+:data:`LESSON_FIELDS`, :data:`FACTOR_FIELDS`), built from small checks
+(:func:`line`, :func:`date`, :func:`whole`, :func:`figure_value`, ...).
+A check returns the value to keep or raises :class:`ValueError`;
+:func:`clean` turns that into a :class:`FieldError` naming the field. Fields
+that schema version 1 does not have are optional: a version-1 file passes the
+same tables, its records with empty lists and nulls instead. The shipped
+JSON Schema and docs/export-format.rst state the same bounds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from ..errors import PostmortemError
-from ..model import ACTION_STATUSES, DATE_YEARS, LESSON_KINDS, MILESTONES
+from ..model import (
+    ACTION_STATUSES,
+    DATE_YEARS,
+    FACTOR_KINDS,
+    IMPACT_KINDS,
+    LESSON_KINDS,
+    MILESTONES,
+)
+from ..quantities import VALUE_MAX
 from ..xmltext import xml_safe
 
 #: Bounds every imported value is checked against (docs/export-format.rst lists them).
@@ -26,6 +37,9 @@ NAMES_MAX = 1_000  # items of a list of names (authors, services, tags)
 MILESTONES_MAX = 100  # milestones of one incident
 SECONDS_MAX = 10 * 366 * 86_400  # ten years, the longest duration or offset
 COUNT_MAX = 1_000_000  # action items or lessons of one incident
+FIGURES_MAX = 100  # impact figures of one incident
+ROLES_MAX = 100  # roles of one incident (each with a list of names)
+FIGURE_MAX = VALUE_MAX  # the largest value of an impact figure
 
 #: A check takes a field's value and returns what to store, or raises :class:`FieldError`.
 Check = Callable[[Any], Any]
@@ -61,21 +75,26 @@ def line(required: bool = False) -> Check:
     return check
 
 
+#: A one-line string or null (made once: checks run for every field of thousands of records).
+_OPTIONAL_LINE = line()
+
+
 def body(value: Any) -> str:
     """A multi-line string (summary, body); missing or null is empty."""
     return "" if value is None else _string(value, BODY_MAX, "a string")
 
 
 def names(value: Any) -> list[str]:
-    """A list of one-line strings; empty ones are dropped."""
-    value = [] if value is None else value
+    """A list of one-line strings; empty ones are dropped; missing or null is []."""
+    if value is None or value == []:
+        return []  # the common case, at once: most records leave most lists empty
     if (
         not isinstance(value, list)
         or len(value) > NAMES_MAX
         or not all(isinstance(name, str) for name in value)
     ):
         raise ValueError(f"must be a list of at most {NAMES_MAX} strings")
-    return [name for name in map(line(), value) if name]
+    return [name for name in map(_OPTIONAL_LINE, value) if name]
 
 
 def _in_years(day: dt.date) -> None:
@@ -132,6 +151,29 @@ def one_of(allowed: tuple[str, ...]) -> Check:
         return cast(str, value)
 
     return check
+
+
+def share(value: Any) -> float | int:
+    """The percent of impact a recovery step removed: a number above 0, at most 100."""
+    if not _is_number(value) or not 0 < value <= 100:
+        raise ValueError("must be a number of percent above 0 and at most 100, or null")
+    return cast(float, value)
+
+
+def figure_value(value: Any) -> float | int | None:
+    """An impact figure's value: a finite number from 0 to :data:`FIGURE_MAX`, or null."""
+    if value is None:
+        return None
+    if not _is_number(value) or not 0 <= value <= FIGURE_MAX:
+        raise ValueError(f"must be a number from 0 to {FIGURE_MAX:,.0f}, or null")
+    return cast(float, value)
+
+
+def _is_number(value: Any) -> bool:
+    """An int or a finite float (not a boolean); huge ints are compared, never converted."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return isinstance(value, int) or math.isfinite(value)
 
 
 def optional(check: Check) -> Check:
@@ -198,12 +240,18 @@ _METRICS = (
     "impact_duration",
     "time_to_detect",
     "time_to_acknowledge",
+    "time_to_notify",
     "time_to_mitigate",
     "time_to_resolve",
 )
 
 _MILESTONE = obj(
-    {"milestone": one_of(MILESTONES), "time": timestamp, "offset": _OFFSET},
+    {
+        "milestone": one_of(MILESTONES),
+        "time": timestamp,
+        "offset": _OFFSET,
+        "share": optional(share),
+    },
     required=("milestone", "time"),
 )
 
@@ -226,6 +274,42 @@ def known_milestones(value: Any) -> list[Any]:
     return cast(list[Any], _MILESTONES(value))
 
 
+def line_or_empty(value: Any) -> str:
+    """A one-line string that may be empty; missing or null is empty."""
+    return _OPTIONAL_LINE(value) or ""
+
+
+#: One impact figure (``ImpactFigure``): the number, its unit and the text as written.
+_FIGURE = obj(
+    {
+        "metric": line(required=True),
+        "label": line_or_empty,
+        "unit": line_or_empty,
+        "kind": one_of(IMPACT_KINDS),
+        "value": figure_value,
+        "text": line_or_empty,
+    },
+    required=("metric", "kind"),
+)
+
+
+def roles(value: Any) -> dict[str, list[str]]:
+    """Role name -> the people in it; roles without anyone are dropped; missing or null is {}."""
+    value = {} if value is None else value
+    if not isinstance(value, dict) or len(value) > ROLES_MAX:
+        raise ValueError(f"must be an object of at most {ROLES_MAX} roles")
+    kept = {}
+    for role, people in value.items():
+        name = _OPTIONAL_LINE(role)
+        if not name:
+            raise ValueError("must not have an empty role name")
+        try:
+            kept[name] = names(people)
+        except ValueError as exc:
+            raise FieldError(name, str(exc)) from None
+    return {role: people for role, people in kept.items() if people}
+
+
 #: What an imported incident may hold (``url`` is checked against the base URL).
 INCIDENT_FIELDS: dict[str, Check] = {
     "id": line(required=True),
@@ -242,6 +326,13 @@ INCIDENT_FIELDS: dict[str, Check] = {
     "milestones": known_milestones,
     "action_items": obj({"open": optional(count), "total": optional(count)}),
     "lessons": optional(count),
+    "types": names,
+    "detected_by": line(),
+    "roles": roles,
+    "responders": names,
+    "reviewed": date,
+    "reviewers": names,
+    "impact": array(_FIGURE, FIGURES_MAX),
 }
 
 #: What an action item and a lesson share.
@@ -257,6 +348,8 @@ ACTION_FIELDS: dict[str, Check] = {
     "status": one_of(ACTION_STATUSES),
     "tracker": line(),
     "tracker_url": line(),
+    "tags": names,
+    "services": names,
     **_ORIGIN_FIELDS,
 }
 
@@ -264,5 +357,13 @@ LESSON_FIELDS: dict[str, Check] = {
     "title": line(required=True),
     "kind": one_of(LESSON_KINDS),
     "tags": names,
+    "services": names,
+    **_ORIGIN_FIELDS,
+}
+
+FACTOR_FIELDS: dict[str, Check] = {
+    "title": line(required=True),
+    "kind": one_of(FACTOR_KINDS),
+    "categories": names,
     **_ORIGIN_FIELDS,
 }

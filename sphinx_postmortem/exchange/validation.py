@@ -2,8 +2,10 @@
 
 :func:`validate_payload` parses the JSON and checks every record against the
 tables of :mod:`.fields`; a record that does not match is skipped with one
-problem reported, a file that is not an export at all is refused. Links are
-joined to the project's base URL and must be http(s) or relative
+problem reported, a file that is not an export at all is refused. Schema
+versions 1 and 2 are read: a version-1 file has no ``factors`` section and
+its records lack the fields version 2 added (empty lists and nulls instead).
+Links are joined to the project's base URL and must be http(s) or relative
 (:func:`safe_link`). :func:`encode_payload` keeps each validated section as
 compact JSON text, which the domain decodes when a build first needs it.
 """
@@ -20,10 +22,21 @@ from .. import urls
 from ..errors import PostmortemError
 from ..xmltext import xml_safe
 from .export import SCHEMA_VERSION
-from .fields import ACTION_FIELDS, INCIDENT_FIELDS, LESSON_FIELDS, LINE_MAX, clean, line
+from .fields import (
+    ACTION_FIELDS,
+    FACTOR_FIELDS,
+    INCIDENT_FIELDS,
+    LESSON_FIELDS,
+    LINE_MAX,
+    clean,
+    line,
+)
 
 #: Bumped whenever validation changes what is kept, so that cached copies are re-validated.
-VALIDATION_VERSION = 2
+VALIDATION_VERSION = 3
+
+#: The schema versions this version reads (it writes :data:`~.export.SCHEMA_VERSION`).
+READABLE_VERSIONS = (1, SCHEMA_VERSION)
 
 #: ``page.html#anchor`` or ``dir/page/#anchor``: no scheme, no query, no dot segments.
 _PLAIN_PATH = re.compile(r"[\w~%-][\w.~%/-]*(?:#[\w.~%:/-]*)?")
@@ -59,6 +72,8 @@ def _imported(name: str, base_url: str, entry: Mapping[str, Any]) -> dict[str, A
 def _incident(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, Any]:
     fields = clean(entry, INCIDENT_FIELDS)
     counts, metrics, lessons = (fields.pop(key) for key in ("action_items", "metrics", "lessons"))
+    first = fields["type"]
+    fields["types"] = [first, *(kind for kind in fields["types"] if kind != first)]
     return {
         **fields,
         "metrics": {key: value for key, value in metrics.items() if value is not None},
@@ -80,7 +95,22 @@ def _lesson(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, Any
     return {**clean(entry, LESSON_FIELDS), **_imported(name, base_url, entry)}
 
 
-_SECTIONS = {"incidents": _incident, "action_items": _action, "lessons": _lesson}
+def _factor(entry: Mapping[str, Any], name: str, base_url: str) -> dict[str, Any]:
+    return {**clean(entry, FACTOR_FIELDS), **_imported(name, base_url, entry)}
+
+
+_SECTIONS = {
+    "incidents": _incident,
+    "action_items": _action,
+    "lessons": _lesson,
+    "factors": _factor,
+}
+
+#: The sections a file of each schema version must have (version 1 has no factors).
+_REQUIRED_SECTIONS = {
+    1: ("incidents", "action_items", "lessons"),
+    SCHEMA_VERSION: tuple(_SECTIONS),
+}
 
 
 def _label(entry: Any) -> str:
@@ -135,6 +165,17 @@ def _parse_json(raw: bytes) -> Any:
         raise PostmortemError("invalid JSON: values nested too deeply to read") from None
 
 
+def _version(version: Any) -> int:
+    """The file's ``schema_version``, if this version reads it."""
+    if not isinstance(version, bool) and version in READABLE_VERSIONS:
+        return int(version)
+    shown = version if isinstance(version, (int, str, type(None))) else type(version).__name__
+    readable = " and ".join(map(str, READABLE_VERSIONS))
+    raise PostmortemError(
+        f"unknown schema_version {str(shown)[:40]!r} (this version reads {readable})"
+    )
+
+
 def validate_payload(raw: bytes, name: str, base_url: str) -> tuple[dict[str, Any], list[str]]:
     """Parse and validate one export file.
 
@@ -144,24 +185,20 @@ def validate_payload(raw: bytes, name: str, base_url: str) -> tuple[dict[str, An
     data = _parse_json(raw)
     if not isinstance(data, dict):
         raise PostmortemError("not a post-mortem export (the top level is not an object)")
-    version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
-        shown = version if isinstance(version, (int, str, type(None))) else type(version).__name__
-        raise PostmortemError(
-            f"unknown schema_version {str(shown)[:40]!r} (this version reads {SCHEMA_VERSION})"
-        )
+    version = _version(data.get("schema_version"))
     try:
         project = line(required=True)(data.get("project"))
     except ValueError as exc:
         raise PostmortemError(f"does not match the schema: 'project' {exc}") from None
-    for section in _SECTIONS:
+    for section in _REQUIRED_SECTIONS[version]:
         if not isinstance(data.get(section), list):
             raise PostmortemError(f"does not match the schema: {section!r} must be a list")
     cleaned: dict[str, Any] = {"project": project}
     problems = []
     for section, check in _SECTIONS.items():
         kept = []
-        for number, entry in enumerate(data[section], 1):
+        entries = data[section] if section in _REQUIRED_SECTIONS[version] else []
+        for number, entry in enumerate(entries, 1):
             try:
                 if not isinstance(entry, dict):
                     raise PostmortemError("not an object")

@@ -1,4 +1,4 @@
-"""The entries of roll-ups (incident rows, action item rows, lesson blocks), each from its view.
+"""The entries of roll-ups (incident rows, action item and lesson and factor blocks), from views.
 
 Each kind of entry has a frozen view holding everything the entry shows, and
 a function that renders the entry from that view and from the page it is
@@ -21,8 +21,10 @@ from sphinx.locale import get_translation
 
 from ..elements import as_nodes, label, table_row
 from ..links import external_link, link, page_relative_url
-from ..model import ActionRecord, IncidentRecord, LessonRecord
-from ..selection.specs import METRIC_KEYS
+from ..model import ActionRecord, FactorRecord, IncidentRecord, LessonRecord
+from ..quantities import format_figure
+from ..selection.filters import types_of
+from ..selection.specs import IMPACT_COLUMN, METRIC_KEYS, ROLE_COLUMN
 from ..selection.views import IncidentView
 from ..times import format_duration
 
@@ -81,6 +83,16 @@ def _incident_cell(row: IncidentRow, column: str, page: Page) -> Any:
         return label(record["status"], "status")
     if column in ("authors", "services", "tags"):
         return ", ".join(record[column])  # type: ignore[literal-required]
+    if column == "types":
+        return ", ".join(types_of(record))
+    if column == "detected-by":
+        return record.get("detected_by") or ""
+    if column == "commander" or column.startswith(ROLE_COLUMN):
+        role = column.removeprefix(ROLE_COLUMN)
+        return ", ".join((record.get("roles") or {}).get(role, []))
+    if column.startswith(IMPACT_COLUMN):
+        figure = view.figure(column.removeprefix(IMPACT_COLUMN))
+        return format_figure(figure) if figure else ""
     if column in METRIC_KEYS:
         seconds = view.metrics.get(METRIC_KEYS[column])
         return format_duration(seconds) if seconds is not None else ""
@@ -155,4 +167,38 @@ def lesson_entry(entry: LessonEntry, page: Page, body: list[nodes.Node]) -> node
     origin += nodes.Text(_("from") + " ")
     origin += page.link(lesson, entry.source)
     block += origin
+    return block
+
+
+@dataclass(frozen=True)
+class FactorEntry:
+    """What an entry of ``factor-list`` shows: the factor, its names, and where it comes from."""
+
+    factor: FactorRecord
+    #: Its incident (linked from the source), if it has one.
+    incident: IncidentRecord | None
+    kind_name: str
+    #: ``INC-2024-017: Title``, after the project's name when projects are shown.
+    source: str
+
+
+def factor_entry(entry: FactorEntry, page: Page) -> nodes.container:
+    """The block of one factor: title, kind and category labels; its incident below."""
+    factor = entry.factor
+    block = nodes.container(classes=["pm-factor-entry", f"pm-factor-{factor['kind']}"])
+    heading = nodes.paragraph(classes=["pm-factor-heading"])
+    heading += nodes.strong("", "", page.link(factor, factor["title"]))
+    heading += nodes.Text(" ")
+    heading += label(entry.kind_name, "factor-kind", factor["kind"])
+    for category in factor["categories"]:
+        heading += nodes.Text(" ")
+        heading += label(category, "category")
+    block += heading
+    if entry.source:
+        origin = nodes.paragraph(classes=["pm-factor-source"])
+        origin += nodes.Text(_("from") + " ")
+        origin += (
+            page.link(entry.incident, entry.source) if entry.incident else nodes.Text(entry.source)
+        )
+        block += origin
     return block

@@ -1,22 +1,41 @@
-"""The metadata panel of an incident, filled from the store when its page is written."""
+"""The metadata panel of an incident, filled from the store when its page is written.
+
+The panel lists what readers look for first, in this order: what happened
+(id, date, severity, status, type), how it was detected and who responded,
+the impact figures, the times (impact start, TTD/TTA/TTN/TTM/TTR) and the
+recovery steps, the report itself (authors, review), then links down to the
+action items, lessons and related post-mortems. Empty fields are left out.
+A "Contributing factors" block follows the fields: the page's factors grouped
+by kind, trigger first.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import cast
 
 from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.locale import get_translation
 
 from ..domain import PostmortemDomain
-from ..elements import field_list, label
+from ..elements import Cell, css_token, field_list, label
 from ..incremental.related_cache import related_incidents
 from ..links import external_link, link, page_relative_url
-from ..model import TimelineEntry, is_open
-from ..names import metric_names
+from ..model import FACTOR_KINDS, FactorRecord, ImpactRecord, IncidentRecord, TimelineEntry, is_open
+from ..names import factor_kind_names, metric_names, role_name
+from ..quantities import format_figure
 from ..times import APPROXIMATE_SIGN, entry_precision, format_clock, format_metric
+from .timeline import recovery_text
 
 _ = get_translation("sphinx_postmortem")
+
+#: A panel field: its name and its value (left out when empty).
+Field = tuple[str, Cell]
+
+#: Factor kinds whose titles stand out (in bold) in the factors summary.
+PROMINENT_KINDS = ("trigger", "root-cause")
 
 
 def build_panel(
@@ -26,25 +45,105 @@ def build_panel(
     incident = domain.incident(docname)
     if incident is None:
         return nodes.container()
-    fields: list[tuple[str, object]] = [
+    groups = [
+        _fields(_header_fields(incident)),
+        _fields(_response_fields(incident)),
+        _impact_fields(domain.impact(docname)),
+        _time_fields(domain, docname),
+        _fields(_report_fields(incident)),
+        _fields(_record_fields(domain, builder, fromdocname, docname)),
+    ]
+    fields = nodes.field_list(classes=["pm-panel-fields"])
+    for group in groups:
+        if group:
+            # a wide panel starts each group on a row of its own
+            cast(nodes.field, group[0])["classes"].append("pm-panel-group")
+            fields.extend(group)
+    panel = nodes.container(classes=["pm-panel"])
+    panel += fields
+    factors = domain.factors(docname)
+    if factors:
+        panel += factors_summary(builder, fromdocname, factors)
+    return panel
+
+
+def _fields(fields: Sequence[Field], classes: Sequence[str] = ()) -> list[nodes.Node]:
+    """The field nodes of the non-empty ``fields``, each with ``classes``."""
+    result = field_list(fields).children
+    for field in result:
+        cast(nodes.field, field)["classes"].extend(classes)
+    return result
+
+
+def _header_fields(incident: IncidentRecord) -> list[Field]:
+    """What happened: id, date, severity, status, types."""
+    return [
         (_("ID"), nodes.literal(incident["id"], incident["id"])),
         (_("Date"), incident["date"] or ""),
         (_("Severity"), label(incident["severity"], "sev") if incident["severity"] else ""),
         (_("Status"), label(incident["status"], "status")),
-        (_("Type"), incident["type"]),
-        (_("Authors"), ", ".join(incident["authors"])),
+        (_("Type"), ", ".join(incident["types"])),
+    ]
+
+
+def _response_fields(incident: IncidentRecord) -> list[Field]:
+    """How it was detected, who responded (each role, then the responders), where."""
+    detected_by = incident["detected_by"]
+    fields: list[Field] = [
+        (_("Detected by"), label(detected_by, "detection") if detected_by else ""),
+    ]
+    fields += [(role_name(role), ", ".join(names)) for role, names in incident["roles"].items()]
+    fields += [
+        (role_name("responders"), ", ".join(incident["responders"])),
         (_("Services"), ", ".join(incident["services"])),
         (_("Tags"), ", ".join(incident["tags"])),
     ]
-    if domain.timeline(docname):
-        metrics = domain.metrics(docname)
-        names = metric_names()
-        if metrics.start is not None:
-            fields.append((_("Impact start"), format_entry_time(metrics.start)))
-        if metrics.impact_duration is not None:
-            fields.append((names["impact_duration"], format_metric(metrics, "impact_duration")))
-        for key in metrics.durations:
+    return fields
+
+
+def _impact_fields(impact: ImpactRecord | None) -> list[nodes.Node]:
+    """One field per impact figure, its metric's label and the figure with its unit."""
+    if impact is None:
+        return []
+    result = []
+    for figure in impact["figures"]:
+        classes = ["pm-panel-impact", f"pm-impact-{css_token(figure['metric'])}"]
+        result += _fields([(figure["label"], format_figure(figure))], classes)
+    return result
+
+
+def _time_fields(domain: PostmortemDomain, docname: str) -> list[nodes.Node]:
+    """Impact start, impact duration, every measured time to detect ... resolve, recovery."""
+    if not domain.timeline(docname):
+        return []
+    metrics = domain.metrics(docname)
+    names = metric_names()
+    fields: list[Field] = []
+    if metrics.start is not None:
+        fields.append((_("Impact start"), format_entry_time(metrics.start)))
+    if metrics.impact_duration is not None:
+        fields.append((names["impact_duration"], format_metric(metrics, "impact_duration")))
+    for key in names:
+        if key in metrics.durations:
             fields.append((names[key], format_metric(metrics, key)))
+    recovery = [(_("Recovery"), recovery_text(metrics))]
+    return _fields(fields) + _fields(recovery, ["pm-panel-recovery"])
+
+
+def _report_fields(incident: IncidentRecord) -> list[Field]:
+    """The report itself: who wrote it, when and by whom it was reviewed."""
+    return [
+        (_("Authors"), ", ".join(incident["authors"])),
+        (_("Reviewed"), incident["reviewed"] or ""),
+        (_("Reviewers"), ", ".join(incident["reviewers"])),
+    ]
+
+
+def _record_fields(
+    domain: PostmortemDomain, builder: Builder, fromdocname: str, docname: str
+) -> list[Field]:
+    """Links down to the page's action items and lessons, and to related post-mortems."""
+    fields: list[Field] = []
     actions = domain.actions(docname)
     if actions:
         open_count = sum(1 for a in actions if is_open(a))
@@ -54,18 +153,78 @@ def build_panel(
         )
     lessons = domain.lessons(docname)
     if lessons:
+        count = str(len(lessons))
         fields.append(
-            (
-                _("Lessons"),
-                link(builder, fromdocname, docname, lessons[0]["anchor"], str(len(lessons))),
-            )
+            (_("Lessons"), link(builder, fromdocname, docname, lessons[0]["anchor"], count))
         )
     related = related_incidents(domain, docname)
     if related:
         fields.append((_("Related post-mortems"), _related_list(builder, fromdocname, related)))
-    panel = nodes.container(classes=["pm-panel"])
-    panel += field_list(fields, classes=["pm-panel-fields"])  # type: ignore[arg-type]
-    return panel
+    return fields
+
+
+def factors_summary(
+    builder: Builder, fromdocname: str, factors: Sequence[FactorRecord]
+) -> nodes.container:
+    """The "Contributing factors" block: factors grouped by kind (trigger first), linked.
+
+    Each group is a field named after its kind, holding a list of its
+    factors in the order written; each factor links to its place on the page
+    and shows its categories as labels. Triggers and root causes are in bold.
+    """
+    heading = _("Contributing factors")
+    block = nodes.container(classes=["pm-factors"])
+    block += nodes.rubric(heading, heading, classes=["pm-factors-heading"])
+    groups = nodes.field_list(classes=["pm-factor-groups"])
+    for kind in FACTOR_KINDS:
+        of_kind = [factor for factor in factors if factor["kind"] == kind]
+        if not of_kind:
+            continue
+        items = nodes.bullet_list(classes=["pm-factor-items"])
+        for factor in of_kind:
+            items += _factor_item(builder, fromdocname, factor)
+        name = _kind_heading(kind, len(of_kind))
+        groups += nodes.field(
+            "",
+            nodes.field_name(name, name),
+            nodes.field_body("", items),
+            classes=["pm-factor-group", f"pm-factor-group-{kind}"],
+        )
+    block += groups
+    return block
+
+
+def _kind_heading(kind: str, count: int) -> str:
+    """The name of a group of factors of ``kind``: "Trigger", "Contributing factors"."""
+    if count == 1:
+        return factor_kind_names()[kind]
+    plurals = {
+        "trigger": _("Triggers"),
+        "root-cause": _("Root causes"),
+        "contributing": _("Contributing factors"),
+        "mitigator": _("Mitigating factors"),
+    }
+    return plurals[kind]
+
+
+def _factor_item(builder: Builder, fromdocname: str, factor: FactorRecord) -> nodes.list_item:
+    """One factor: its title linked to its anchor, then its categories as labels."""
+    kind = factor["kind"]
+    title = factor["title"]
+    content: nodes.Node = (
+        nodes.strong(title, title) if kind in PROMINENT_KINDS else nodes.Text(title)
+    )
+    paragraph = nodes.paragraph()
+    paragraph += link(builder, fromdocname, factor["docname"], factor["anchor"], content)
+    if factor["categories"]:
+        categories = nodes.inline(classes=["pm-factor-categories"])
+        categories += nodes.Text(" \N{MIDDLE DOT} ")
+        for number, category in enumerate(factor["categories"]):
+            if number:
+                categories += nodes.Text(", ")
+            categories += label(category, "factor-category")
+        paragraph += categories
+    return nodes.list_item("", paragraph, classes=["pm-factor-item", f"pm-factor-{kind}"])
 
 
 def _related_list(builder: Builder, fromdocname: str, related: list[dict]) -> nodes.Node:

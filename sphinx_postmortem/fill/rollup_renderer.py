@@ -16,28 +16,34 @@ from ..elements import column_classes, table
 from ..incremental.entry_cache import RollupMemo, memo_block, memo_row
 from ..incremental.lesson_bodies import load_lesson_bodies
 from ..links import link
-from ..model import LessonRecord, is_overdue
-from ..names import lesson_kind_names
+from ..model import FactorRecord, LessonRecord, is_overdue
+from ..names import factor_kind_names, lesson_kind_names, role_name
 from ..nodes import rollup
 from ..selection.specs import (
     DEFAULT_INCIDENT_COLUMNS,
+    IMPACT_COLUMN,
+    ROLE_COLUMN,
     ActionItemListSpec,
+    FactorListSpec,
     IncidentListSpec,
     LessonListSpec,
+    group_factors,
     group_lessons,
 )
-from ..selection.views import actions_for, incident_views, lessons_for
-from ..settings import settings
+from ..selection.views import actions_for, factors_for, incident_views, lessons_for
+from ..settings import Settings, settings
 
 if TYPE_CHECKING:
     from ..domain import PostmortemDomain
 
 from .entries import (
     ActionRow,
+    FactorEntry,
     IncidentRow,
     LessonEntry,
     Page,
     action_row,
+    factor_entry,
     incident_row,
     lesson_entry,
 )
@@ -46,7 +52,8 @@ from .stats_tables import StatsTables
 _ = get_translation("sphinx_postmortem")
 
 
-def column_names() -> dict[str, str]:
+def column_names(configured: Settings) -> dict[str, str]:
+    """The header of every ``incident-list`` column (impact metrics by their label)."""
     return {
         "project": _("Project"),
         "id": _("ID"),
@@ -55,16 +62,25 @@ def column_names() -> dict[str, str]:
         "severity": _("Severity"),
         "status": _("Status"),
         "type": _("Type"),
+        "types": _("Types"),
         "authors": _("Authors"),
         "services": _("Services"),
         "tags": _("Tags"),
+        "detected-by": _("Detected by"),
+        "commander": role_name("commander"),
         "duration": _("Duration"),
         "ttd": _("Time to detect"),
         "tta": _("Time to acknowledge"),
+        "ttn": _("Time to notify"),
         "ttm": _("Time to mitigate"),
         "ttr": _("Time to resolve"),
         "actions": _("Actions"),
         "lessons": _("Lessons"),
+        **{ROLE_COLUMN + role: role_name(role) for role in configured.roles},
+        **{
+            IMPACT_COLUMN + metric: label
+            for metric, (label, _unit, _kind) in configured.impact_metrics.items()
+        },
     }
 
 
@@ -94,6 +110,8 @@ class RollupRenderer:
             result = self.incident_list(spec)
         elif node["kind"] == "lesson-list":
             result = self.lesson_list(spec)
+        elif node["kind"] == "factor-list":
+            result = self.factor_list(spec)
         elif node["kind"] == "postmortem-stats":
             result = self.stats.render(spec, incident_views(self.domain, spec.projects))
         else:
@@ -140,7 +158,7 @@ class RollupRenderer:
             *(["project"] if self.has_imports else []),
             *DEFAULT_INCIDENT_COLUMNS,
         )
-        names = column_names()
+        names = column_names(self.settings)
         classes = column_classes(columns)
         rows = []
         for view in views:
@@ -170,9 +188,7 @@ class RollupRenderer:
     def _lesson_entry(
         self, lesson: LessonRecord, summary_only: bool, kind_names: dict[str, str]
     ) -> nodes.Element:
-        entry = LessonEntry(
-            lesson, kind_names[lesson["kind"]], self._lesson_source(lesson), summary_only
-        )
+        entry = LessonEntry(lesson, kind_names[lesson["kind"]], self._source(lesson), summary_only)
 
         def build() -> nodes.Element:
             return lesson_entry(entry, self.page, [] if summary_only else self._lesson_body(lesson))
@@ -181,19 +197,51 @@ class RollupRenderer:
             return build()
         return self._entry(memo_block, entry, build)
 
-    def _lesson_source(self, lesson: LessonRecord) -> str:
-        """ "INC-2024-017: Title" (with the project when there are imports)."""
-        incident = self.domain.incident_of(lesson)
+    def _source(self, record: LessonRecord | FactorRecord) -> str:
+        """Where a lesson or factor comes from: "INC-2024-017: Title", else its page's title.
+
+        With the project first when there are imports.
+        """
+        incident = self.domain.incident_of(record)
+        docname = record.get("docname") or ""
         if incident:
             source = f"{incident['id']}: {incident['title']}"
-        elif lesson["docname"] in self.domain.env.titles:
-            source = self.domain.env.titles[lesson["docname"]].astext()
+        elif docname in self.domain.env.titles:
+            source = self.domain.env.titles[docname].astext()
         else:
-            source = lesson["docname"] or lesson.get("incident") or ""
+            source = docname or record.get("incident") or ""
         if self.has_imports:
-            project = self._project(lesson)
+            project = self._project(record)
             source = f"{project} \N{MIDDLE DOT} {source}" if source else project
         return source
+
+    # -- factor-list ---------------------------------------------------------------
+
+    def factor_list(self, spec: FactorListSpec) -> list[nodes.Node]:
+        incident_of = self.domain.incident_of
+        factors = spec.select(factors_for(self.domain, spec.projects), incident_of)
+        if not factors:
+            return self._empty(_("No contributing factors match."))
+        kind_names = factor_kind_names()
+        groups = group_factors(
+            factors, incident_of, spec.group_by, kind_names, self.settings, self.local_name
+        )
+        result: list[nodes.Node] = []
+        for heading, group in groups:
+            if spec.group_by != "none":
+                text = heading or _("Other")
+                result.append(nodes.rubric(text, text, classes=["pm-group"]))
+            for factor in group:
+                entry = FactorEntry(
+                    factor,
+                    incident_of(factor),
+                    kind_names.get(factor["kind"], factor["kind"]),
+                    self._source(factor),
+                )
+                result.append(
+                    self._entry(memo_block, entry, partial(factor_entry, entry, self.page))
+                )
+        return result
 
     def _lesson_body(self, lesson: LessonRecord) -> list[nodes.Node]:
         """The lesson's body: copied from its page's doctree, or imported plain text."""

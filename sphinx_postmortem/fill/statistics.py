@@ -1,11 +1,19 @@
-"""Numbers behind ``postmortem-stats``: incidents per period, median times, top services/tags.
+"""Numbers behind ``postmortem-stats``: incidents per period, median times, how incidents
+were detected, contributing-factor categories, impact sums, top services/tags.
 
-Pure functions over incident views; ``charts.py`` draws them and
-``stats_tables.py`` puts charts and tables on the page.
+Pure functions over incident views (local and imported alike); ``charts.py``
+draws them and ``stats_tables.py`` puts charts and tables on the page.
 
 End-of-project reviews (``:type: project``) are counted apart from
 incidents: they have no severity and their timelines are not incident
-response, so they are neither a severity column nor part of the medians.
+response, so they are neither a severity column nor part of the medians,
+the detection counts, the factor categories or the impact sums.
+
+Impact figures are summed per metric, *unit and kind*: a figure imported
+from a project whose ``postmortem_impact_metrics`` gives the same metric
+another unit or kind (revenue in EUR beside revenue in USD) gets a sum of its
+own, shown apart and named by its unit (and kind, if the unit is the same),
+never added to the others. The configured unit and kind come first.
 
 The periods drawn are bounded: at most ``years`` years, ending with the
 newest post-mortem dated no later than the build date (or ``until``), so a
@@ -19,15 +27,19 @@ import datetime as dt
 import math
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..model import PROJECT_TYPE
+from ..model import PROJECT_TYPE, ImpactFigure
+from ..quantities import VALUE_MAX
 from ..selection.specs import PERIODS
 from ..selection.views import IncidentView
 
 __all__ = [
+    "MONITORING_SOURCES",
+    "NOT_GIVEN",
     "PERIODS",
+    "ImpactSums",
     "Stats",
     "compute_stats",
     "period_of",
@@ -44,6 +56,40 @@ DEFAULT_YEARS = 10
 #: The longest duration a timeline can hold (from year 1 to year 9999), in seconds;
 #: anything longer (or negative, or not a finite number) is left out of the medians.
 MAX_DURATION_SECONDS = (dt.datetime.max - dt.datetime.min).total_seconds()
+#: Detection sources (``:detected-by:``) that mean "our monitoring caught it": the
+#: share of incidents detected by one of them is the share caught by monitoring.
+MONITORING_SOURCES = ("alert",)
+#: Detection column of incidents that do not say how they were detected (no
+#: configured source can be empty, so it cannot clash with one).
+NOT_GIVEN = ""
+
+
+@dataclass
+class ImpactSums:
+    """The sums of one impact metric in one unit, per period and severity."""
+
+    metric: str  # the option name: "revenue"
+    label: str  # "Revenue lost"
+    unit: str  # "USD"; may be empty
+    kind: str  # of IMPACT_KINDS, never "text"
+    #: Severities with at least one figure, in the order of :attr:`Stats.severities`.
+    severities: list[str] = field(default_factory=list)
+    #: period -> severity -> sum; a severity without figures in a period is absent.
+    sums: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: Whether the metric is also summed in another unit or kind.
+    split: bool = False
+    #: What tells this sum from the metric's others: its unit, and its kind if need be.
+    qualifier: str = ""
+
+    @property
+    def name(self) -> str:
+        """``Revenue lost (USD)``, ``Data lost``, ``Revenue lost (USD, count)``."""
+        return f"{self.label} ({self.qualifier})" if self.qualifier else self.label
+
+    def total(self, period: str) -> float | None:
+        """The sum over every severity in ``period``; None when no incident gives a figure."""
+        values = self.sums.get(period, {})
+        return sum(values.values()) if values else None
 
 
 @dataclass
@@ -55,6 +101,15 @@ class Stats:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # period -> severity -> n
     reviews: dict[str, int] = field(default_factory=dict)  # period -> end-of-project reviews
     medians: dict[str, dict[str, float | None]] = field(default_factory=dict)  # period -> metric
+    #: Detection sources used (configured order, others by name, NOT_GIVEN last).
+    detection_sources: list[str] = field(default_factory=list)
+    detection: dict[str, dict[str, int]] = field(default_factory=dict)  # period -> source -> n
+    #: Whether the share caught by monitoring means anything (a monitoring source exists).
+    monitored: bool = False
+    #: ``(category, incidents)`` of the factor categories counted, recurring ones first.
+    categories: list[tuple[str, int]] = field(default_factory=list)
+    category_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # period -> cat -> n
+    impact: list[ImpactSums] = field(default_factory=list)
     #: ``(name, incidents, reviews)``, most incidents first.
     services: list[tuple[str, int, int]] = field(default_factory=list)
     tags: list[tuple[str, int, int]] = field(default_factory=list)
@@ -73,6 +128,19 @@ class Stats:
     def has_reviews(self) -> bool:
         """Whether any end-of-project review is counted in the periods."""
         return any(self.reviews.values())
+
+    def monitoring_share(self, period: str | None = None) -> float | None:
+        """The share (0..1) of incidents caught by monitoring, in ``period`` or overall.
+
+        Out of the incidents that give a detection source (``unknown`` included:
+        nobody saw an alert); None when none does.
+        """
+        counts: Counter[str] = Counter()
+        for label in [period] if period else self.periods:
+            counts.update(self.detection.get(label, {}))
+        known = sum(n for source, n in counts.items() if source != NOT_GIVEN)
+        caught = sum(counts[source] for source in MONITORING_SOURCES)
+        return caught / known if known else None
 
 
 def is_review(view: IncidentView) -> bool:
@@ -164,6 +232,9 @@ def compute_stats(
     top: int = 10,
     years: int = DEFAULT_YEARS,
     today: str | None = None,
+    detection_sources: Sequence[str] = (),
+    impact_metrics: Mapping[str, tuple[str, str, str]] | None = None,
+    impact: Sequence[str] | None = None,
 ) -> Stats:
     """Count incidents per period and severity (empty periods are zero), median times, top keys.
 
@@ -171,6 +242,9 @@ def compute_stats(
     the newest date no later than ``today``), at most ``years`` years of them;
     what lies outside is counted in ``left_out_before`` / ``left_out_after``.
     Undated incidents are left out of the periods but count for services and tags.
+    ``detection_sources`` and ``impact_metrics`` are the configured ones (their
+    order is the columns'); ``impact`` names the metrics summed (None: every
+    numeric metric an incident gives).
     """
     stats = Stats(build_date=_date(today) if until is None else None)
     dated = [(view, day) for view in views if (day := _date(view.record["date"])) is not None]
@@ -188,6 +262,7 @@ def compute_stats(
     samples: dict[str, dict[str, list[float]]] = {
         p: {m: [] for m in TIME_METRICS} for p in stats.periods
     }
+    counted_incidents: list[tuple[str, IncidentView]] = []
     for view, day in shown:
         label = period_of(day, period)
         if label not in stats.counts:
@@ -195,6 +270,7 @@ def compute_stats(
         if is_review(view):
             stats.reviews[label] += 1
             continue
+        counted_incidents.append((label, view))
         stats.counts[label][view.record["severity"] or UNRATED] += 1
         for metric in TIME_METRICS:
             seconds = duration_seconds(view.metrics.get(metric))
@@ -204,10 +280,117 @@ def compute_stats(
         p: {m: statistics.median(values) if values else None for m, values in metrics.items()}
         for p, metrics in samples.items()
     }
+    _count_detection(stats, counted_incidents, detection_sources)
+    _count_categories(stats, counted_incidents, top)
+    stats.impact = _sum_impact(stats, counted_incidents, impact_metrics or {}, impact)
     counted = [view for view, _ in shown] + undated
     stats.services = _top(counted, "services", top)
     stats.tags = _top(counted, "tags", top)
     return stats
+
+
+def detection_source(view: IncidentView) -> str:
+    """How the incident was detected; :data:`NOT_GIVEN` when it does not say."""
+    source = view.record.get("detected_by")
+    return source if isinstance(source, str) and source.strip() else NOT_GIVEN
+
+
+def _count_detection(
+    stats: Stats, incidents: list[tuple[str, IncidentView]], configured: Sequence[str]
+) -> None:
+    """Incidents per period and detection source; nothing when no incident gives a source."""
+    sources = [detection_source(view) for _, view in incidents]
+    if all(source == NOT_GIVEN for source in sources):
+        return
+    used = set(sources)
+    order = [s for s in configured if s in used]
+    order += sorted((s for s in used if s not in order and s != NOT_GIVEN), key=_name_key)
+    stats.detection_sources = order + ([NOT_GIVEN] if NOT_GIVEN in used else [])
+    stats.detection = {p: {s: 0 for s in stats.detection_sources} for p in stats.periods}
+    for (label, _), source in zip(incidents, sources, strict=True):
+        stats.detection[label][source] += 1
+    stats.monitored = any(s in MONITORING_SOURCES for s in (*configured, *used))
+
+
+def _count_categories(stats: Stats, incidents: list[tuple[str, IncidentView]], top: int) -> None:
+    """Incidents per period and factor category (each incident once per category)."""
+    totals: Counter[str] = Counter()
+    per_period: dict[str, Counter[str]] = {p: Counter() for p in stats.periods}
+    for label, view in incidents:
+        categories = {c for c in view.factor_categories if isinstance(c, str) and c}
+        per_period[label].update(categories)
+        totals.update(categories)
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], *_name_key(item[0])))
+    stats.categories = ranked[:top]
+    stats.category_counts = {
+        p: {c: per_period[p][c] for c, _ in stats.categories} for p in stats.periods
+    }
+
+
+def _name_key(name: str) -> tuple[str, str]:
+    return name.casefold(), name
+
+
+def impact_amount(figure: ImpactFigure) -> float | None:
+    """The number of a figure that can be summed, or None (text, missing, absurd).
+
+    Absurd numbers (negative, non-finite, above ``quantities.VALUE_MAX``) can
+    only come from imported data; they are left out of the sums.
+    """
+    value = figure.get("value")
+    if figure.get("kind") == "text" or isinstance(value, bool):
+        return None
+    if not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and 0 <= number <= VALUE_MAX else None
+
+
+def _sum_impact(
+    stats: Stats,
+    incidents: list[tuple[str, IncidentView]],
+    configured: Mapping[str, tuple[str, str, str]],
+    wanted: Sequence[str] | None,
+) -> list[ImpactSums]:
+    """Per (metric, unit, kind): the sums per period and severity, in configured metric order."""
+    groups: dict[tuple[str, str, str], ImpactSums] = {}
+    for label, view in incidents:
+        severity = view.record["severity"] or UNRATED
+        for figure in view.impact:
+            amount = impact_amount(figure)
+            metric = figure.get("metric")
+            if amount is None or not isinstance(metric, str) or wanted and metric not in wanted:
+                continue
+            key = (metric, str(figure.get("unit") or ""), str(figure.get("kind")))
+            if key not in groups:
+                label_text, unit, kind = configured.get(metric, (figure.get("label"), "", ""))
+                same = (unit, kind) == key[1:]
+                name = label_text if same else figure.get("label") or metric
+                groups[key] = ImpactSums(metric, str(name), key[1], key[2])
+            sums = groups[key].sums.setdefault(label, {})
+            sums[severity] = sums.get(severity, 0) + amount
+    order = list(configured)
+    result = sorted(
+        groups.values(),
+        key=lambda g: (
+            order.index(g.metric) if g.metric in order else len(order),
+            g.metric,
+            configured.get(g.metric, ("", "", ""))[1:] != (g.unit, g.kind),
+            g.unit,
+            g.kind,
+        ),
+    )
+    for group in result:
+        same_metric = [other for other in result if other.metric == group.metric]
+        group.split = len(same_metric) > 1
+        same_unit = sum(1 for other in same_metric if other.unit == group.unit) > 1
+        group.qualifier = ", ".join(filter(None, [group.unit, group.kind if same_unit else ""]))
+        used = {s for sums in group.sums.values() for s in sums}
+        group.severities = [s for s in stats.severities if s in used]
+    return result
 
 
 def _bounds(

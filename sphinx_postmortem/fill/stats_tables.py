@@ -8,14 +8,24 @@ from sphinx.locale import get_translation
 
 from ..elements import css_token, table
 from ..names import metric_names
+from ..quantities import format_amount
 from ..selection.specs import StatsSpec
 from ..selection.views import IncidentView
 from ..settings import Settings
 from ..times import format_duration
-from .charts import incidents_chart, times_chart
-from .statistics import TIME_METRICS, Stats, compute_stats
+from .charts import (
+    amount_scale,
+    incidents_chart,
+    palette_series,
+    severity_series,
+    stacked_chart,
+    times_chart,
+)
+from .statistics import NOT_GIVEN, TIME_METRICS, ImpactSums, Stats, compute_stats
 
 _ = get_translation("sphinx_postmortem")
+
+EM_DASH = "\N{EM DASH}"
 
 
 class StatsTables:
@@ -45,15 +55,19 @@ class StatsTables:
             spec.incidents.until,
             years=years,
             today=self.today,
+            detection_sources=self.settings.detection_sources,
+            impact_metrics=self.settings.impact_metrics,
+            impact=spec.impact,
         )
         period_name = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}
         names = metric_names()
         result: list[nodes.Node] = []
-        title = _("Incidents per %s, by severity") % period_name[spec.period]
+        per = period_name[spec.period]
+        title = _("Incidents per %s, by severity") % per
         result.append(nodes.rubric(title, title, classes=["pm-stats-heading"]))
         result += self._chart(incidents_chart(numbers, self._chart_id(), title))
         result.append(self._counts_table(numbers))
-        title = _("Median times per %s") % period_name[spec.period]
+        title = _("Median times per %s") % per
         result.append(nodes.rubric(title, title, classes=["pm-stats-heading"]))
         result += self._chart(times_chart(numbers, self._chart_id(), title, names))
         result.append(
@@ -65,7 +79,7 @@ class StatsTables:
                         *(
                             format_duration(int(v))
                             if (v := numbers.medians[p][m]) is not None
-                            else "\N{EM DASH}"
+                            else EM_DASH
                             for m in TIME_METRICS
                         ),
                     ]
@@ -74,9 +88,115 @@ class StatsTables:
                 ["pm-stats-table"],
             )
         )
+        result += self._detection(numbers, per)
+        result += self._categories(numbers, per)
+        for sums in numbers.impact:
+            result += self._impact(numbers, sums, per)
         result += self._top_tables(numbers)
         result += self._left_out_note(numbers, years)
         return result
+
+    def _detection(self, numbers: Stats, per: str) -> list[nodes.Node]:
+        """Incidents per period and detection source, and the share caught by monitoring."""
+        if not numbers.detection_sources:
+            return []
+        names = {s: s if s != NOT_GIVEN else _("not given") for s in numbers.detection_sources}
+        title = _("Incidents per %s, by detection source") % per
+        share = [_("Caught by monitoring")] if numbers.monitored else []
+        rows = [
+            [
+                label,
+                *(str(counts[s]) for s in numbers.detection_sources),
+                *([_percent(numbers.monitoring_share(period))] if share else []),
+            ]
+            for label, period, counts in self._with_total(numbers, numbers.detection)
+        ]
+        return [
+            nodes.rubric(title, title, classes=["pm-stats-heading"]),
+            *self._chart(
+                stacked_chart(
+                    self._chart_id(),
+                    title,
+                    numbers.periods,
+                    palette_series(names, "detect"),
+                    numbers.detection,
+                    str,
+                )
+            ),
+            table([_("Period"), *names.values(), *share], rows, ["pm-stats-table"]),
+        ]
+
+    def _categories(self, numbers: Stats, per: str) -> list[nodes.Node]:
+        """Incidents per period and contributing-factor category, recurring ones first."""
+        if not numbers.categories:
+            return []
+        names = {category: category for category, _count in numbers.categories}
+        title = _("Contributing-factor categories per %s") % per
+        rows = [
+            [label, *(str(counts[c]) for c in names)]
+            for label, _period, counts in self._with_total(numbers, numbers.category_counts)
+        ]
+        return [
+            nodes.rubric(title, title, classes=["pm-stats-heading"]),
+            *self._chart(
+                stacked_chart(
+                    self._chart_id(),
+                    title,
+                    numbers.periods,
+                    palette_series(names, "category"),
+                    numbers.category_counts,
+                    str,
+                )
+            ),
+            table([_("Period"), *names], rows, ["pm-stats-table"]),
+        ]
+
+    def _impact(self, numbers: Stats, sums: ImpactSums, per: str) -> list[nodes.Node]:
+        """One impact metric summed per period and severity, with the total of each period."""
+        title = _("%(metric)s per %(period)s, by severity") % {"metric": sums.name, "period": per}
+
+        def written(value: float | None) -> str:
+            return EM_DASH if value is None else format_amount(value, sums.kind, sums.unit)
+
+        totals = [t for p in numbers.periods if (t := sums.total(p)) is not None]
+        series = [s for s in severity_series(numbers.severities) if s.key in sums.severities]
+        scale = amount_scale(sums.kind, sums.unit, max(totals, default=0))
+        overall = {s: sum(by.get(s, 0) for by in sums.sums.values()) for s in sums.severities}
+        rows = [
+            [
+                p,
+                *(written(sums.sums.get(p, {}).get(s)) for s in sums.severities),
+                written(sums.total(p)),
+            ]
+            for p in numbers.periods
+        ]
+        rows.append([_("All periods"), *map(written, overall.values()), written(sum(totals))])
+        result: list[nodes.Node] = [nodes.rubric(title, title, classes=["pm-stats-heading"])]
+        result += self._chart(
+            stacked_chart(
+                self._chart_id(), title, numbers.periods, series, sums.sums, written, scale
+            )
+        )
+        result.append(table([_("Period"), *sums.severities, _("Total")], rows, ["pm-stats-table"]))
+        if sums.split:
+            note = _("Figures of this metric given in other units are summed apart.")
+            result.append(nodes.paragraph(note, note, classes=["pm-stats-note"]))
+        return result
+
+    @staticmethod
+    def _with_total(
+        numbers: Stats, counts: dict[str, dict[str, int]]
+    ) -> list[tuple[str, str | None, dict[str, int]]]:
+        """``(row label, period, counts)`` of every period, then ``All periods`` (period None)."""
+        rows: list[tuple[str, str | None, dict[str, int]]] = [
+            (p, p, counts[p]) for p in numbers.periods
+        ]
+        total: dict[str, int] = {}
+        for by_key in counts.values():
+            for key, count in by_key.items():
+                total[key] = total.get(key, 0) + count
+        rows.append((_("All periods"), None, total))
+        return rows
 
     @staticmethod
     def _counts_table(numbers: Stats) -> nodes.table:
@@ -159,3 +279,8 @@ class StatsTables:
         return [
             nodes.container("", nodes.raw("", svg, format="html"), classes=["pm-chart-wrapper"])
         ]
+
+
+def _percent(share: float | None) -> str:
+    """``0.6`` -> ``60%``; an em dash when there is no share."""
+    return EM_DASH if share is None else format_amount(round(share * 100), "percent", "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from docutils import nodes
@@ -11,9 +11,19 @@ from sphinx.locale import get_translation
 
 from ..domain import PostmortemDomain
 from ..elements import label, table
+from ..model import TimelineEntry
 from ..names import milestone_names
 from ..nodes import timeline_block
-from ..times import entry_precision, format_metric, format_offset
+from ..times import (
+    Metrics,
+    RecoveryStep,
+    entry_precision,
+    format_metric,
+    format_offset,
+    format_span,
+    is_partial_recovery,
+    step_offset,
+)
 
 _ = get_translation("sphinx_postmortem")
 
@@ -29,7 +39,56 @@ def _time_classes(entry: Mapping[str, Any]) -> list[str]:
 
 
 #: Attributes of an entry's paragraph as read, dropped when it is written.
-_ENTRY_ATTRIBUTES = ("pm_time", "pm_when", "pm_precision", "pm_approximate", "pm_milestone")
+_ENTRY_ATTRIBUTES = (
+    "pm_time",
+    "pm_when",
+    "pm_precision",
+    "pm_approximate",
+    "pm_milestone",
+    "pm_share",
+)
+
+
+def share_text(share: float) -> str:
+    """A share of the impact as readers see it: ``95 %``, ``99.5 %`` (a no-break space)."""
+    return f"{share:g}\N{NO-BREAK SPACE}%"
+
+
+def _milestone_label(event: nodes.paragraph, names: Mapping[str, str]) -> nodes.inline:
+    """The badge of an entry's milestone: ``Mitigated``, ``Mitigated 95 %``."""
+    milestone = event["pm_milestone"]
+    share = event.get("pm_share")
+    text = f"{names[milestone]} {share_text(share)}" if share is not None else names[milestone]
+    return label(text, "milestone", milestone)
+
+
+def recovery_text(metrics: Metrics) -> str:
+    """The recovery steps in one line: ``95 % at T+49m, fully at T+2h57m``.
+
+    Empty when there is nothing to add to the time to mitigate and resolve
+    (no share given and neither milestone repeated).
+    """
+    steps = metrics.recovery
+    if not is_partial_recovery(steps):
+        return ""
+    full = [step for step in steps if _is_full(step)]
+    return ", ".join(_step_words(step, len(full) == 1) for step in steps)
+
+
+def _is_full(step: RecoveryStep) -> bool:
+    return step.share is None or step.share >= 100
+
+
+def _step_words(step: RecoveryStep, only_full_step: bool) -> str:
+    """``95 % at T+49m``; a full step ``fully at ...``, or names itself when there are several."""
+    offset = step_offset(step)
+    if not _is_full(step):
+        return _("{share} at {offset}").format(share=share_text(step.share or 0), offset=offset)
+    if only_full_step:
+        return _("fully at {offset}").format(offset=offset)
+    if step.milestone == "mitigate":
+        return _("mitigated at {offset}").format(offset=offset)
+    return _("resolved at {offset}").format(offset=offset)
 
 
 def build_timeline(domain: PostmortemDomain, node: timeline_block, html: bool) -> nodes.Node:
@@ -71,7 +130,7 @@ def _timeline_table(events: list[nodes.paragraph], offsets: list[str]) -> nodes.
     for event, offset in zip(events, offsets, strict=True):
         milestone = event["pm_milestone"]
         time_cell, offset_cell = _time_and_offset(event, offset)
-        milestone_cell = label(names[milestone], "milestone", milestone) if milestone else ""
+        milestone_cell = _milestone_label(event, names) if milestone else ""
         rows.append([time_cell, offset_cell, milestone_cell, event.children])
     result = table(
         [_("Time"), _("Offset"), _("Milestone"), _("Event")],
@@ -86,7 +145,8 @@ def _timeline_table(events: list[nodes.paragraph], offsets: list[str]) -> nodes.
     return result
 
 
-#: Phase of the incident an entry falls in, by the last milestone reached.
+#: Phase of the incident an entry falls in, by the last milestone reached;
+#: a ``[resolve]`` before the last one (a share restored) leaves it mitigated.
 PHASES = {
     "start": "undetected",
     "detect": "responding",
@@ -94,13 +154,45 @@ PHASES = {
     "mitigate": "mitigated",
     "resolve": "resolved",
 }
-#: What each milestone's gap is measured from, and the metric holding it.
+#: What the gap of each milestone that happens once is measured from, and the
+#: metric holding it; recovery steps are measured from impact start.
 GAPS = {
     "detect": ("time_to_detect", "after impact start"),
     "ack": ("time_to_acknowledge", "after detection"),
-    "mitigate": ("time_to_mitigate", "after impact start"),
-    "resolve": ("time_to_resolve", "after impact start"),
+    "notify": ("time_to_notify", "after impact start"),
 }
+
+
+def _phase_changes(entries: Sequence[TimelineEntry]) -> list[tuple[dt.datetime, str]]:
+    """When each phase begins, in time order."""
+    resolves = [index for index, entry in enumerate(entries) if entry["milestone"] == "resolve"]
+    changes = []
+    for index, entry in enumerate(entries):
+        milestone = entry["milestone"]
+        if milestone not in PHASES or milestone is None:
+            continue
+        phase = PHASES[milestone]
+        if milestone == "resolve" and index != resolves[-1]:
+            phase = PHASES["mitigate"]
+        changes.append((dt.datetime.fromisoformat(entry["when"]), phase))
+    return sorted(changes, key=lambda change: change[0])
+
+
+def _gap(metrics: Metrics, event: nodes.paragraph) -> str:
+    """How long after impact start (or detection) an entry's milestone came, or ``""``."""
+    milestone = event["pm_milestone"]
+    gap_words = {
+        "after impact start": _("after impact start"),
+        "after detection": _("after detection"),
+    }
+    if milestone in GAPS and GAPS[milestone][0] in metrics.durations:
+        metric, words = GAPS[milestone]
+        return f"{format_metric(metrics, metric)} {gap_words[words]}"
+    for step in metrics.recovery:
+        if (step.when, step.lineno, step.milestone) == (event["pm_when"], event.line, milestone):
+            span = format_span(step.seconds, step.precision, step.approximate)
+            return f"{span} {gap_words['after impact start']}"
+    return ""
 
 
 def _timeline_list(
@@ -115,38 +207,30 @@ def _timeline_list(
     (time, offset, milestone, gap) and the entry's own paragraph, reused.
     """
     metrics = domain.metrics(docname)
-    reached = sorted(
-        (dt.datetime.fromisoformat(e["when"]), e["milestone"])
-        for e in domain.timeline(docname)
-        if e["milestone"]
-    )
+    changes = _phase_changes(domain.timeline(docname))
     names = milestone_names()
-    gap_words = {
-        "after impact start": _("after impact start"),
-        "after detection": _("after detection"),
-    }
     result = nodes.enumerated_list(enumtype="arabic", classes=["pm-timeline-list"])
     for event, offset in zip(events, offsets, strict=True):
         milestone = event["pm_milestone"]
         moment = dt.datetime.fromisoformat(event["pm_when"])
         phase = "before"
-        for reached_at, name in reached:
-            if reached_at <= moment:
-                phase = PHASES[name]
+        for changed_at, name in changes:
+            if changed_at <= moment:
+                phase = name
         classes = ["pm-entry", f"pm-phase-{phase}"]
         time_node, offset_node = _time_and_offset(event, offset)
         head = nodes.paragraph(classes=["pm-entry-head"])
         head += [time_node, nodes.Text(" "), offset_node, nodes.Text(" ")]
         if milestone:
             classes += ["pm-entry-milestone", f"pm-entry-{milestone}"]
-            head += label(names[milestone], "milestone", milestone)
+            head += _milestone_label(event, names)
             head += nodes.Text(" ")
-        if milestone in GAPS and GAPS[milestone][0] in metrics.durations:
-            metric, words = GAPS[milestone]
-            gap = f"{format_metric(metrics, metric)} {gap_words[words]}"
+        gap = _gap(metrics, event) if milestone else ""
+        if gap:
             head += nodes.inline(gap, gap, classes=["pm-gap"])
         for name in _ENTRY_ATTRIBUTES:
-            del event[name]
+            if name in event:
+                del event[name]
         event["classes"] = ["pm-entry-text"]
         result += nodes.list_item("", head, event, classes=classes)
     return result

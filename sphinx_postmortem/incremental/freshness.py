@@ -59,8 +59,9 @@ def _hash(value: Any) -> str:
 def note_page_digest(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read`` (late): a hash of what roll-ups can show of the page just read.
 
-    Its records without line numbers, its milestones, and its title when
-    lessons of the page are shown under it. Kept per page, so that checking
+    Its records (incident, impact, contributing factors, action items,
+    lessons) without line numbers, its milestones, and its title when lessons
+    or factors of the page are shown under it. Kept per page, so that checking
     freshness costs one hash per page rather than hashing every record.
     """
     env = app.env
@@ -68,15 +69,21 @@ def note_page_digest(app: Sphinx, doctree: nodes.document) -> None:
     docname = env.docname
     incident = domain.incident(docname)
     actions, lessons = domain.actions(docname), domain.lessons(docname)
+    impact, factors = domain.impact(docname), domain.factors(docname)
     timeline = domain.timeline(docname)
-    if not (incident or actions or lessons or timeline):
+    if not (incident or actions or lessons or timeline or impact or factors):
         return
+    shows_title = (lessons or factors) and docname in env.titles
     payload = {
         "incident": incident and _without_lineno(incident),
+        "impact": impact and _without_lineno(impact),
+        "factors": [_without_lineno(r) for r in factors],
         "actions": [_without_lineno(r) for r in actions],
         "lessons": [_without_lineno(r) for r in lessons],
-        "milestones": [(e["when"], e["milestone"]) for e in timeline if e["milestone"]],
-        "title": env.titles[docname].astext() if lessons and docname in env.titles else None,
+        "milestones": [
+            (e["when"], e["milestone"], e.get("share")) for e in timeline if e["milestone"]
+        ],
+        "title": env.titles[docname].astext() if shows_title else None,
     }
     domain.note_page_digest(docname, _hash(payload))
 

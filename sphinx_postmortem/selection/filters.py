@@ -1,12 +1,19 @@
 """Reading roll-up options, and the filters every roll-up shares.
 
-One rule for ``:tags:`` and ``:services:`` in every roll-up. ``:tags:`` keeps
-a record that has one of the tags (compared case-insensitively): incidents
-and lessons have tags of their own; an action item, which has none, has its
-incident's. ``:services:`` keeps a record whose incident lists one of the
-services (an incident is its own incident). Like the other incident filters
-(``:severity:``, ``:status:``, ``:type:``, ``:since:``, ``:until:``), it never
-keeps a lesson or action item on a page without an incident.
+One rule for ``:tags:`` and ``:services:`` in every roll-up: a record matches
+on its own values, falling back to its incident's when it has none. An
+incident's values are its own; a lesson, action item or contributing factor
+that gives no ``:tags:`` (or no ``:services:``) has its incident's, and one
+that gives some is matched on those alone. Values are compared
+case-insensitively; a record with neither values nor an incident matches no
+``:tags:`` or ``:services:`` filter. Grouping by tag or service uses the same
+values (see :func:`tags_of`, :func:`services_of`).
+
+The other incident filters (``:severity:``, ``:status:``, ``:type:``,
+``:detected-by:``, ``:since:``, ``:until:``) look at the incident alone and
+never keep a record on a page without an incident. ``:type:`` matches any of
+an incident's types (``:type: outage, data-loss``); an imported record of a
+version-1 export has its one ``type``.
 """
 
 from __future__ import annotations
@@ -93,6 +100,30 @@ def any_of(wanted: Sequence[str] | None, values: Iterable[str]) -> bool:
     return any(v.casefold() in wanted for v in values)
 
 
+def tags_of(record: Mapping[str, Any], incident: Mapping[str, Any] | None) -> list[str]:
+    """The tags a record matches and is grouped by: its own, else its incident's."""
+    return _own_or_incident(record, incident, "tags")
+
+
+def services_of(record: Mapping[str, Any], incident: Mapping[str, Any] | None) -> list[str]:
+    """The services a record matches and is grouped by: its own, else its incident's."""
+    return _own_or_incident(record, incident, "services")
+
+
+def _own_or_incident(
+    record: Mapping[str, Any], incident: Mapping[str, Any] | None, name: str
+) -> list[str]:
+    own = record.get(name) or []
+    if own or incident is None:
+        return list(own)
+    return list(incident.get(name) or [])
+
+
+def types_of(incident: Mapping[str, Any]) -> list[str]:
+    """Every type of an incident (an imported version-1 record has only ``type``)."""
+    return list(incident.get("types") or [incident["type"]])
+
+
 @dataclass(frozen=True)
 class IncidentFilter:
     """The incident filters: which incidents (or whose lessons and action items) to keep."""
@@ -100,6 +131,7 @@ class IncidentFilter:
     severity: tuple[str, ...] | None = None
     status: tuple[str, ...] | None = None
     type: tuple[str, ...] | None = None
+    detected_by: tuple[str, ...] | None = None
     services: tuple[str, ...] | None = None
     tags: tuple[str, ...] | None = None
     since: str | None = None
@@ -113,6 +145,9 @@ class IncidentFilter:
         configured = options.configured
         found = cls(
             severity=options.choices("severity", configured.severities, "severity"),
+            detected_by=options.choices(
+                "detected-by", configured.detection_sources, "detection source"
+            ),
             type=options.choices("type", configured.types, "type"),
             status=options.choices("status", configured.statuses, "status"),
             services=options.words("services"),
@@ -131,23 +166,35 @@ class IncidentFilter:
         """Whether a filter other than services and tags is set (only an incident can pass)."""
         return any(
             value is not None
-            for value in (self.severity, self.status, self.type, self.since, self.until)
+            for value in (
+                self.severity,
+                self.status,
+                self.type,
+                self.detected_by,
+                self.since,
+                self.until,
+            )
         )
 
-    def keeps(self, incident: IncidentRecord | None, tags: Iterable[str]) -> bool:
-        """Whether a record with these ``tags`` that belongs to ``incident`` passes."""
-        if not any_of(self.tags, tags):
+    def keeps(self, record: Mapping[str, Any], incident: IncidentRecord | None) -> bool:
+        """Whether ``record`` (an incident itself, or a record of ``incident``) passes."""
+        if not any_of(self.tags, tags_of(record, incident)):
             return False
-        if not any_of(self.services, incident["services"] if incident else []):
+        if not any_of(self.services, services_of(record, incident)):
             return False
         if incident is None:
             return not self.needs_incident
         return self._keeps_incident(incident)
 
     def _keeps_incident(self, incident: IncidentRecord) -> bool:
-        for name in ("severity", "status", "type"):
-            wanted = getattr(self, name)
-            if wanted is not None and incident.get(name) not in wanted:
+        wanted_values = (
+            (self.severity, [incident.get("severity")]),
+            (self.status, [incident.get("status")]),
+            (self.type, types_of(incident)),
+            (self.detected_by, [incident.get("detected_by")]),
+        )
+        for wanted, values in wanted_values:
+            if wanted is not None and not any(value in wanted for value in values):
                 return False
         date = incident["date"]
         if self.since is not None and (date is None or date < self.since):

@@ -21,16 +21,26 @@ from ..directives.options import choice
 from ..errors import PostmortemError, warn
 from ..model import (
     ACTION_STATUSES,
+    FACTOR_KINDS,
     LESSON_KINDS,
     LOCAL_PROJECT,
     ActionRecord,
+    FactorRecord,
     IncidentRecord,
     LessonRecord,
     is_overdue,
 )
 from ..nodes import rollup
 from ..settings import Settings, settings
-from .filters import IncidentFilter, OptionReader, limited, origin, rank
+from .filters import (
+    IncidentFilter,
+    OptionReader,
+    limited,
+    origin,
+    rank,
+    services_of,
+    tags_of,
+)
 from .views import IncidentView
 
 INCIDENT_COLUMNS = (
@@ -41,17 +51,25 @@ INCIDENT_COLUMNS = (
     "severity",
     "status",
     "type",
+    "types",
     "authors",
     "services",
     "tags",
+    "detected-by",
+    "commander",
     "duration",
     "ttd",
     "tta",
+    "ttn",
     "ttm",
     "ttr",
     "actions",
     "lessons",
 )
+#: Column prefixes naming a configured impact metric (``impact:customers``) or role
+#: (``role:scribe``); with the columns above they make :func:`incident_columns`.
+IMPACT_COLUMN = "impact:"
+ROLE_COLUMN = "role:"
 DEFAULT_INCIDENT_COLUMNS = (
     "id",
     "date",
@@ -69,13 +87,16 @@ INCIDENT_SORT_KEYS = (
     "severity",
     "status",
     "type",
+    "detected-by",
     "duration",
     "ttd",
     "tta",
+    "ttn",
     "ttm",
     "ttr",
 )
 LESSON_GROUPS = ("kind", "tag", "service", "incident", "project", "none")
+FACTOR_GROUPS = ("category", "kind", "project", "incident", "service", "none")
 ACTION_SORT_KEYS = ("due", "priority", "owner", "incident")
 PERIODS = ("month", "quarter", "year")
 DEFAULT_ACTION_STATUSES = ("open", "in-progress")
@@ -85,9 +106,30 @@ METRIC_KEYS = {
     "duration": "impact_duration",
     "ttd": "time_to_detect",
     "tta": "time_to_acknowledge",
+    "ttn": "time_to_notify",
     "ttm": "time_to_mitigate",
     "ttr": "time_to_resolve",
 }
+
+
+def incident_columns(configured: Settings) -> tuple[str, ...]:
+    """Every column an ``incident-list`` can show with these settings."""
+    return (
+        *INCIDENT_COLUMNS,
+        *(ROLE_COLUMN + role for role in configured.roles),
+        *(IMPACT_COLUMN + metric for metric in configured.impact_metrics),
+    )
+
+
+def numeric_metrics(configured: Settings) -> list[str]:
+    """The configured impact metrics measured by a number (every kind but ``text``)."""
+    return [m for m, (_label, _unit, kind) in configured.impact_metrics.items() if kind != "text"]
+
+
+def incident_sort_keys(configured: Settings) -> tuple[str, ...]:
+    """Every ``:sort:`` key of an ``incident-list``: the fixed ones, then numeric impact."""
+    return (*INCIDENT_SORT_KEYS, *(IMPACT_COLUMN + m for m in numeric_metrics(configured)))
+
 
 IncidentOf = Callable[[Any], "IncidentRecord | None"]
 SpecT = TypeVar("SpecT", bound="RollupSpec")
@@ -141,7 +183,7 @@ class IncidentListSpec(RollupSpec):
         fields = super().read(options)  # first: problems are reported in option order
         sort = (options.options.get("sort") or "-date").strip()
         key = _sort_key(options, sort)
-        columns = options.choices("columns", INCIDENT_COLUMNS, "column")
+        columns = options.choices("columns", incident_columns(options.configured), "column")
         return {
             **fields,
             "sort": key or "date",
@@ -182,16 +224,9 @@ class LessonListSpec(RollupSpec):
             lesson
             for lesson in lessons
             if (self.lesson_kinds is None or lesson["kind"] in self.lesson_kinds)
-            and self.incidents.keeps(incident_of(lesson), lesson["tags"])
+            and self.incidents.keeps(lesson, incident_of(lesson))
         ]
-
-        def incident_key(lesson: LessonRecord) -> tuple[str, str]:
-            incident = incident_of(lesson)
-            return (incident["date"] or "", incident["id"]) if incident else ("", "")
-
-        chosen.sort(key=lambda le: (incident_key(le)[1], origin(le), le["lineno"]))
-        chosen.sort(key=lambda le: incident_key(le)[0], reverse=True)
-        return limited(chosen, self.limit)
+        return limited(by_incident(chosen, incident_of), self.limit)
 
 
 @dataclass(frozen=True)
@@ -253,8 +288,56 @@ class ActionItemListSpec(RollupSpec):
             return False
         if self.overdue and not is_overdue(action, today):
             return False
-        incident = incident_of(action)
-        return self.incidents.keeps(incident, incident["tags"] if incident else [])
+        return self.incidents.keeps(action, incident_of(action))
+
+
+@dataclass(frozen=True)
+class FactorListSpec(RollupSpec):
+    """``factor-list``: contributing factors of incidents, grouped under headings.
+
+    Filters: ``:kind:`` (trigger, root-cause, contributing, mitigator),
+    ``:category:`` (of ``postmortem_factor_categories``) and every incident
+    filter; ``:limit:`` keeps the first factors in the order below.
+
+    Factors are ordered newest incident first (same date: by incident id),
+    then in page order. ``:group-by:`` ``category`` (the default) lists a
+    factor under each of its categories, the groups with the most factors
+    first, so that recurring categories lead (ties in configured order, then
+    by name), and uncategorised factors last under "Other"; ``kind`` follows
+    the order trigger, root cause, contributing, mitigator; ``project``,
+    ``incident`` and ``service`` (a factor under each of its services, else
+    its incident's) sort their headings by name; ``none`` is one list.
+    """
+
+    kind: ClassVar[str] = "factor-list"
+    factor_kinds: tuple[str, ...] | None = None
+    categories: tuple[str, ...] | None = None
+    group_by: str = "category"
+
+    @classmethod
+    def read(cls, options: OptionReader) -> dict[str, Any]:
+        configured = options.configured
+        return {
+            **super().read(options),
+            "factor_kinds": options.choices("kind", FACTOR_KINDS, "factor kind"),
+            "categories": options.choices(
+                "category", configured.factor_categories, "factor category"
+            ),
+            "group_by": options.one_of("group-by", FACTOR_GROUPS, "category"),
+        }
+
+    def select(
+        self, factors: Iterable[FactorRecord], incident_of: IncidentOf
+    ) -> list[FactorRecord]:
+        """Matching factors, newest incident first, then in page order."""
+        chosen = [
+            factor
+            for factor in factors
+            if (self.factor_kinds is None or factor["kind"] in self.factor_kinds)
+            and (self.categories is None or set(factor["categories"]) & set(self.categories))
+            and self.incidents.keeps(factor, incident_of(factor))
+        ]
+        return limited(by_incident(chosen, incident_of), self.limit)
 
 
 @dataclass(frozen=True)
@@ -265,13 +348,17 @@ class StatsSpec(RollupSpec):
     period: str = "quarter"
     #: None: ``postmortem_stats_years``.
     years: int | None = None
+    #: The impact metrics summed per period and severity; None: every numeric one given.
+    impact: tuple[str, ...] | None = None
 
     @classmethod
     def read(cls, options: OptionReader) -> dict[str, Any]:
+        numeric = numeric_metrics(options.configured)
         return {
             **super().read(options),
             "period": options.one_of("period", PERIODS, "quarter"),
             "years": options.positive("years", "using postmortem_stats_years"),
+            "impact": options.choices("impact", numeric, "numeric impact metric"),
         }
 
     def select(self, views: Iterable[IncidentView], configured: Settings) -> list[IncidentView]:
@@ -280,7 +367,8 @@ class StatsSpec(RollupSpec):
 
 
 SPECS: dict[str, type[RollupSpec]] = {
-    spec.kind: spec for spec in (IncidentListSpec, LessonListSpec, ActionItemListSpec, StatsSpec)
+    spec.kind: spec
+    for spec in (IncidentListSpec, LessonListSpec, ActionItemListSpec, FactorListSpec, StatsSpec)
 }
 
 
@@ -306,7 +394,7 @@ def parse_rollups(app: Sphinx, doctree: nodes.document) -> None:
 def _sort_key(options: OptionReader, sort: str) -> str | None:
     """The ``:sort:`` key of an incident list; None (with a problem) when unknown."""
     try:
-        return choice(sort.lstrip("-+ "), INCIDENT_SORT_KEYS, ":sort:")
+        return choice(sort.lstrip("-+ "), incident_sort_keys(options.configured), ":sort:")
     except PostmortemError as exc:
         options.problems.append(f"{exc}; sorting newest first")
         return None
@@ -321,7 +409,7 @@ def select_incidents(
     limit: int | None = None,
 ) -> list[IncidentView]:
     """Matching incidents sorted by ``sort``, stably; those without a value come last."""
-    chosen = [v for v in views if incidents.keeps(v.record, v.record["tags"])]
+    chosen = [v for v in views if incidents.keeps(v.record, v.record)]
     chosen.sort(key=lambda v: (v.record["id"], origin(v.record)))
     sort_key = _incident_sort_key(sort, configured)
     present = [v for v in chosen if sort_key(v) is not None]
@@ -340,8 +428,14 @@ def _incident_sort_key(key: str, configured: Settings) -> Callable[[IncidentView
             return rank(record["severity"], configured.severities)
         if key == "status":
             return rank(record["status"], configured.statuses)
+        if key == "detected-by":
+            source = record.get("detected_by")
+            return None if source is None else rank(source, configured.detection_sources)
         if key in METRIC_KEYS:
             return view.metrics.get(METRIC_KEYS[key])
+        if key.startswith(IMPACT_COLUMN):
+            figure = view.figure(key.removeprefix(IMPACT_COLUMN))
+            return figure["value"] if figure else None
         value = record[key]  # type: ignore[literal-required]
         return value.casefold() if isinstance(value, str) else value
 
@@ -380,20 +474,76 @@ def group_lessons(
         if group_by == "kind":
             keys = [lesson["kind"]]
         elif group_by == "tag":
-            keys = lesson["tags"] or [""]
-        elif group_by == "project":
-            keys = [lesson.get("project") or local_name]
-        elif group_by == "service":
-            keys = (incident["services"] if incident else []) or [""]
+            keys = tags_of(lesson, incident) or [""]
         else:
-            keys = [f"{incident['id']}: {incident['title']}" if incident else ""]
+            keys = _shared_group_keys(lesson, incident, group_by, local_name)
         for key in keys:
             groups.setdefault(key, []).append(lesson)
     if group_by == "kind":
         ordered = [k for k in LESSON_KINDS if k in groups]
         return [(kind_names.get(k, k), groups[k]) for k in ordered]
+    return _by_name(groups)
+
+
+def group_factors(
+    factors: Sequence[FactorRecord],
+    incident_of: IncidentOf,
+    group_by: str,
+    kind_names: Mapping[str, str],
+    configured: Settings,
+    local_name: str = LOCAL_PROJECT,
+) -> list[tuple[str, list[FactorRecord]]]:
+    """``[(heading, factors)]`` in the order :class:`FactorListSpec` documents."""
+    if group_by == "none":
+        return [("", list(factors))]
+    groups: dict[str, list[FactorRecord]] = {}
+    for factor in factors:
+        if group_by == "category":
+            keys = list(factor["categories"]) or [""]
+        elif group_by == "kind":
+            keys = [factor["kind"]]
+        else:
+            keys = _shared_group_keys(factor, incident_of(factor), group_by, local_name)
+        for key in keys:
+            groups.setdefault(key, []).append(factor)
+    if group_by == "kind":
+        ordered = [k for k in FACTOR_KINDS if k in groups]
+        return [(kind_names.get(k, k), groups[k]) for k in ordered]
+    if group_by == "category":
+        named = [k for k in groups if k]
+        named.sort(key=lambda k: (rank(k, configured.factor_categories), k))
+        named.sort(key=lambda k: len(groups[k]), reverse=True)
+        return [(k, groups[k]) for k in named] + ([("", groups[""])] if "" in groups else [])
+    return _by_name(groups)
+
+
+def _shared_group_keys(
+    record: Any, incident: IncidentRecord | None, group_by: str, local_name: str
+) -> list[str]:
+    """The headings of ``record`` for the groups lessons and factors share."""
+    if group_by == "project":
+        return [record.get("project") or local_name]
+    if group_by == "service":
+        return services_of(record, incident) or [""]
+    return [f"{incident['id']}: {incident['title']}" if incident else ""]
+
+
+def _by_name(groups: dict[str, list[Any]]) -> list[tuple[str, list[Any]]]:
+    """Groups sorted by heading, case-insensitively; the unnamed group ("Other") last."""
     named = sorted((k for k in groups if k), key=lambda k: (k.casefold(), k))
     result = [(k, groups[k]) for k in named]
     if "" in groups:
         result.append(("", groups[""]))
     return result
+
+
+def by_incident(records: list[Any], incident_of: IncidentOf) -> list[Any]:
+    """Records of incidents, newest incident first (same date: by id), then in page order."""
+
+    def incident_key(record: Any) -> tuple[str, str]:
+        incident = incident_of(record)
+        return (incident["date"] or "", incident["id"]) if incident else ("", "")
+
+    ordered = sorted(records, key=lambda r: (incident_key(r)[1], origin(r), r.get("lineno", 0)))
+    ordered.sort(key=lambda r: incident_key(r)[0], reverse=True)
+    return ordered

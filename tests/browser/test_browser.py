@@ -142,8 +142,17 @@ ALL_LABELS = [
     *[(f"pm-kind pm-kind-{k}", k) for k in ("went-well", "went-wrong", "lucky")],
     *[
         (f"pm-milestone pm-milestone-{m}", m)
-        for m in ("start", "detect", "ack", "mitigate", "resolve")
+        for m in ("start", "detect", "ack", "notify", "mitigate", "resolve")
     ],
+    *[
+        (f"pm-detection pm-detection-{d}", d)
+        for d in ("alert", "customer", "employee", "external", "test", "unknown")
+    ],
+    *[
+        (f"pm-factor-kind pm-factor-kind-{k}", k)
+        for k in ("trigger", "root-cause", "contributing", "mitigator")
+    ],
+    ("pm-factor-category pm-factor-category-capacity", "capacity"),
 ]
 
 CONTRAST_JS = """
@@ -338,6 +347,7 @@ def test_no_horizontal_overflow_on_a_phone(open_page, server, theme):
               };
               const sel = 'div.pm-incident, div.pm-panel, ol.pm-timeline-list, div.pm-action, '
                 + 'div.admonition.pm-lesson, div.pm-lesson-entry, div.pm-rollup, table.pm-table, '
+                + 'div.pm-impact, div.admonition.pm-factor, div.pm-factors, div.pm-factor-entry, '
                 + 'svg.pm-chart';
               return [...document.querySelectorAll(sel)]
                 .map(el => [el.className.baseVal ?? el.className,
