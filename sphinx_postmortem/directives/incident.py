@@ -165,9 +165,8 @@ class IncidentDirective(PostmortemDirective):
         container += heading
         if panel is not None:
             container += panel
-        summary = nodes.container(classes=["pm-summary"])
-        summary.extend(body)
-        container += summary
+        if body:  # no empty block for builders that would print it (text, LaTeX)
+            container += nodes.container("", *body, classes=["pm-summary"])
         return container
 
 

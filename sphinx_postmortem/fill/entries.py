@@ -192,7 +192,7 @@ def factor_entry(entry: FactorEntry, page: Page) -> nodes.container:
     heading += label(entry.kind_name, "factor-kind", factor["kind"])
     for category in factor["categories"]:
         heading += nodes.Text(" ")
-        heading += label(category, "category")
+        heading += label(category, "factor-category")
     block += heading
     if entry.source:
         origin = nodes.paragraph(classes=["pm-factor-source"])
