@@ -14,6 +14,7 @@ from ..selection.views import IncidentView
 from ..settings import Settings
 from ..times import format_duration
 from .charts import (
+    Series,
     amount_scale,
     incidents_chart,
     palette_series,
@@ -111,20 +112,13 @@ class StatsTables:
             ]
             for label, period, counts in self._with_total(numbers, numbers.detection)
         ]
-        return [
-            nodes.rubric(title, title, classes=["pm-stats-heading"]),
-            *self._chart(
-                stacked_chart(
-                    self._chart_id(),
-                    title,
-                    numbers.periods,
-                    palette_series(names, "detect"),
-                    numbers.detection,
-                    str,
-                )
-            ),
+        return self._counts_section(
+            title,
+            numbers.periods,
+            palette_series(names, "detect"),
+            numbers.detection,
             table([_("Period"), *names.values(), *share], rows, ["pm-stats-table"]),
-        ]
+        )
 
     def _categories(self, numbers: Stats, per: str) -> list[nodes.Node]:
         """Incidents per period and contributing-factor category, recurring ones first."""
@@ -136,20 +130,26 @@ class StatsTables:
             [label, *(str(counts[c]) for c in names)]
             for label, _period, counts in self._with_total(numbers, numbers.category_counts)
         ]
-        return [
-            nodes.rubric(title, title, classes=["pm-stats-heading"]),
-            *self._chart(
-                stacked_chart(
-                    self._chart_id(),
-                    title,
-                    numbers.periods,
-                    palette_series(names, "category"),
-                    numbers.category_counts,
-                    str,
-                )
-            ),
+        return self._counts_section(
+            title,
+            numbers.periods,
+            palette_series(names, "category"),
+            numbers.category_counts,
             table([_("Period"), *names], rows, ["pm-stats-table"]),
-        ]
+        )
+
+    def _counts_section(
+        self,
+        title: str,
+        periods: list[str],
+        series: list[Series],
+        counts: dict[str, dict[str, int]],
+        numbers_table: nodes.table,
+    ) -> list[nodes.Node]:
+        """A heading, the stacked chart of ``counts`` per period, and the table saying the same."""
+        chart = stacked_chart(self._chart_id(), title, periods, series, counts, str)
+        heading = nodes.rubric(title, title, classes=["pm-stats-heading"])
+        return [heading, *self._chart(chart), numbers_table]
 
     def _impact(self, numbers: Stats, sums: ImpactSums, per: str) -> list[nodes.Node]:
         """One impact metric summed per period and severity, with the total of each period."""
