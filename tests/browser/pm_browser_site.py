@@ -30,6 +30,7 @@ INCIDENT_PAGE = "examples/checkout-503s.html"
 LESSONS_PAGE = "lessons.html"
 INCIDENTS_PAGE = "incidents.html"
 ACTIONS_PAGE = "actions.html"
+FACTORS_PAGE = "factors.html"
 STATS_PAGE = "pm-browser-stats.html"
 
 #: A postmortem-stats page added to the copy of the docs that is built (the

@@ -42,6 +42,7 @@ PAGES = (
     site.LESSONS_PAGE,
     site.INCIDENTS_PAGE,
     site.ACTIONS_PAGE,
+    site.FACTORS_PAGE,
     site.STATS_PAGE,
 )
 DESKTOP = {"width": 1200, "height": 900}
@@ -253,6 +254,9 @@ def test_incident_page_is_laid_out(open_page, theme):
         "li.pm-entry-milestone",
         "div.pm-action",
         "div.admonition.pm-lesson",
+        "div.pm-impact dl.pm-impact-figures",
+        "div.admonition.pm-factor",
+        "div.pm-panel div.pm-factors",
     ):
         box(page, selector)
 
