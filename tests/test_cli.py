@@ -319,7 +319,8 @@ def test_unfilled_impact_and_factor_stubs_hold_a_report_back(tmp_path, fmt):
     args = ("--dir", "postmortems", "--format", fmt, "--status", "in-review")
     page = written(new(project, TITLE, *args), project)
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(project), str(tmp_path / "out")],
+        [sys.executable, "-m", "sphinx", "-q", "--no-color", "-b", "html", str(project)]
+        + [str(tmp_path / "out")],
         capture_output=True,
         text=True,
         timeout=300,
