@@ -33,6 +33,10 @@ exclude_patterns = ["_build", "_example_projects"]
 html_theme = "alabaster"
 html_title = "sphinx-postmortem"
 
+# Where this site is published. The Atom feed of its post-mortems
+# (postmortems.atom) needs absolute links, so it is written only with it.
+html_baseurl = "https://docs.example.com/engineering/"
+
 # The example post-mortems live in 2024. Pinning the build date makes the
 # "overdue" flags on their action items the same on every build, whatever
 # day the documentation is built on.

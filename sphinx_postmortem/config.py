@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .errors import WarningSubtype, warn
-from .model import IMPACT_KINDS
+from .model import IMPACT_KINDS, is_project_name
 from .times import resolve_zone
 
 #: name -> (default, rebuild, types)
@@ -33,8 +33,9 @@ CONFIG_VALUES: dict[str, tuple[Any, Any, tuple[type, ...]]] = {
     "postmortem_tracker_url": (None, "env", (str, type(None))),
     "postmortem_today": (None, "html", (str, dt.date, type(None))),
     "postmortem_project_name": (None, "html", (str, type(None))),
-    "postmortem_export": (True, "", (bool,)),
-    "postmortem_feed": (None, "", (bool, type(None))),
+    # every page links to the feed when it is written: a change rewrites them
+    "postmortem_export": (True, "html", (bool,)),
+    "postmortem_feed": (None, "html", (bool, type(None))),
     "postmortem_projects": ({}, "html", (dict,)),
     "postmortem_timeout": (10, "", (int, float)),
     "postmortem_cache_limit": (5, "", (int, float)),
@@ -59,6 +60,7 @@ CONFIG_VALUES: dict[str, tuple[Any, Any, tuple[type, ...]]] = {
     "postmortem_related_limit": (5, "html", (int,)),
     "postmortem_stats_years": (10, "html", (int,)),
     "postmortem_feed_statuses": ([], "", (list, tuple)),
+    "postmortem_feed_projects": ([], "", (list, tuple)),
     "postmortem_detection_sources": (
         ["alert", "customer", "employee", "external", "test", "unknown"],
         "env",
@@ -382,6 +384,7 @@ def check_config(app: Sphinx, config: Config) -> None:
     _check_impact_metrics(app, config)
     _check_roles(app, config)
     _check_required_fields(app, config)
+    _check_feed_projects(app, config)
 
 
 def impact_metric_problem(name: Any, value: Any) -> str | None:
@@ -448,3 +451,22 @@ def _check_required_fields(app: Sphinx, config: Config) -> None:
                 ", ".join(allowed),
             )
     config.postmortem_required_fields = kept
+
+
+def _check_feed_projects(app: Sphinx, config: Config) -> None:
+    """Drop names in ``postmortem_feed_projects`` that ``postmortem_projects`` does not import."""
+    configured = [name for name in config.postmortem_projects if is_project_name(name)]
+    kept: list[str] = []
+    for name in config.postmortem_feed_projects:
+        if name in configured:
+            if name not in kept:
+                kept.append(name)
+            continue
+        _config_warning(
+            app,
+            "postmortem_feed_projects",
+            "postmortem_feed_projects: %r is not a project of postmortem_projects (%s); left out",
+            name,
+            ", ".join(map(repr, configured)) or "none configured",
+        )
+    config.postmortem_feed_projects = kept

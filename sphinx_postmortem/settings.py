@@ -23,11 +23,15 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from . import urls
 from .config import CONFIG_VALUES, build_date
 from .model import LOCAL_PROJECT, is_project_name
 
 #: The builders that write ``postmortems.json``, the feed and the HTML memo.
 EXPORT_BUILDERS = ("html", "dirhtml")
+
+#: The Atom feed, at the root of the output (see ``exchange/feed.py``).
+FEED_FILENAME = "postmortems.atom"
 
 _ATTRIBUTE = "_postmortem_settings"
 
@@ -64,6 +68,8 @@ class Settings:
     related_limit: int
     stats_years: int
     feed_statuses: tuple[str, ...]
+    #: Imported projects whose published post-mortems the feed lists too.
+    feed_projects: tuple[str, ...]
     detection_sources: tuple[str, ...]
     #: metric (option name) -> (label, unit, kind), cleaned by config.check_config.
     impact_metrics: Mapping[str, tuple[str, str, str]]
@@ -117,6 +123,21 @@ def _feed_enabled(feed: bool | None, html_baseurl: str, export: bool) -> bool:
     if feed is None:
         return bool(html_baseurl) and bool(export)
     return bool(feed)
+
+
+def feed_published(builder: Any) -> bool:
+    """Whether ``builder`` writes the Atom feed.
+
+    The feed is on, the builder is one of the HTML builders that publish, and
+    ``html_baseurl`` is an absolute http(s) URL (feed readers need absolute links).
+    """
+    configured = settings(builder)
+    base_url = str(getattr(builder.config, "html_baseurl", "") or "")
+    return (
+        configured.feed_enabled
+        and builder.name in configured.export_builders
+        and urls.is_absolute_http(base_url)
+    )
 
 
 def store_settings(app: Sphinx, config: Config) -> None:

@@ -214,11 +214,31 @@ def test_action_block(built):
     assert "<p>Optional <em>body</em> text.</p>" in block
 
 
+@pytest.mark.parametrize(
+    ("action_id", "status"),
+    [
+        ("INC-ACT-A1", "open"),
+        ("INC-ACT-A3", "in-progress"),
+        ("INC-ACT-A4", "done"),
+        ("INC-ACT-A5", "wont-do"),
+    ],
+)
+def test_status_is_the_block_class_and_a_field_written_out(built, action_id, status):
+    """The stylesheet colours the block's bar by its class; the text says the same."""
+    block = action_block(read(built, "actions.html"), action_id)
+    assert block.startswith(f'<div class="pm-action pm-action-{status}')
+    assert (
+        f'<span class="pm-label pm-action-status pm-action-status-{status}">{status}</span>'
+    ) in block
+
+
 def test_tags_and_services_are_lists_shown_after_the_body(built):
     last = domain_of(built).actions("actions")[-1]
     assert (last["tags"], last["services"]) == (["deploy", "Config"], ["checkout-api"])
     block = action_block(read(built, "actions.html"), "INC-ACT-A8")
     assert re.findall(r'<span class="pm-tag">([^<]*)</span>', block) == ["deploy", "Config"]
+    # the ", " between tags is kept, marked for the stylesheet to hide between the pills
+    assert '<span class="pm-tag">deploy</span><span class="pm-sep">, </span>' in block
     assert '<p class="pm-services">Services: <span class="pm-service">checkout-api</span></p>' in (
         block
     )

@@ -15,6 +15,7 @@ from support.html import panel_fields
 from support.warnings import assert_warned, pm_warnings
 
 lessons = root_app_fixture("core-lessons")
+lessons_text = root_app_fixture("core-lessons", buildername="text")
 orphans = root_app_fixture("core-orphan")
 
 
@@ -77,6 +78,24 @@ def test_lesson_tags_and_body(lessons):
     assert "<p>Body explaining the lesson with <em>emphasis</em>.</p>" in block
     assert "<p>A second paragraph.</p>" in block
     assert "pm-tag" not in admonition(read(lessons, "index.html"), "lesson-Rollback-was-quick")
+
+
+def test_tags_are_pills_with_their_separators_marked_for_the_stylesheet(lessons):
+    """In HTML the ", " between two tags is an inline the stylesheet hides between the pills."""
+    block = admonition(
+        read(lessons, "index.html"), "lesson-Config-changes-skipped-the-canary-stage"
+    )
+    assert (
+        '<p class="pm-tags">Tags: <span class="pm-tag">deploy</span>'
+        '<span class="pm-sep">, </span><span class="pm-tag">config</span></p>'
+    ) in block
+
+
+def test_text_output_reads_the_kind_the_title_and_the_tags(lessons_text):
+    text = read(lessons_text, "index.txt")
+    assert "What went wrong: Config changes skipped the canary stage" in text
+    assert "Tags: deploy, config" in text
+    assert "Where we got lucky: The backup happened to be fresh" in text
 
 
 def test_lesson_services_are_a_list_shown_after_the_tags(lessons):

@@ -1,6 +1,6 @@
 """The ``timeline`` directive inside Sphinx: dates, zones, milestones over several
-timelines, recovery in steps, inline markup, offsets, metrics in the panel, and
-warnings with locations.
+timelines, recovery in steps, inline markup, offsets, metrics in the panel,
+``<time>`` elements, breaks between entries far apart, and warnings with locations.
 
 Test root: tests/roots/test-core-timeline/.
 """
@@ -8,12 +8,13 @@ Test root: tests/roots/test-core-timeline/.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from docutils import nodes
 from support.builds import build, domain_of, read
 from support.fixtures import built_root, root_app_fixture
-from support.html import panel_fields, strip_tags
+from support.html import panel_fields, parse_html, strip_tags
 from support.warnings import assert_warned, parse_warnings, pm_warnings
 
 from sphinx_postmortem.fill.timeline import recovery_text
@@ -24,8 +25,10 @@ built = root_app_fixture("core-timeline")
 
 
 def _span(item: str, css_class: str) -> str:
-    match = re.search(r'<span class="[^"]*\b' + css_class + r'\b[^"]*">(.*?)</span>', item, re.S)
-    return strip_tags(match[1]) if match else ""
+    """The text of the first ``<span>`` (or ``<time>``) of class ``css_class`` in ``item``."""
+    element = r'<(span|time) class="[^"]*\b' + css_class + r'\b[^"]*"[^>]*>(.*?)</\1>'
+    match = re.search(element, item, re.S)
+    return strip_tags(match[2]) if match else ""
 
 
 def rows(page: str) -> list[list[str]]:
@@ -241,8 +244,8 @@ def test_date_only_approximate_and_fractional_entries_render_at_their_precision(
         ],
     ]
     page = read(built, "precision.html")
-    assert '<span class="pm-time pm-approximate">' in page
-    assert '<span class="pm-time pm-date-only">2021-05-12</span>' in page
+    assert '<time class="pm-time pm-approximate" datetime="2021-06-08T11:00+00:00">' in page
+    assert '<time class="pm-time pm-date-only" datetime="2021-05-12">2021-05-12</time>' in page
     entries = domain_of(built).timeline("precision")
     assert [(e["precision"], e["approximate"]) for e in entries] == [
         ("day", False),
@@ -328,7 +331,7 @@ def test_every_warning_of_the_root(built):
         "baddate.rst",
         "implausible.rst",
         "recovery_problems.rst",
-    }
+    }  # gaps.rst has none
     assert len(pm_warnings(built)) == 23
 
 
@@ -395,6 +398,7 @@ def test_text_builder_writes_a_table_with_offsets_across_timelines(built_text):
     offsets = ["".join(row[1].split()) for row in precision]
     assert offsets == [
         "T\N{MINUS SIGN}27d",
+        "",  # the break row: 27 days until the next entry
         "T0",
         "\N{ALMOST EQUAL TO}T+1h30m",
         "T+1h35m30s",
@@ -607,3 +611,120 @@ def test_recovery_problems_warn_at_their_line_and_keep_the_entry(built):
         (21, None, None),
     ]
     assert domain_of(built).metrics("recovery_problems").durations["time_to_resolve"] == 40 * 60
+
+
+# -- <time> elements and breaks between entries far apart ----------------------------
+
+
+def times(page: str) -> list[tuple[str, str]]:
+    """(datetime attribute, text) of every time of the page's timelines, in order."""
+    return [
+        (time.attrs["datetime"], time.text())
+        for listing in parse_html(page).find_all("ol", "pm-timeline-list")
+        for time in listing.find_all("time", "pm-time")
+    ]
+
+
+def test_times_are_time_elements_with_the_moment_of_their_entry(built):
+    assert times(read(built, "precision.html")) == [
+        ("2021-05-12", "2021-05-12"),  # a date-only entry: its date
+        ("2021-06-08T09:30+00:00", "2021-06-08 09:30 UTC"),
+        ("2021-06-08T11:00+00:00", "\N{ALMOST EQUAL TO}11:00"),  # the full moment, not as written
+        ("2021-06-08T11:05:30.250+00:00", "11:05:30"),  # at most milliseconds, as HTML allows
+        ("2021-06-09T10:11+00:00", "2021-06-09 10:11 UTC"),
+    ]
+    assert [moment for moment, _text in times(read(built, "zones.html"))] == [
+        "2024-03-31T01:30+01:00",
+        "2024-03-31T03:30+02:00",
+        "2024-03-31T02:00+00:00",
+        "2024-03-31T09:00+05:30",
+        "2024-03-31T06:10+02:00",
+    ]
+
+
+def breaks(page: str) -> list[tuple[str, str]]:
+    """(time of the entry, its break line or "") of every entry of the page's timelines."""
+    return [
+        (item.find("time").text(), " ".join(b.text() for b in item.find_all("p", "pm-entry-break")))
+        for item in parse_html(page).find_all("li", "pm-entry")
+    ]
+
+
+def test_a_break_follows_an_entry_when_the_next_comes_more_than_a_day_later(built):
+    assert breaks(read(built, "gaps.html")) == [
+        ("2023-01-02", ""),
+        ("2023-01-03", "\N{HORIZONTAL ELLIPSIS} 7d later \N{HORIZONTAL ELLIPSIS}"),
+        ("2023-01-10 09:00 UTC", ""),  # exactly a day: no break
+        ("2023-01-11 09:00 UTC", "\N{HORIZONTAL ELLIPSIS} 1d00h01m later \N{HORIZONTAL ELLIPSIS}"),
+        (
+            "2023-01-12 09:01 UTC",
+            "\N{HORIZONTAL ELLIPSIS} \N{ALMOST EQUAL TO}2d02h59m later \N{HORIZONTAL ELLIPSIS}",
+        ),
+        ("\N{ALMOST EQUAL TO}2023-01-14 12:00 UTC", ""),
+        ("12:30", ""),  # the last entry of its timeline: none, though the next one is days later
+        ("2023-01-20 09:00 UTC", ""),
+    ]
+    assert [w for w in pm_warnings(built) if w.file == "gaps.rst"] == []
+
+
+def test_breaks_say_the_gap_like_the_offsets_and_leave_the_entries_as_they_are(built):
+    page = read(built, "staggered.html")
+    assert [gap for _time, gap in breaks(page) if gap] == [
+        "\N{HORIZONTAL ELLIPSIS} 3d later \N{HORIZONTAL ELLIPSIS}",  # 08:17 to a date: days
+        "\N{HORIZONTAL ELLIPSIS} 4d later \N{HORIZONTAL ELLIPSIS}",
+        "\N{HORIZONTAL ELLIPSIS} 6d later \N{HORIZONTAL ELLIPSIS}",
+    ]
+    assert [row[1] for row in rows(page)] == ["T0", "T+39m", "T+3d", "T+7d", "T+13d"]
+    assert phases(page) == ["undetected", "responding", "mitigated", "mitigated", "resolved"]
+    assert [gap for _time, gap in breaks(read(built, "spread.html")) if gap] == []  # 18h58m
+
+
+def test_text_builder_shows_a_break_as_a_row_between_the_entries(built_text):
+    found = [  # the narrow Offset column wraps inside words
+        [time, "".join(offset.split()), milestone, event]
+        for time, offset, milestone, event in text_table_rows(read(built_text, "gaps.txt"))
+    ]
+    assert found == [
+        ["2023-01-02", "T\N{MINUS SIGN}8d", "", "The backup job is changed."],
+        ["2023-01-03", "T\N{MINUS SIGN}7d", "", "The change is reviewed, a calendar day later."],
+        ["", "", "", "\N{HORIZONTAL ELLIPSIS} 7d later \N{HORIZONTAL ELLIPSIS}"],
+        ["2023-01-10 09:00 UTC", "T0", "Impact start", "Backups start failing silently."],
+        ["2023-01-11 09:00 UTC", "T+1d00h00m", "", "Exactly a day later: no break."],
+        ["", "", "", "\N{HORIZONTAL ELLIPSIS} 1d00h01m later \N{HORIZONTAL ELLIPSIS}"],
+        ["2023-01-12 09:01 UTC", "T+2d00h01m", "", "A day and a minute later: a break."],
+        [
+            "",
+            "",
+            "",
+            "\N{HORIZONTAL ELLIPSIS} \N{ALMOST EQUAL TO}2d02h59m later \N{HORIZONTAL ELLIPSIS}",
+        ],
+        [
+            "\N{ALMOST EQUAL TO}2023-01-14 12:00 UTC",
+            "\N{ALMOST EQUAL TO}T+4d03h00m",
+            "Detected",
+            "Noticed around noon, two days later.",
+        ],
+        ["12:30", "T+4d03h30m", "Acknowledged", "On-call acknowledges, half an hour later."],
+        [
+            "2023-01-20 09:00 UTC",
+            "T+10d00h00m",
+            "Resolved",
+            "Backups run again, days after the entry above.",
+        ],
+    ]
+    assert [w for w in pm_warnings(built_text) if w.file == "gaps.rst"] == []
+
+
+@pytest.mark.parametrize("buildername", ["latex", "man", "texinfo"])
+def test_breaks_build_without_warnings_in_other_builders(tmp_path, buildername):
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["sphinx_postmortem"]\npostmortem_today = "2024-06-01"\n',
+        encoding="utf-8",
+    )
+    gaps = Path(__file__).parent / "roots" / "test-core-timeline" / "gaps.rst"
+    (tmp_path / "index.rst").write_text(gaps.read_text(encoding="utf-8"), encoding="utf-8")
+    result = build(tmp_path, buildername)
+    assert result.warnings == []
+    output = {"latex": "*.tex", "man": "*.1", "texinfo": "*.texi"}[buildername]
+    written = "".join(path.read_text(encoding="utf-8") for path in result.outdir.glob(output))
+    assert "1d00h01m later" in written

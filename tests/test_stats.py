@@ -346,23 +346,24 @@ def bar_numbers(chart: ET.Element) -> dict[tuple[str, str], int]:
     return {key: int(n) for key, n in tooltip_numbers(bars, r"(\S+), (.*): (\d+)").items()}
 
 
-def point_numbers(chart: ET.Element) -> dict[tuple[str, str], float]:
-    """``(period, metric name) -> hours`` from the line chart's points."""
+def point_durations(chart: ET.Element) -> dict[tuple[str, str], str]:
+    """``(period, metric name) -> duration`` (``1h30m``) from the line chart's points."""
     points = chart.iter(f"{SVG}circle")
-    return {key: float(n) for key, n in tooltip_numbers(points, r"(\S+), (.*): ([\d.]+) h").items()}
+    return tooltip_numbers(points, r"(\S+), (.*): (\w+)")
 
 
 def axis_labels(chart: ET.Element) -> list[str]:
+    """The periods under the chart: each label (``01``) with the year written under it or
+    under an earlier one (``2024``), as ``2024-01``."""
     axes = next(g for g in chart.iter(f"{SVG}g") if "pm-chart-axes" in g.get("class", ""))
-    return [t.text or "" for t in axes.iter(f"{SVG}text") if t.get("text-anchor") == "middle"]
-
-
-def seconds(text: str) -> int:
-    """``1h30m`` -> 5400 (the format of ``format_duration``)."""
-    match = re.fullmatch(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", text)
-    assert match and text, text
-    days, hours, minutes, secs = (int(g or 0) for g in match.groups())
-    return ((days * 24 + hours) * 60 + minutes) * 60 + secs
+    labels: list[list[str]] = []  # [year, label]
+    for text in axes.iter(f"{SVG}text"):
+        kind = text.get("class", "")
+        if "pm-chart-period" in kind:
+            labels.append([labels[-1][0] if labels else "", text.text or ""])
+        elif "pm-chart-year" in kind:
+            labels[-1][0] = text.text or ""
+    return [f"{year}-{label}" if year else label for year, label in labels]
 
 
 def stats_blocks(dom: El, section_id: str | None = None) -> list[El]:
@@ -592,15 +593,16 @@ def test_charts_show_the_same_numbers_as_the_tables(html):
                 f"project reviews {reviews}" in description.split(f"{row[0]}: ")[1].split(";")[0]
             ) == (reviews != "0"), (page, description)
         expected_points = {
-            (row[0], name): seconds(value) / 3600
+            (row[0], name): value
             for row in median_rows
             for name, value in zip(METRIC_HEADERS, row[1:], strict=True)
             if value != EM_DASH
         }
-        points = point_numbers(times_chart)
-        assert set(points) == set(expected_points), page
-        for key, hours in expected_points.items():
-            assert points[key] == pytest.approx(hours, abs=0.006), (page, key)
+        # the points' tooltips and the description write times as the table does
+        assert point_durations(times_chart) == expected_points, page
+        times_description = times_chart.find(f"{SVG}desc").text or ""
+        for (period, name), value in expected_points.items():
+            assert f"{name} {value}" in times_description.split(f"{period}: ")[1].split(";")[0]
         legend = [
             t.text
             for g in incidents_chart.iter(f"{SVG}g")
@@ -632,7 +634,9 @@ def test_svg_is_well_formed_and_accessible(html):
             root = ET.fromstring(svg)
             assert root.tag == f"{SVG}svg"
             assert root.get("role") == "img"
-            assert root.get("viewBox")
+            # drawn at its pixel height, as wide as the column, text never scaled down
+            assert root.get("viewBox") is None and root.get("width") == "100%"
+            assert root.get("style") == f"height: {int(root.get('height'))}px"
             title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
             assert title is not None and (title.text or "").strip()
             assert desc is not None and (desc.text or "").strip()

@@ -92,11 +92,16 @@ class PostmortemDirective(SphinxDirective):
 
 
 def value_line(caption: str, values: Sequence[str], family: str) -> nodes.paragraph:
-    """A line such as "Tags: deploy, config": class ``pm-<family>s``, each value ``pm-<family>``."""
+    """A line such as "Tags: deploy, config": class ``pm-<family>s``, each value ``pm-<family>``.
+
+    The ", " between two values is an inline of class ``pm-sep``: the text
+    builder, LaTeX and screen readers read it; the stylesheet may hide it
+    between pills (it does for tags).
+    """
     line = nodes.paragraph(classes=[f"pm-{family}s"])
     line += nodes.Text(caption + " ")
     for number, value in enumerate(values):
         if number:
-            line += nodes.Text(", ")
+            line += nodes.inline(", ", ", ", classes=["pm-sep"])
         line += nodes.inline(value, value, classes=[f"pm-{family}"])
     return line

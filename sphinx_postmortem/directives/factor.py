@@ -58,8 +58,8 @@ def render_factor(record: FactorRecord, body: list[nodes.Node]) -> nodes.admonit
         line = nodes.paragraph(classes=["pm-factor-categories"])
         line += nodes.Text(_("Categories:") + " ")
         for number, category in enumerate(record["categories"]):
-            if number:
-                line += nodes.Text(", ")
+            if number:  # read by text builders and screen readers, hidden between pills
+                line += nodes.inline(", ", ", ", classes=["pm-sep"])
             line += label(category, "factor-category")
         content += line
     content.extend(body)

@@ -11,6 +11,7 @@ from sphinx import addnodes
 from sphinx.builders import Builder
 from sphinx.locale import get_translation
 from sphinx.util import docname_join
+from sphinx.util.osutil import relative_uri
 
 from ..elements import column_classes, table
 from ..incremental.entry_cache import RollupMemo, memo_block, memo_row
@@ -31,7 +32,7 @@ from ..selection.specs import (
     group_lessons,
 )
 from ..selection.views import actions_for, factors_for, incident_views, lessons_for
-from ..settings import Settings, settings
+from ..settings import FEED_FILENAME, Settings, feed_published, settings
 
 if TYPE_CHECKING:
     from ..domain import PostmortemDomain
@@ -100,6 +101,7 @@ class RollupRenderer:
         self.stats = StatsTables(builder, fromdocname, self.settings, today)
         self.memo: RollupMemo | None = None
         self.page = Page(builder, fromdocname)
+        self._offers_feed = feed_published(builder)  # once per page, see _subscribe
 
     def render(self, node: rollup, index: int) -> list[nodes.Node]:
         """The content of ``node``, roll-up number ``index`` on its page."""
@@ -120,11 +122,26 @@ class RollupRenderer:
         # only crowd the results (Sphinx 8.2+ honours the class).
         classes = ["pm-rollup", f"pm-{node['kind']}", "no-search"]
         container = self.memo.output(classes) if self.memo else nodes.container(classes=classes)
+        container.extend(self._subscribe(node["kind"]))
         container.extend(result)
         self.memo = None
         return [container]
 
     # -- helpers ----------------------------------------------------------------
+
+    def _subscribe(self, kind: str) -> list[nodes.Node]:
+        """A "Subscribe" link to the Atom feed, atop the page's first incident or lesson list.
+
+        Only where this build writes the feed (HTML builders); the link is relative to the page.
+        """
+        if kind not in ("incident-list", "lesson-list") or not self._offers_feed:
+            return []
+        self._offers_feed = False
+        href = relative_uri(self.builder.get_target_uri(self.fromdocname), FEED_FILENAME)
+        text = _("Subscribe to new post-mortems (Atom feed)")
+        title = _("The published post-mortems of this site, in a feed reader")
+        link = nodes.reference(text, text, refuri=href, reftitle=title)
+        return [nodes.paragraph("", "", link, classes=["pm-subscribe"])]
 
     def _project(self, record: Any) -> str:
         return record.get("project") or self.local_name

@@ -16,6 +16,7 @@ from ..times import format_duration
 from .charts import (
     Series,
     amount_scale,
+    count_scale,
     incidents_chart,
     palette_series,
     severity_series,
@@ -147,7 +148,7 @@ class StatsTables:
         numbers_table: nodes.table,
     ) -> list[nodes.Node]:
         """A heading, the stacked chart of ``counts`` per period, and the table saying the same."""
-        chart = stacked_chart(self._chart_id(), title, periods, series, counts, str)
+        chart = stacked_chart(self._chart_id(), title, periods, series, counts, str, count_scale())
         heading = nodes.rubric(title, title, classes=["pm-stats-heading"])
         return [heading, *self._chart(chart), numbers_table]
 

@@ -1,16 +1,22 @@
-"""A timeline as written: an ordered list in HTML, a table for other builders."""
+"""A timeline as written: an ordered list in HTML, a table for other builders.
+
+In HTML each time is a ``<time datetime="...">`` element; in every output a
+gap of more than a day between two entries is a break line between them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import html as html_text
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any, cast
 
 from docutils import nodes
 from sphinx.locale import get_translation
 
 from ..domain import PostmortemDomain
-from ..elements import label, table
+from ..elements import label, table, table_row
 from ..model import TimelineEntry
 from ..names import milestone_names
 from ..nodes import timeline_block
@@ -22,6 +28,7 @@ from ..times import (
     format_offset,
     format_span,
     is_partial_recovery,
+    measure,
     step_offset,
 )
 
@@ -94,15 +101,61 @@ def _step_words(step: RecoveryStep, only_full_step: bool) -> str:
 def build_timeline(domain: PostmortemDomain, node: timeline_block, html: bool) -> nodes.Node:
     """The timeline of ``node`` as written: an ordered list in HTML, a table elsewhere.
 
-    Offsets from impact start are computed here, from the page's metrics,
-    for every entry of the one timeline in a single pass.
+    Offsets from impact start, and the breaks between entries far apart, are
+    computed here, from the page's metrics, for every entry of the one
+    timeline in a single pass.
     """
     start = domain.metrics(node["docname"]).start
     events = [child for child in node.children if isinstance(child, nodes.paragraph)]
     offsets = [format_offset(_entry_of(event), start) for event in events]
+    breaks = breaks_after([_entry_of(event) for event in events])
     if html:
-        return _timeline_list(domain, node["docname"], events, offsets)
-    return _timeline_table(events, offsets)
+        return _timeline_list(domain, node["docname"], events, offsets, breaks)
+    return _timeline_table(events, offsets, breaks)
+
+
+#: Two consecutive entries further apart than this (in seconds) have a break between them.
+BREAK_AFTER = 86400
+
+
+def breaks_after(entries: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The break line after each entry: ``… 13d later …``, or ``""``.
+
+    An entry has one when the next entry comes more than a day after it; the
+    time between them is written like the offsets (``13d``, ``1d02h30m``,
+    ``≈1d02h00m``), so that both read alike. The last entry never has one.
+    """
+    lines = [_break_line(earlier, later) for earlier, later in pairwise(entries)]
+    return [*lines, ""] if entries else []
+
+
+def _break_line(earlier: Mapping[str, Any], later: Mapping[str, Any]) -> str:
+    span = measure(later, earlier)
+    if span.seconds <= BREAK_AFTER:
+        return ""
+    duration = format_span(span.seconds, span.precision, span.approximate)
+    return _("… {duration} later …").format(duration=duration)
+
+
+def _break_text(text: str) -> nodes.inline:
+    return nodes.inline(text, text, classes=["pm-gap", "pm-break"])
+
+
+def machine_time(entry: Mapping[str, Any]) -> str:
+    """The moment of an entry as HTML's ``datetime`` attribute takes it.
+
+    ``2024-03-05T14:02+00:00``; seconds, and milliseconds, only where the
+    entry has them; a date-only entry is its date: ``2021-05-12``.
+    """
+    moment = dt.datetime.fromisoformat(entry["when"])
+    precision = entry_precision(entry)
+    if precision == "day":
+        return moment.date().isoformat()
+    if moment.microsecond:
+        return moment.isoformat(timespec="milliseconds")
+    if moment.second or precision == "second":
+        return moment.isoformat(timespec="seconds")
+    return moment.isoformat(timespec="minutes")
 
 
 def _entry_of(event: nodes.paragraph) -> dict[str, Any]:
@@ -114,35 +167,58 @@ def _entry_of(event: nodes.paragraph) -> dict[str, Any]:
     }
 
 
-def _time_and_offset(event: nodes.paragraph, offset: str) -> tuple[nodes.inline, nodes.inline]:
-    """The time of an entry as written, and its offset from impact start."""
+def _time_node(event: nodes.paragraph) -> nodes.inline:
+    """The time of an entry as written (builders other than HTML)."""
     time_text = event["pm_time"]
-    return (
-        nodes.inline(time_text, time_text, classes=_time_classes(_entry_of(event))),
-        nodes.inline(offset, offset, classes=["pm-offset"]),
+    return nodes.inline(time_text, time_text, classes=_time_classes(_entry_of(event)))
+
+
+def _html_time(event: nodes.paragraph) -> nodes.raw:
+    """The time of an entry as written, in a ``<time>`` element with its moment (HTML only).
+
+    Docutils has no node for it: this is the one piece of raw HTML, every
+    part of it escaped.
+    """
+    entry = _entry_of(event)
+    markup = '<time class="{}" datetime="{}">{}</time>'.format(
+        html_text.escape(" ".join(_time_classes(entry))),
+        html_text.escape(machine_time(entry)),
+        html_text.escape(event["pm_time"]),
     )
+    return nodes.raw("", markup, format="html")
 
 
-def _timeline_table(events: list[nodes.paragraph], offsets: list[str]) -> nodes.table:
-    """The timeline as a table: Time, Offset, Milestone, Event (builders other than HTML)."""
+def _offset_node(offset: str) -> nodes.inline:
+    return nodes.inline(offset, offset, classes=["pm-offset"])
+
+
+def _timeline_table(
+    events: list[nodes.paragraph], offsets: list[str], breaks: list[str]
+) -> nodes.table:
+    """The timeline as a table: Time, Offset, Milestone, Event (builders other than HTML).
+
+    A break between two entries far apart is a row of its own, its text in the
+    Event column (``pm-timeline-break``; not a spanning cell, which the man
+    writer warns about).
+    """
     names = milestone_names()
-    rows = []
-    for event, offset in zip(events, offsets, strict=True):
+    rows: list[nodes.Element] = []
+    for event, offset, after in zip(events, offsets, breaks, strict=True):
         milestone = event["pm_milestone"]
-        time_cell, offset_cell = _time_and_offset(event, offset)
         milestone_cell = _milestone_label(event, names) if milestone else ""
-        rows.append([time_cell, offset_cell, milestone_cell, event.children])
-    result = table(
+        row = table_row([_time_node(event), _offset_node(offset), milestone_cell, event.children])
+        cell = cast(nodes.Element, row.children[-1]).children[0]  # the Event paragraph
+        cell.source, cell.line = event.source, event.line  # where its references point
+        rows.append(row)
+        if after:
+            rows.append(table_row(["", "", "", _break_text(after)]))
+            rows[-1]["classes"].append("pm-timeline-break")
+    return table(
         [_("Time"), _("Offset"), _("Milestone"), _("Event")],
         rows,
         classes=["pm-timeline"],
         widths=[18, 8, 12, 62],
     )
-    body = cast(nodes.tbody, next(result.findall(nodes.tbody)))
-    for row, event in zip(body.children, events, strict=True):
-        cell = cast(nodes.Element, row.children[-1]).children[0]  # the Event paragraph
-        cell.source, cell.line = event.source, event.line  # where its references point
-    return result
 
 
 #: Phase of the incident an entry falls in, by the last milestone reached;
@@ -178,6 +254,16 @@ def _phase_changes(entries: Sequence[TimelineEntry]) -> list[tuple[dt.datetime, 
     return sorted(changes, key=lambda change: change[0])
 
 
+def _phase_at(changes: list[tuple[dt.datetime, str]], when: str) -> str:
+    """The phase of the incident at ``when`` (an ISO timestamp): ``before`` its start."""
+    moment = dt.datetime.fromisoformat(when)
+    phase = "before"
+    for changed_at, name in changes:
+        if changed_at <= moment:
+            phase = name
+    return phase
+
+
 def _gap(metrics: Metrics, event: nodes.paragraph) -> str:
     """How long after impact start (or detection) an entry's milestone came, or ``""``."""
     milestone = event["pm_milestone"]
@@ -196,7 +282,11 @@ def _gap(metrics: Metrics, event: nodes.paragraph) -> str:
 
 
 def _timeline_list(
-    domain: PostmortemDomain, docname: str, events: list[nodes.paragraph], offsets: list[str]
+    domain: PostmortemDomain,
+    docname: str,
+    events: list[nodes.paragraph],
+    offsets: list[str],
+    breaks: list[str],
 ) -> nodes.enumerated_list:
     """The HTML form of a timeline: an ordered list, each entry marked with its phase.
 
@@ -204,23 +294,19 @@ def _timeline_list(
     ``-resolved``) let the stylesheet draw the time to detect, mitigate and
     resolve as coloured stretches of the vertical line; milestone entries say
     how long after the previous stage they came. Each entry is a head
-    (time, offset, milestone, gap) and the entry's own paragraph, reused.
+    (time, offset, milestone, gap) and the entry's own paragraph, reused,
+    then the break line when the next entry is more than a day later
+    (``p.pm-entry-break``: inside the entry, so the list still counts entries).
     """
     metrics = domain.metrics(docname)
     changes = _phase_changes(domain.timeline(docname))
     names = milestone_names()
     result = nodes.enumerated_list(enumtype="arabic", classes=["pm-timeline-list"])
-    for event, offset in zip(events, offsets, strict=True):
+    for event, offset, after in zip(events, offsets, breaks, strict=True):
         milestone = event["pm_milestone"]
-        moment = dt.datetime.fromisoformat(event["pm_when"])
-        phase = "before"
-        for changed_at, name in changes:
-            if changed_at <= moment:
-                phase = name
-        classes = ["pm-entry", f"pm-phase-{phase}"]
-        time_node, offset_node = _time_and_offset(event, offset)
+        classes = ["pm-entry", f"pm-phase-{_phase_at(changes, event['pm_when'])}"]
         head = nodes.paragraph(classes=["pm-entry-head"])
-        head += [time_node, nodes.Text(" "), offset_node, nodes.Text(" ")]
+        head += [_html_time(event), nodes.Text(" "), _offset_node(offset), nodes.Text(" ")]
         if milestone:
             classes += ["pm-entry-milestone", f"pm-entry-{milestone}"]
             head += _milestone_label(event, names)
@@ -232,5 +318,8 @@ def _timeline_list(
             if name in event:
                 del event[name]
         event["classes"] = ["pm-entry-text"]
-        result += nodes.list_item("", head, event, classes=classes)
+        item = nodes.list_item("", head, event, classes=classes)
+        if after:
+            item += nodes.paragraph("", "", _break_text(after), classes=["pm-entry-break"])
+        result += item
     return result
