@@ -315,7 +315,8 @@ PLACEHOLDER_WARNING = re.compile(
 
 def test_unfilled_impact_and_factor_stubs_hold_a_report_back(tmp_path, fmt):
     md = fmt == "md"
-    project = make_project(tmp_path / "docs", md=md)
+    # Sphinx 7.x ends warnings with their type only when asked to (8 does by default)
+    project = make_project(tmp_path / "docs", md=md, conf="show_warning_types = True\n")
     args = ("--dir", "postmortems", "--format", fmt, "--status", "in-review")
     page = written(new(project, TITLE, *args), project)
     result = subprocess.run(
