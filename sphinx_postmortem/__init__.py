@@ -44,6 +44,7 @@ from .directives.timeline import TimelineDirective
 from .domain import PostmortemDomain, PostmortemXRefRole, warn_missing_reference
 from .exchange import export, feed, imports
 from .fill import stylesheet
+from .fill.latex_tables import ActionItemsAsTables
 from .fill.transform import FillPlaceholders
 from .incremental import entry_cache, freshness, lesson_bodies
 from .settle import settle_page
@@ -78,6 +79,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for reftype in ("incident", "action-item"):
         app.add_role(reftype, PostmortemXRefRole(reftype))
     app.add_post_transform(FillPlaceholders)
+    app.add_post_transform(ActionItemsAsTables)  # LaTeX: a page's action items as tables
     app.add_latex_package(stylesheet.LATEX_PACKAGE)  # characters pdflatex lacks
     app.add_message_catalog("sphinx_postmortem", str(Path(__file__).parent / "locale"))
     app.connect("config-inited", config.check_config)

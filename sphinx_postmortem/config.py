@@ -95,6 +95,7 @@ CONFIG_VALUES: dict[str, tuple[Any, Any, tuple[type, ...]]] = {
     ),
     "postmortem_roles": (["commander", "communications", "scribe"], "env", (list, tuple)),
     "postmortem_required_fields": ([], "env", (list, tuple)),
+    "postmortem_action_items_compact": (False, "env", (bool,)),
 }
 
 #: Options of the ``incident`` directive besides the roles; a role may not take their names.

@@ -60,6 +60,34 @@ def column_classes(columns: Sequence[str]) -> list[list[str]]:
     return [[f"pm-col-{css_token(c)}"] for c in columns]
 
 
+#: Text columns never narrower than this many characters (where widths are characters).
+MIN_WRAPPING_WIDTH = 30
+
+
+def fitted_widths(
+    headers: Sequence[str], rows: Sequence[nodes.Element], wrapping: Sequence[int] = ()
+) -> list[int]:
+    """Column widths, in characters, that fit each column's longest word.
+
+    The text writer wraps a cell at its column's width and breaks words (an id
+    such as ``INC-2024-004-A2`` at its hyphens) only when one is longer, so no
+    id, date or key is ever split. The columns numbered in ``wrapping`` (titles)
+    get at least :data:`MIN_WRAPPING_WIDTH`. Rows without cells (HTML taken
+    from the entry store) count for nothing: HTML writers lay tables out by
+    their content.
+    """
+    widths = [_longest_word(header) for header in headers]
+    for row in rows:
+        for index, cell in enumerate(row.children[: len(widths)]):
+            widths[index] = max(widths[index], _longest_word(cell.astext()))
+    least = [MIN_WRAPPING_WIDTH if index in wrapping else 1 for index in range(len(widths))]
+    return [max(width, floor) for width, floor in zip(widths, least, strict=True)]
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
 def table(
     headers: Sequence[str],
     rows: Sequence[Sequence[Cell] | nodes.Element],

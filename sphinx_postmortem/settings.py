@@ -76,6 +76,8 @@ class Settings:
     factor_categories: tuple[str, ...]
     roles: tuple[str, ...]
     required_fields: tuple[str, ...]
+    #: Each run of adjacent action items on a page shown as one table.
+    action_items_compact: bool
 
     # -- derived values --
     #: This project's name in the export, the feed and roll-ups:

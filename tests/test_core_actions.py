@@ -378,3 +378,74 @@ def test_tracker_key_without_tracker_url_is_plain_text(tmp_path_factory):
         assert domain_of(app).actions("actions")[0]["tracker_url"] is None
         # a full URL is still linked
         assert 'href="https://github.com/example/repo/issues/12"' in action_block(page, "CUSTOM-7")
+
+
+# -- compact action items --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def compact(tmp_path_factory):
+    overrides = {"postmortem_action_items_compact": True}
+    with built_root(tmp_path_factory, "core-actions", confoverrides=overrides) as app:
+        yield app
+
+
+def action_tables(page: str) -> list[str]:
+    return re.findall(r'<table class="pm-table pm-action-table.*?</table>', page, re.S)
+
+
+def test_compact_shows_adjacent_action_items_as_one_table(compact):
+    page = read(compact, "actions.html")
+    (table,) = action_tables(page)
+    assert 'class="pm-action ' not in page
+    headers = re.findall(r'<th class="head pm-col-(\w+)"', table)
+    assert headers == ["id", "title", "owner", "priority", "due", "status", "tracker"]
+    rows = re.findall(
+        r'<tr class="pm-action-row pm-action-([\w-]+)[^"]*" id="action-([\w-]+)"', table
+    )
+    assert [anchor for _status, anchor in rows] == ALL_IDS
+    assert rows[2][0] == "in-progress"
+    assert "<p>Optional <em>body</em> text.</p>" in table  # the body stays, under the title
+
+
+def test_compact_rows_keep_overdue_label_status_label_and_tracker_link(compact):
+    (table,) = action_tables(read(compact, "actions.html"))
+    first = table[
+        table.index('id="action-INC-ACT-A1"') : table.index(
+            "</tr>", table.index('id="action-INC-ACT-A1"')
+        )
+    ]
+    assert "pm-overdue" in first
+    assert '<span class="pm-label pm-action-status pm-action-status-open">open</span>' in first
+    assert 'href="https://jira.example.com/browse/DEPLOY-1234"' in first
+
+
+def test_compact_leaves_out_columns_empty_in_every_row(compact):
+    (table,) = action_tables(read(compact, "samepage.html"))
+    assert re.findall(r'<th class="head pm-col-(\w+)"', table) == ["id", "title", "owner", "status"]
+
+
+def test_compact_rows_take_the_settled_default_ids(compact):
+    page = read(compact, "late.html")
+    assert len(action_tables(page)) == 2  # the incident between them splits the run
+    assert ">INC-LATE-A1<" in page and ">INC-LATE-A2<" in page
+
+
+def test_references_land_on_compact_rows(compact):
+    page = read(compact, "references.html")
+    assert 'href="actions.html#action-INC-ACT-A1"' in page
+    assert 'href="actions.html#action-CUSTOM-7"' in page
+
+
+def test_compact_is_off_by_default(built):
+    assert action_tables(read(built, "actions.html")) == []
+    assert 'class="pm-action pm-action-open' in read(built, "actions.html")
+
+
+def test_compact_setting_of_a_wrong_type_warns_and_keeps_the_blocks(tmp_path_factory):
+    overrides = {"postmortem_action_items_compact": ["yes"]}
+    with built_root(tmp_path_factory, "core-actions", confoverrides=overrides) as app:
+        warnings = [w for w in app._warning.getvalue().splitlines() if "compact" in w]
+        assert len(warnings) == 1 and "must be True or False" in warnings[0], warnings
+        assert "[postmortem.config]" in warnings[0]
+        assert action_tables(read(app, "actions.html")) == []

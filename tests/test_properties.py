@@ -299,7 +299,12 @@ def test_choices(value, allowed, what):
     known, problems = choices(value, allowed, what)
     assert all(k in allowed for k in known)
     assert all(isinstance(p, str) and p for p in problems)
-    assert len(known) + len(problems) == len(comma_list(value))
+    # each item is known or a problem; the same choice written twice ("Outage, outage") once
+    assert len(set(known)) == len(known)
+    items = comma_list(value)
+    assert len(problems) == sum(1 for i in items if i.strip().casefold() not in
+                                {a.casefold() for a in allowed})
+    assert len(known) + len(problems) <= len(items)
 
 
 def parsed_or_none(parse: Any, value: str) -> Any:

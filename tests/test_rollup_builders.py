@@ -170,6 +170,25 @@ def test_text_output_has_the_rollups(builds):
     assert "No action items match" in actions
 
 
+ACTION_IDS = ["INC-2024-001-A1", "INC-2024-001-A2", "INC-2024-002-A1", "INC-2024-002-A2",
+              "INC-2024-003-A1", "INC-2024-003-A2", "INC-2024-003-A3", "INC-2023-010-A1",
+              "INC-2024-004-A1", "PRJ-2024-01-A1"]
+
+
+def test_text_tables_keep_ids_dates_and_keys_on_one_line(builds):
+    result = builds("text")
+    incidents = (result.outdir / "incidents.txt").read_text(encoding="utf-8")
+    actions = (result.outdir / "actions.txt").read_text(encoding="utf-8")
+    id_cell = re.compile(r"^\| ([A-Z]+-[0-9][-A-Z0-9]*) +\|", re.MULTILINE)
+    assert set(id_cell.findall(incidents)) == set(INCIDENT_IDS)
+    assert set(id_cell.findall(actions)) == set(ACTION_IDS)
+    for key in ("2024-04-15", "DEPLOY-1234", "https://tracker.example.com/issue/77"):
+        assert f"| {key} " in actions
+    # Titles wrap within their column; the scroll hint is only for HTML.
+    assert "| Train new hires on secrets     |" in actions
+    assert "Scroll sideways" not in actions + incidents
+
+
 def test_man_output_has_the_rollups(builds):
     result = builds("man")
     pages = list(result.outdir.glob("*.1"))

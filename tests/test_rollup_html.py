@@ -160,10 +160,39 @@ def test_incident_list_sort_and_filter(site, case):
     assert column(incident_rollup(site, case), "ID") == INCIDENT_ORDERS[case]
 
 
-def test_incident_list_project_review_has_no_severity(site):
+def test_incident_list_leaves_out_columns_no_row_fills(site):
+    # An end-of-project review has no severity and no timeline (so no duration).
     rollup = incident_rollup(site, "filter-project")
-    assert column(rollup, "Severity") == [""]
+    assert headers(rollup) == ["ID", "Date", "Title", "Status", "Services", "Actions"]
     assert column(rollup, "Title") == [TITLES[R]]
+
+
+@pytest.fixture(scope="module")
+def chosen_empty_site(tmp_path_factory):
+    src = copy_root("rollups", tmp_path_factory.mktemp("rollups-chosen") / "src")
+    (src / "chosen.rst").write_text(
+        ":orphan:\n\nChosen\n======\n\n.. incident-list::\n   :type: project\n"
+        "   :columns: id, severity, duration\n",
+        encoding="utf-8",
+    )
+    return build(src)
+
+
+def test_incident_list_chosen_columns_are_shown_even_when_empty(chosen_empty_site):
+    rollup = rollup_in(chosen_empty_site.dom("chosen.html"))
+    assert headers(rollup) == ["ID", "Severity", "Duration"]
+    assert [cell.text() for cell in rows(rollup)[0]] == [R, "", ""]
+
+
+def test_rollup_table_cells_are_classed_by_column_after_a_scroll_hint(site):
+    rollup = incident_rollup(site, "default")
+    hint = rollup.find("p", cls="pm-scroll-hint")
+    assert hint is not None and "Scroll sideways" in hint.text()
+    order = list(rollup.iter())
+    assert order.index(hint) < order.index(table_of(rollup))
+    first = rows(rollup)[0]
+    assert [cell.classes for cell in first][:3] == [["pm-col-id"], ["pm-col-date"],
+                                                    ["pm-col-title"]]
 
 
 def test_incident_list_chosen_columns(site):
@@ -225,6 +254,12 @@ def test_action_item_list_default_shows_only_open_and_in_progress(site):
     assert set(statuses) == {"open", "in-progress"}
     assert set(column(action_rollup(site, "status-all"), "Status")) == {
         "open", "in-progress", "done", "wont-do"}
+
+
+def test_action_item_list_leaves_out_columns_no_row_fills(site):
+    # No closed item has a tracker.
+    assert headers(action_rollup(site, "status-closed")) == [
+        "ID", "Title", "Owner", "Type", "Priority", "Due", "Status", "Incident"]
 
 
 def test_action_item_list_row_contents(site):

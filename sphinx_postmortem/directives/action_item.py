@@ -16,7 +16,7 @@ from ..errors import PostmortemError
 from ..links import external_link
 from ..model import ACTION_STATUSES, ActionRecord
 from ..nodes import overdue_marker
-from ..settings import Settings
+from ..settings import Settings, settings
 from .base import PostmortemDirective, value_line
 from .incident import default_incident_id
 
@@ -140,17 +140,26 @@ def render_action(record: ActionRecord, body: list[nodes.Node]) -> nodes.contain
     tracker: object = record["tracker"] or ""
     if record["tracker"] and record["tracker_url"]:
         tracker = external_link(record["tracker_url"], record["tracker"])
-    container += field_list(
-        [
-            (_("Owner"), record["owner"] or ""),
-            (_("Type"), record["type"] or ""),
-            (_("Priority"), label(record["priority"], "priority") if record["priority"] else ""),
-            (_("Due"), due),
-            (_("Status"), label(record["status"], "action-status")),
-            (_("Tracker"), tracker),  # type: ignore[list-item]
-        ],
+    fields: list[tuple[str, str, object]] = [
+        ("owner", _("Owner"), record["owner"] or ""),
+        ("type", _("Type"), record["type"] or ""),
+        (
+            "priority",
+            _("Priority"),
+            label(record["priority"], "priority") if record["priority"] else "",
+        ),
+        ("due", _("Due"), due),
+        ("status", _("Status"), label(record["status"], "action-status")),
+        ("tracker", _("Tracker"), tracker),
+    ]
+    shown = field_list(
+        [(name, value) for _key, name, value in fields],  # type: ignore[misc]
         classes=["pm-action-fields"],
     )
+    keys = [key for key, _name, value in fields if value not in ("", None, [])]
+    for field, key in zip(shown.children, keys, strict=True):
+        cast(nodes.Element, field)["classes"].append(f"pm-field-{key}")
+    container += shown
     container.extend(body)
     if record.get("tags"):
         container += value_line(_("Tags:"), record["tags"], "tag")
@@ -178,3 +187,148 @@ def settle_default_ids(app: Sphinx, doctree: nodes.document) -> None:
         if new_id is not None:
             literal.children = []
             literal += nodes.Text(new_id)
+
+
+#: The columns of a compact action table: (key, header). ``id`` and ``title`` come from
+#: the item's heading, the others from its fields (``pm-field-<key>``).
+COMPACT_COLUMNS = (
+    ("id", _("ID")),
+    ("title", _("Title")),
+    ("owner", _("Owner")),
+    ("priority", _("Priority")),
+    ("due", _("Due")),
+    ("status", _("Status")),
+    ("tracker", _("Tracker")),
+)
+
+
+def is_action_block(node: nodes.Node) -> bool:
+    """Whether ``node`` is the block of one action item (see :func:`render_action`)."""
+    return isinstance(node, nodes.container) and "pm-action" in node["classes"]
+
+
+def action_runs(doctree: nodes.Element) -> list[list[nodes.container]]:
+    """The action item blocks of ``doctree`` in runs: blocks with only targets between them."""
+    runs: list[list[nodes.container]] = []
+    for block in doctree.findall(is_action_block):
+        block = cast(nodes.container, block)
+        if runs and _follows(runs[-1][-1], block):
+            runs[-1].append(block)
+        else:
+            runs.append([block])
+    return runs
+
+
+def _follows(earlier: nodes.Element, later: nodes.Element) -> bool:
+    if earlier.parent is not later.parent or earlier.parent is None:
+        return False
+    siblings = earlier.parent.children
+    between = siblings[siblings.index(earlier) + 1 : siblings.index(later)]
+    return all(isinstance(node, nodes.target) for node in between)
+
+
+def tabulate_action_items(doctree: nodes.Element) -> list[nodes.table]:
+    """Replace each run of adjacent action item blocks with one compact table.
+
+    Each row keeps its item's anchor (the row's id, and the item's target in
+    the id cell), so ``:action-item:`` references and roll-up links still
+    land on it. Columns empty in every row are left out. Returns the tables.
+    """
+    tables = []
+    for run in action_runs(doctree):
+        parent = cast(nodes.Element, run[0].parent)
+        targets = [_target_of(block) for block in run]
+        index = parent.index(targets[0] if targets[0] is not None else run[0])
+        for node in [*run, *targets]:
+            if node is not None:
+                parent.remove(node)
+        table = compact_table(run, targets)
+        parent.insert(index, table)
+        tables.append(table)
+    return tables
+
+
+def _target_of(block: nodes.container) -> nodes.target | None:
+    """The target just before ``block`` that points at it, if any."""
+    parent = cast(nodes.Element, block.parent)
+    index = parent.index(block)
+    previous = parent.children[index - 1] if index else None
+    if isinstance(previous, nodes.target) and previous.get("refid") in block["ids"]:
+        return previous
+    return None
+
+
+def compact_table(run: list[nodes.container], targets: list[nodes.target | None]) -> nodes.table:
+    """One table of the action item blocks of ``run``: a row per item, its anchor kept."""
+    cells = [_cells_of(block, target) for block, target in zip(run, targets, strict=True)]
+    columns = [
+        (key, header)
+        for key, header in COMPACT_COLUMNS
+        if key in ("id", "title") or any(row[key] for row in cells)
+    ]
+    group = nodes.tgroup(cols=len(columns))
+    for key, header in columns:  # the text builder's widths, in characters
+        longest = max(len("".join(n.astext() for n in row[key])) for row in cells)
+        group += nodes.colspec(colwidth=40 if key == "title" else max(len(header), longest) + 2)
+    head = nodes.thead()
+    head += _row([[nodes.paragraph(header, header)] for _key, header in columns], columns)
+    group += head
+    body = nodes.tbody()
+    for block, row_cells in zip(run, cells, strict=True):
+        row = _row([row_cells[key] for key, _header in columns], columns)
+        row["ids"] = list(block["ids"])
+        row["classes"] = ["pm-action-row", *(c for c in block["classes"] if c != "pm-action")]
+        body += row
+    group += body
+    table = nodes.table(classes=["pm-table", "pm-action-table"])
+    table += group
+    table.source, table.line = run[0].source, run[0].line
+    return table
+
+
+def _row(cells: list[list[nodes.Node]], columns: list[tuple[str, str]]) -> nodes.row:
+    row = nodes.row()
+    for (key, _header), content in zip(columns, cells, strict=True):
+        entry = nodes.entry(classes=[f"pm-col-{key}"])
+        entry.extend(content or [nodes.paragraph()])
+        row += entry
+    return row
+
+
+def _cells_of(block: nodes.container, target: nodes.target | None) -> dict[str, list[nodes.Node]]:
+    """The content of each column for one block: its nodes, moved (the block is dropped)."""
+    cells: dict[str, list[nodes.Node]] = {key: [] for key, _header in COMPACT_COLUMNS}
+    rest: list[nodes.Node] = []
+    for child in list(block.children):
+        classes: list[str] = child.get("classes", []) if isinstance(child, nodes.Element) else []
+        if "pm-action-title" in classes:
+            identifier = nodes.paragraph()
+            title = nodes.paragraph()
+            for part in list(cast(nodes.Element, child).children):
+                if isinstance(part, nodes.literal):
+                    identifier += part
+                elif isinstance(part, nodes.strong):
+                    title += part
+            if target is not None:
+                identifier.insert(0, target)
+            cells["id"], cells["title"] = [identifier], [title]
+        elif "pm-action-fields" in classes:
+            for field in cast(nodes.Element, child).children:
+                key = _field_key(cast(nodes.Element, field))
+                if key in cells:
+                    cells[key] = list(cast(nodes.Element, field.children[1]).children)
+        else:
+            rest.append(child)
+    cells["title"] += rest
+    return cells
+
+
+def _field_key(field: nodes.Element) -> str:
+    keys = [c.removeprefix("pm-field-") for c in field["classes"] if c.startswith("pm-field-")]
+    return keys[0] if keys else ""
+
+
+def compact_action_items(app: Sphinx, doctree: nodes.document) -> None:
+    """With ``postmortem_action_items_compact``, show adjacent action items as one table."""
+    if settings(app).action_items_compact:
+        tabulate_action_items(doctree)

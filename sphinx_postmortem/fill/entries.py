@@ -70,13 +70,27 @@ def incident_row(row: IncidentRow, page: Page, classes: Sequence[list[str]]) -> 
     return table_row(cells, classes)
 
 
+#: ``incident-list`` columns that have a value in every row.
+ALWAYS_FILLED_INCIDENT_COLUMNS = frozenset({"project", "id", "title", "status"})
+
+
+def incident_column_has_value(view: IncidentView, column: str) -> bool:
+    """Whether the incident shows something in ``column`` (empty columns are left out)."""
+    return column in ALWAYS_FILLED_INCIDENT_COLUMNS or _incident_value(view, column) != ""
+
+
 def _incident_cell(row: IncidentRow, column: str, page: Page) -> Any:
-    view = row.view
-    record = view.record
+    record = row.view.record
     if column == "project":
         return row.project
     if column in ("id", "title"):
         return page.link(record, record[column])  # type: ignore[literal-required]
+    return _incident_value(row.view, column)
+
+
+def _incident_value(view: IncidentView, column: str) -> Any:
+    """The cell of a column that is neither a link nor the project."""
+    record = view.record
     if column == "severity":
         return label(record["severity"], "sev") if record["severity"] else ""
     if column == "status":
@@ -103,6 +117,21 @@ def _incident_cell(row: IncidentRow, column: str, page: Page) -> Any:
     return record[column] or ""  # type: ignore[literal-required]
 
 
+#: Every ``action-item-list`` column, in order (``project`` only when there are imports).
+ACTION_COLUMNS = (
+    "project",
+    "id",
+    "title",
+    "owner",
+    "type",
+    "priority",
+    "due",
+    "status",
+    "tracker",
+    "incident",
+)
+
+
 @dataclass(frozen=True)
 class ActionRow:
     """What a row of ``action-item-list`` shows: the item, its incident, its overdue flag."""
@@ -112,33 +141,55 @@ class ActionRow:
     overdue: bool
     #: The name of the item's project, when projects are shown (there are imports).
     project: str | None
+    #: The columns shown, from :data:`ACTION_COLUMNS`.
+    columns: tuple[str, ...]
+
+
+def action_column_has_value(
+    action: ActionRecord, incident: IncidentRecord | None, column: str
+) -> bool:
+    """Whether the item shows something in ``column`` (empty columns are left out)."""
+    if column == "incident":
+        return incident is not None
+    if column in ("owner", "type", "priority", "due", "tracker"):
+        return bool(action[column])  # type: ignore[literal-required]
+    return True
 
 
 def action_row(row: ActionRow, page: Page, classes: Sequence[list[str]]) -> nodes.row:
-    """The table row of one action item (its project first when projects are shown)."""
+    """The table row of one action item, in its columns."""
+    return table_row([_action_cell(row, column, page) for column in row.columns], classes)
+
+
+def _action_cell(row: ActionRow, column: str, page: Page) -> Any:
     action = row.action
+    if column == "project":
+        return row.project or ""
+    if column == "id":
+        return page.link(action, action["id"])
+    if column == "priority":
+        return label(action["priority"], "priority") if action["priority"] else ""
+    if column == "due":
+        return _due(row)
+    if column == "status":
+        return label(action["status"], "action-status")
+    if column == "tracker":
+        if action["tracker"] and action["tracker_url"]:
+            return external_link(action["tracker_url"], action["tracker"])
+        return action["tracker"] or ""
+    if column == "incident":
+        return page.link(row.incident, row.incident["id"]) if row.incident else ""
+    return action[column] or ""  # type: ignore[literal-required]
+
+
+def _due(row: ActionRow) -> list[nodes.Node]:
+    """The due date, flagged when the item is overdue."""
     due: list[nodes.Node] = []
-    if action["due"]:
-        due.append(nodes.Text(action["due"]))
+    if row.action["due"]:
+        due.append(nodes.Text(row.action["due"]))
         if row.overdue:
             due += [nodes.Text(" "), label(_("overdue"), "overdue", "overdue")]
-    tracker: Any = action["tracker"] or ""
-    if action["tracker"] and action["tracker_url"]:
-        tracker = external_link(action["tracker_url"], action["tracker"])
-    incident = row.incident
-    cells = [
-        *([row.project] if row.project is not None else []),
-        page.link(action, action["id"]),
-        action["title"],
-        action["owner"] or "",
-        action["type"] or "",
-        label(action["priority"], "priority") if action["priority"] else "",
-        due,
-        label(action["status"], "action-status"),
-        tracker,
-        page.link(incident, incident["id"]) if incident else "",
-    ]
-    return table_row(cells, classes)
+    return due
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ from sphinx.locale import get_translation
 from sphinx.util import docname_join
 from sphinx.util.osutil import relative_uri
 
-from ..elements import column_classes, table
+from ..elements import column_classes, fitted_widths, table
 from ..incremental.entry_cache import RollupMemo, memo_block, memo_row
 from ..incremental.lesson_bodies import load_lesson_bodies
 from ..links import link
@@ -38,13 +38,16 @@ if TYPE_CHECKING:
     from ..domain import PostmortemDomain
 
 from .entries import (
+    ACTION_COLUMNS,
     ActionRow,
     FactorEntry,
     IncidentRow,
     LessonEntry,
     Page,
+    action_column_has_value,
     action_row,
     factor_entry,
+    incident_column_has_value,
     incident_row,
     lesson_entry,
 )
@@ -171,9 +174,10 @@ class RollupRenderer:
         views = spec.select(incident_views(self.domain, spec.projects), self.settings)
         if not views:
             return self._empty(_("No incidents match."))
-        columns = spec.columns or (
-            *(["project"] if self.has_imports else []),
-            *DEFAULT_INCIDENT_COLUMNS,
+        columns = spec.columns or tuple(
+            column
+            for column in (*(["project"] if self.has_imports else []), *DEFAULT_INCIDENT_COLUMNS)
+            if any(incident_column_has_value(view, column) for view in views)
         )
         names = column_names(self.settings)
         classes = column_classes(columns)
@@ -181,8 +185,24 @@ class RollupRenderer:
         for view in views:
             row = IncidentRow(view, tuple(columns), self._project(view.record))
             rows.append(self._entry(memo_row, row, partial(incident_row, row, self.page, classes)))
-        widths = [30 if c == "title" else 10 for c in columns]
-        return [table([names[c] for c in columns], rows, ["pm-incident-table"], widths, columns)]
+        return self._table([names[c] for c in columns], rows, "pm-incident-table", columns)
+
+    def _table(
+        self, headers: list[str], rows: list[nodes.Element], kind: str, columns: Sequence[str]
+    ) -> list[nodes.Node]:
+        """A roll-up table, its titles the columns that wrap (see :func:`fitted_widths`).
+
+        In HTML a hint that the table scrolls sideways comes first; the
+        stylesheet shows it only where the table is wider than the screen.
+        """
+        wrapping = [index for index, column in enumerate(columns) if column == "title"]
+        widths = fitted_widths(headers, rows, wrapping)
+        result: list[nodes.Node] = []
+        if self.builder.format == "html":
+            hint = _("Scroll sideways for more columns \N{RIGHTWARDS ARROW}")
+            result.append(nodes.paragraph(hint, hint, classes=["pm-scroll-hint"]))
+        result.append(table(headers, rows, [kind], widths, columns))
+        return result
 
     # -- lesson-list ---------------------------------------------------------------
 
@@ -315,31 +335,39 @@ class RollupRenderer:
         )
         if not actions:
             return self._empty(_("No action items match."))
-        headers = [
-            _("ID"),
-            _("Title"),
-            _("Owner"),
-            _("Type"),
-            _("Priority"),
-            _("Due"),
-            _("Status"),
-            _("Tracker"),
-            _("Incident"),
-        ]
-        widths = [10, 26, 10, 8, 6, 12, 8, 10, 10]
-        keys = ["id", "title", "owner", "type", "priority", "due", "status", "tracker", "incident"]
-        if self.has_imports:
-            headers.insert(0, _("Project"))
-            widths.insert(0, 8)
-            keys.insert(0, "project")
-        classes = column_classes(keys)
+        incident_of = self.domain.incident_of
+        columns = tuple(
+            column
+            for column in ACTION_COLUMNS
+            if (column != "project" or self.has_imports)
+            and any(action_column_has_value(a, incident_of(a), column) for a in actions)
+        )
+        names = action_column_names()
+        classes = column_classes(columns)
         rows = []
         for action in actions:
             row = ActionRow(
                 action,
-                self.domain.incident_of(action),
+                incident_of(action),
                 is_overdue(action, self.today),
                 self._project(action) if self.has_imports else None,
+                columns,
             )
             rows.append(self._entry(memo_row, row, partial(action_row, row, self.page, classes)))
-        return [table(headers, rows, ["pm-action-table"], widths, keys)]
+        return self._table([names[c] for c in columns], rows, "pm-action-table", columns)
+
+
+def action_column_names() -> dict[str, str]:
+    """The header of every ``action-item-list`` column."""
+    return {
+        "project": _("Project"),
+        "id": _("ID"),
+        "title": _("Title"),
+        "owner": _("Owner"),
+        "type": _("Type"),
+        "priority": _("Priority"),
+        "due": _("Due"),
+        "status": _("Status"),
+        "tracker": _("Tracker"),
+        "incident": _("Incident"),
+    }

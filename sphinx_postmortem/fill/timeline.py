@@ -31,6 +31,7 @@ from ..times import (
     measure,
     step_offset,
 )
+from .latex_tables import column_spec, spec_node
 
 _ = get_translation("sphinx_postmortem")
 
@@ -98,8 +99,11 @@ def _step_words(step: RecoveryStep, only_full_step: bool) -> str:
     return _("resolved at {offset}").format(offset=offset)
 
 
-def build_timeline(domain: PostmortemDomain, node: timeline_block, html: bool) -> nodes.Node:
-    """The timeline of ``node`` as written: an ordered list in HTML, a table elsewhere.
+def build_timeline(
+    domain: PostmortemDomain, node: timeline_block, html: bool
+) -> nodes.Node | list[nodes.Node]:
+    """The timeline of ``node`` as written: an ordered list in HTML, a table elsewhere
+    (with its LaTeX column spec before it, so that no offset or time runs over).
 
     Offsets from impact start, and the breaks between entries far apart, are
     computed here, from the page's metrics, for every entry of the one
@@ -111,7 +115,12 @@ def build_timeline(domain: PostmortemDomain, node: timeline_block, html: bool) -
     breaks = breaks_after([_entry_of(event) for event in events])
     if html:
         return _timeline_list(domain, node["docname"], events, offsets, breaks)
-    return _timeline_table(events, offsets, breaks)
+    table = _timeline_table(events, offsets, breaks)
+    return [spec_node(column_spec(table, flexible=3, wrap_at=TIMELINE_WRAP_AT)), table]
+
+
+#: LaTeX: the Time and Milestone columns wrap at spaces past this many characters.
+TIMELINE_WRAP_AT = {0: 11, 2: 10}
 
 
 #: Two consecutive entries further apart than this (in seconds) have a break between them.
