@@ -99,16 +99,20 @@ COLOUR_JS = """
     };
     return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
   }
+  // WCAG contrast ratio of two colours ([r, g, b, ...])
+  function ratio(x, y) {
+    const [a, b] = [luminance(x), luminance(y)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  }
   function contrast(el) {
     const bg = background(el);
     const fg = over(rgba(getComputedStyle(el).color), bg);
-    const [a, b] = [luminance(fg), luminance(bg)];
     return {
-      ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05),
+      ratio: ratio(fg, bg),
       fg: fg.slice(0, 3).map(Math.round), bg: bg.slice(0, 3).map(Math.round),
     };
   }
-  window.__pm = {rgba, background, contrast};
+  window.__pm = {rgba, background, contrast, ratio};
   return window.__pm;
 })()
 """
@@ -405,11 +409,7 @@ def test_text_contrast(open_page, server, screenshot_dir, theme, mode):
         """() => [...document.querySelectorAll('ol.pm-timeline-list > li.pm-entry')].map(li => {
           const pm = window.__pm, bg = pm.background(li);
           const line = pm.rgba(getComputedStyle(li, '::before').borderLeftColor);
-          const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92
-                : Math.pow((v + 0.055) / 1.055, 2.4); };
-              return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
-          const [a, b] = [lum(line), lum(bg)];
-          return {phase: li.className, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+          return {phase: li.className, ratio: pm.ratio(line, bg)};
         })"""
     )
     assert lines and all(line["ratio"] >= 3 for line in lines), lines

@@ -46,21 +46,13 @@ TEXT_JS = """
 MARK_JS = """
 () => {
   const pm = window.__pm;
-  const lum = c => {
-    const f = v => {
-      v /= 255;
-      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
-    };
-    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
-  };
   const out = [];
   for (const svg of document.querySelectorAll('svg.pm-chart')) {
     const bg = pm.background(svg);
     for (const mark of svg.querySelectorAll('rect, circle')) {
       const fill = pm.rgba(getComputedStyle(mark).fill);
-      const [a, b] = [lum(fill), lum(bg)];
       out.push({cls: mark.getAttribute('class') || mark.parentElement.getAttribute('class'),
-                ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05),
+                ratio: pm.ratio(fill, bg),
                 fill: fill.slice(0, 3), bg: bg.slice(0, 3).map(Math.round)});
     }
   }

@@ -58,17 +58,7 @@ def open_in_mode(open_page):
 RATIO_JS = """
 (() => {
   const pm = window.__pm;
-  const lum = c => {
-    const f = v => {
-      v /= 255;
-      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
-    };
-    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
-  };
-  window.__pmGraphic = (colour, el) => {
-    const [a, b] = [lum(pm.rgba(colour)), lum(pm.background(el))];
-    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-  };
+  window.__pmGraphic = (colour, el) => pm.ratio(pm.rgba(colour), pm.background(el));
 })()
 """
 
