@@ -29,7 +29,8 @@ def tex(app) -> str:
 
 
 def tabular_specs(text: str) -> list[str]:
-    return re.findall(r"\\begin\{tabular\}\[t\]\{(.*)\}\n", text)
+    """The column specs of the tables (Sphinx 7 writes ``tabulary``, 8 ``tabular``)."""
+    return re.findall(r"\\begin\{(?:tabular|tabulary\}\{\\linewidth)\}\[t\]\{(.*)\}\n", text)
 
 
 def test_adjacent_action_items_are_one_table_in_small_type(built):
