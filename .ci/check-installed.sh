@@ -27,8 +27,10 @@ test -f "$work/payments/_build/html/_static/sphinx_postmortem.css"
 "$bin/python" - "$work/payments/_build/html/postmortems.json" <<'PY'
 import json, sys
 data = json.load(open(sys.argv[1], encoding="utf-8"))
-assert data["schema_version"] == 1 and data["incidents"], "empty export"
-print(f"export: {len(data['incidents'])} incidents, {len(data['lessons'])} lessons")
+assert data["schema_version"] == 2 and data["incidents"], "empty export"
+assert data["factors"] and all(i["impact"] for i in data["incidents"]), "no factors or impact"
+print(f"export: {len(data['incidents'])} incidents, {len(data['lessons'])} lessons, "
+      f"{len(data['factors'])} factors")
 PY
 
 # The scaffolding command works from the installed templates, and its page builds.
