@@ -8,12 +8,10 @@ The PDF itself is built only where ``latexmk`` is installed.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from support.builds import build_root
+from support.builds import HAS_LATEXMK, build_pdf, build_root
 from support.warnings import pm_warnings
 
 from sphinx_postmortem.fill.stylesheet import LATEX_PACKAGE, STATIC_DIR
@@ -61,16 +59,8 @@ def test_every_non_ascii_character_of_the_tex_file_is_known_to_pdflatex(built):
     assert unknown == set(), [f"U+{ord(c):04X}" for c in sorted(unknown)]
 
 
-@pytest.mark.skipif(shutil.which("latexmk") is None, reason="latexmk is not installed")
+@pytest.mark.skipif(not HAS_LATEXMK, reason="latexmk is not installed")
 def test_pdflatex_builds_the_pdf(built):
     outdir = Path(built.outdir)
-    run = subprocess.run(
-        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "latex.tex"],
-        cwd=outdir,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout[-3000:]
+    build_pdf(outdir, "latex.tex")
     assert (outdir / "latex.pdf").stat().st_size > 0

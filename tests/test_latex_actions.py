@@ -8,12 +8,10 @@ The PDF itself is built only where ``latexmk`` is installed.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from support.builds import build_root, read
+from support.builds import HAS_LATEXMK, build_pdf, build_root, read
 from support.warnings import pm_warnings
 
 
@@ -60,17 +58,9 @@ def test_short_columns_are_as_wide_as_their_words_and_the_title_takes_the_rest(b
     assert actions.count("p{\\dimexpr") == 1
 
 
-@pytest.mark.skipif(shutil.which("latexmk") is None, reason="latexmk is not installed")
+@pytest.mark.skipif(not HAS_LATEXMK, reason="latexmk is not installed")
 def test_the_pdf_has_no_overfull_line_in_the_tables(built):
     outdir = Path(built.outdir)
-    run = subprocess.run(
-        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "actions.tex"],
-        cwd=outdir,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout[-3000:]
+    build_pdf(outdir, "actions.tex")
     log = (outdir / "actions.log").read_text(encoding="latin-1")
     assert "Overfull \\hbox" not in log

@@ -49,7 +49,7 @@ TABLES_JS = """
 @pytest.mark.parametrize("theme", site.THEMES)
 def test_ids_dates_and_labels_stay_on_one_line_on_a_desktop(open_page, theme, path):
     # The tables themselves do not fit yet: the demo's ten-column action tables
-    # are about 970 px wide in alabaster's 660 px column (issue 15, point 2).
+    # are about 970 px wide in alabaster's 660 px column; they need fewer columns.
     page = open_page(theme, path, viewport=DESKTOP)
     tables = page.evaluate(TABLES_JS, [TABLES, list(ONE_LINE)])
     assert tables, f"no roll-up table on {path}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import StringIO
@@ -96,3 +98,21 @@ def export_of(directory: Path, buildername: str = "html") -> str:
     """The ``postmortems.json`` of a build of ``tests/roots/test-export`` in ``directory``."""
     result = build(copy_root("export", directory / "src"), buildername, freshenv=False)
     return (result.outdir / "postmortems.json").read_text(encoding="utf-8")
+
+
+#: Whether the LaTeX tests can build a PDF here.
+HAS_LATEXMK = shutil.which("latexmk") is not None
+
+
+def build_pdf(outdir: Path, tex_name: str) -> subprocess.CompletedProcess:
+    """Run pdflatex (through latexmk) on ``tex_name`` in ``outdir``; asserts that it succeeds."""
+    run = subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex_name],
+        cwd=outdir,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
+    return run
