@@ -20,6 +20,19 @@ from ..domain import PER_DOC_KEYS, PostmortemDomain
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
 STYLESHEET = "sphinx_postmortem.css"
+#: The stylesheet's parts in ``static/css/``, in cascade order: later parts
+#: may override earlier ones. They are joined into one file per build.
+STYLESHEET_PARTS = (
+    "base",  # design tokens, light and dark
+    "labels",  # severity, status, kind pills
+    "panel",  # the incident header, impact figures, field grids
+    "timeline",
+    "actions",
+    "lessons",  # lessons and contributing factors
+    "tables",  # roll-up tables
+    "charts",
+    "print",
+)
 #: The LaTeX package, without ``.sty``, as ``\usepackage`` names it.
 LATEX_PACKAGE = "sphinxpostmortem"
 
@@ -29,7 +42,7 @@ def _domain(env: BuildEnvironment) -> PostmortemDomain:
 
 
 def copy_stylesheet(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``: copy the stylesheet (HTML) or the LaTeX package (LaTeX) into the output.
+    """``env-updated``: write the stylesheet (HTML) or the LaTeX package (LaTeX) into the output.
 
     The LaTeX package goes next to the ``.tex`` files, where LaTeX looks for it.
 
@@ -41,11 +54,17 @@ def copy_stylesheet(app: Sphinx, env: BuildEnvironment) -> None:
     if app.builder.format == "html":
         target = Path(app.builder.outdir) / "_static" / STYLESHEET
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(STATIC_DIR / STYLESHEET, target)
+        target.write_text(stylesheet_text(), encoding="utf-8")
     elif app.builder.format == "latex":
         Path(app.builder.outdir).mkdir(parents=True, exist_ok=True)
         sty = f"{LATEX_PACKAGE}.sty"
         shutil.copyfile(STATIC_DIR / sty, Path(app.builder.outdir) / sty)
+
+
+def stylesheet_text() -> str:
+    """The stylesheet: its parts joined in cascade order."""
+    parts = (STATIC_DIR / "css" / f"{part}.css" for part in STYLESHEET_PARTS)
+    return "\n".join(path.read_text(encoding="utf-8") for path in parts)
 
 
 def add_stylesheet(
