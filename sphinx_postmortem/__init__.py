@@ -44,7 +44,8 @@ from .directives.timeline import TimelineDirective
 from .domain import PostmortemDomain, PostmortemXRefRole, warn_missing_reference
 from .exchange import export, feed, imports
 from .fill import stylesheet
-from .fill.latex_tables import ActionItemsAsTables
+from .fill.latex_tables import TablesForLatex
+from .fill.lesson_groups import GroupSections
 from .fill.transform import FillPlaceholders
 from .incremental import entry_cache, freshness, lesson_bodies
 from .settle import settle_page
@@ -79,7 +80,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for reftype in ("incident", "action-item"):
         app.add_role(reftype, PostmortemXRefRole(reftype))
     app.add_post_transform(FillPlaceholders)
-    app.add_post_transform(ActionItemsAsTables)  # LaTeX: a page's action items as tables
+    app.add_post_transform(GroupSections)  # group headings: unique ids, in the contents
+    app.add_post_transform(TablesForLatex)  # LaTeX: action items as tables; tables that fit
     app.add_latex_package(stylesheet.LATEX_PACKAGE)  # characters pdflatex lacks
     app.add_message_catalog("sphinx_postmortem", str(Path(__file__).parent / "locale"))
     app.connect("config-inited", config.check_config)
@@ -94,6 +96,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", stylesheet.copy_stylesheet)
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("html-page-context", stylesheet.add_stylesheet)
+    app.connect("html-page-context", stylesheet.add_filter_script)
     app.connect("html-page-context", feed.add_feed_link)
     app.connect("build-finished", freshness.save_state)
     app.connect("build-finished", export.write_export)

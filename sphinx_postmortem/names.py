@@ -40,6 +40,20 @@ def metric_names() -> dict[str, str]:
     }
 
 
+def measured_from_phrases() -> dict[str, str]:
+    """How a metric says what it is measured from, by its earlier milestone.
+
+    Each takes ``%(span)s``, the duration: "7m after impact start".
+    """
+    return {
+        "start": _("%(span)s after impact start"),
+        "detect": _("%(span)s after detection"),
+        "ack": _("%(span)s after acknowledgement"),
+        "notify": _("%(span)s after customers were notified"),
+        "mitigate": _("%(span)s after mitigation"),
+    }
+
+
 def factor_kind_names() -> dict[str, str]:
     """Reader-facing names of contributing-factor kinds (``FACTOR_KINDS``)."""
     return {

@@ -23,7 +23,8 @@ class PostmortemPlaceholder(nodes.General, nodes.Element):
 
 
 class incident_panel(PostmortemPlaceholder):
-    """The metadata panel of the incident of ``docname``."""
+    """The key facts (``part="facts"``) or the metadata panel (``part="details"``) of the
+    incident of ``docname``; both when ``part`` is not given."""
 
 
 class timeline_block(PostmortemPlaceholder):

@@ -21,7 +21,9 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 
 def xml_safe(text: str) -> str:
     """``text`` without ANSI escape sequences and characters XML 1.0 cannot carry."""
-    if not _FORBIDDEN.search(text):
+    # A printable string (no control, surrogate or non-character) has nothing to drop:
+    # the common case, checked without the regex engine.
+    if text.isprintable() or not _FORBIDDEN.search(text):
         return text
     return _FORBIDDEN.sub("", _ANSI.sub("", text))
 

@@ -69,4 +69,4 @@ def test_configured_default_timezone(built):
         ("2024-07-01T10:30:00+00:00", "UTC"),
     ]
     fields = panel_fields(read(built, "index.html"), "INC-CFG")
-    assert fields["Impact duration"] == "2h30m"
+    assert fields["Time to resolve"] == "2h30m after impact start"

@@ -6,9 +6,9 @@ Test root: tests/roots/test-core-incident/.
 from __future__ import annotations
 
 import pytest
-from support.builds import domain_of, read
+from support.builds import build, domain_of, read
 from support.fixtures import built_root, root_app_fixture
-from support.html import field_html, panel_fields
+from support.html import field_html, panel_fields, parse_html
 from support.projects import load_inventory
 from support.warnings import Warn, assert_warned, pm_warnings
 
@@ -69,8 +69,35 @@ def test_title_from_the_enclosing_section(built):
     assert domain.incident("defaults")["title"] == "Database failover stalled"
     # the nearest enclosing section, not the page title
     assert domain.incident("sub/section")["title"] == "Inner section title"
-    page = read(built, "defaults.html")
-    assert '<p class="pm-incident-title"><strong>Database failover stalled</strong></p>' in page
+    # a title taken from the section is not written again in the incident
+    assert parse_html(read(built, "defaults.html")).find("p", cls="pm-incident-title") is None
+
+
+def test_a_title_equal_to_the_section_title_is_not_repeated(built):
+    incident = parse_html(read(built, "sametitle.html")).find("div", cls="pm-incident")
+    assert incident is not None
+    assert incident.find("p", cls="pm-incident-title") is None
+    # the key facts come first
+    first = next(child for child in incident.children if not isinstance(child, str))
+    assert "pm-key-facts" in first.classes
+
+
+def test_a_title_that_differs_from_the_section_title_is_shown(built):
+    title = parse_html(read(built, "sub/nested.html")).find("p", cls="pm-incident-title")
+    assert title is not None and title.text() == "Nested incident"
+
+
+def test_a_title_equal_to_the_section_title_is_not_repeated_in_myst(tmp_path):
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_postmortem"]\npostmortem_today = "2024-06-01"\n'
+    )
+    (tmp_path / "index.md").write_text(
+        "# Queue  backlog\n\n"
+        "```{incident} queue BACKLOG\n:date: 2024-03-04\n:severity: SEV3\n\nSummary.\n```\n"
+    )
+    page = (build(tmp_path).outdir / "index.html").read_text(encoding="utf-8")
+    incident = parse_html(page).find("div", cls="pm-incident")
+    assert incident is not None and incident.find("p", cls="pm-incident-title") is None
 
 
 def test_no_title_anywhere_warns_and_falls_back_to_the_id(built):
@@ -263,11 +290,10 @@ def test_every_warning_of_the_root(built):
                 "Services": "checkout-api, payments-gateway",
                 "Tags": "deploy, config-change",
                 "Impact start": "2024-03-05 14:02 UTC",
-                "Impact duration": "1h08m",
-                "Time to detect": "7m",
-                "Time to acknowledge": "3m",
-                "Time to mitigate": "29m",
-                "Time to resolve": "1h08m",
+                "Time to detect": "7m after impact start",
+                "Time to acknowledge": "3m after detection",
+                "Time to mitigate": "29m after impact start",
+                "Time to resolve": "1h08m after impact start",
                 "Action items": "2 open / 3 total",
                 "Lessons": "2",
             },
@@ -322,11 +348,13 @@ def test_panel_counts_link_down_to_action_items_and_lessons(built):
     assert 'id="lesson-Config-changes-skipped-the-canary-stage"' in page
 
 
-def test_summary_is_rendered_after_the_panel(built):
+def test_summary_is_read_after_the_key_facts_and_before_the_panel(built):
+    """Reading order is screen order: key facts, what happened, then the details."""
     page = read(built, "full.html")
-    panel = page.index("pm-panel")
+    facts = page.index('class="pm-key-facts')
     summary = page.index('<div class="pm-summary')
-    assert panel < summary
+    panel = page.index('<div class="pm-panel')
+    assert facts < summary < panel
     assert "<p>One paragraph of <em>summary</em>.</p>" in page[summary:]
 
 
@@ -397,6 +425,7 @@ def test_all_incidents_are_in_the_inventory(built):
         "INC-DUP",
         "sub-nested",
         "sub-section",
+        "sametitle",
     }
     assert inventory["INC-2024-017"] == (
         "full.html#incident-INC-2024-017",

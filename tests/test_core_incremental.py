@@ -103,9 +103,20 @@ def test_edit_is_reflected_in_data_and_html(build, project):
     assert "0 added, 1 changed, 0 removed" in status(app)
     domain = domain_of(app)
     incident = domain.incident("a")
-    assert (incident["id"], incident["title"], incident["date"], incident["severity"],
-            incident["status"], incident["tags"]) == (
-        "INC-A-NEW", "Edited title of A", "2024-03-06", "SEV1", "published", ["edited"],
+    assert (
+        incident["id"],
+        incident["title"],
+        incident["date"],
+        incident["severity"],
+        incident["status"],
+        incident["tags"],
+    ) == (
+        "INC-A-NEW",
+        "Edited title of A",
+        "2024-03-06",
+        "SEV1",
+        "published",
+        ["edited"],
     )
     assert [a["id"] for a in domain.actions("a")] == ["INC-A-NEW-A1", "INC-A-NEW-A2"]
     assert [le["kind"] for le in domain.lessons("a")] == ["went-well", "lucky"]
@@ -114,8 +125,11 @@ def test_edit_is_reflected_in_data_and_html(build, project):
     # the old ids are gone, the untouched page is untouched
     assert ("INC-A", "incident") not in ids(app)
     assert ("INC-A-A1", "action-item") not in ids(app)
-    assert {("INC-A-NEW", "incident"), ("INC-A-NEW-A1", "action-item"),
-            ("INC-A-NEW-A2", "action-item")} <= ids(app)
+    assert {
+        ("INC-A-NEW", "incident"),
+        ("INC-A-NEW-A1", "action-item"),
+        ("INC-A-NEW-A2", "action-item"),
+    } <= ids(app)
     assert data(app)["incidents"]["b"] == b_before
 
     page = read(app, "a.html")
@@ -124,13 +138,15 @@ def test_edit_is_reflected_in_data_and_html(build, project):
     fields = panel_fields(page, "INC-A-NEW")
     assert fields["Severity"] == "SEV1"
     assert fields["Status"] == "published"
-    assert fields["Impact duration"] == "2h00m"
+    assert fields["Time to resolve"] == "2h00m after impact start"
     assert fields["Action items"] == "1 open / 2 total"
     assert fields["Lessons"] == "2"
     inventory = load_inventory(app.outdir / "objects.inv")
     assert "INC-A" not in inventory["postmortem:incident"]
-    assert inventory["postmortem:incident"]["INC-A-NEW"] == ("a.html#incident-INC-A-NEW",
-                                                             "Edited title of A")
+    assert inventory["postmortem:incident"]["INC-A-NEW"] == (
+        "a.html#incident-INC-A-NEW",
+        "Edited title of A",
+    )
 
 
 def test_deleting_a_page_removes_its_data(build, project):
@@ -178,8 +194,12 @@ def test_duplicate_ids_follow_additions_and_deletions(build, project):
 
 def test_editing_the_duplicate_away_clears_the_warning(build, project):
     build()
-    write_source(project / "dup2.rst", (project / "dup2.rst").read_text(encoding="utf-8")
-                 .replace(":id: INC-SHARED", ":id: INC-OWN"))
+    write_source(
+        project / "dup2.rst",
+        (project / "dup2.rst")
+        .read_text(encoding="utf-8")
+        .replace(":id: INC-SHARED", ":id: INC-OWN"),
+    )
     app = build()
     assert [w for w in pm_warnings(app) if w.type == "postmortem.duplicate_id"] == []
     assert {("INC-SHARED", "incident"), ("INC-OWN", "incident")} <= ids(app)
@@ -194,5 +214,6 @@ def test_overdue_label_follows_the_build_date_without_source_changes(build, monk
     app = build()
     assert "0 added, 0 changed, 0 removed" in status(app)
     assert '2024-04-15 <span class="pm-label pm-overdue pm-overdue-overdue">overdue</span>' in read(
-        app, "a.html")
+        app, "a.html"
+    )
     assert [w.type for w in parse_warnings(app)] == ["postmortem.duplicate_id"]

@@ -18,6 +18,7 @@ import pytest
 from support import ROOTS
 from support.builds import build, export_of
 from support.html import main_content
+from support.rollups import without_count
 from support.warnings import typed_warnings, warning_lines
 
 EXPORT = "postmortems.json"
@@ -30,8 +31,12 @@ CHECKOUT_TITLE = "Card authorisations failed in Zürich — “stale” certific
 # -- helpers -------------------------------------------------------------------------
 
 
+#: Where a paragraph starts in the text of a table cell being read.
+PARAGRAPH = "\x00"
+
+
 class _Page(HTMLParser):
-    """Links, table rows and rubrics of a page's main content."""
+    """Links, table rows and group headings (sections or rubrics) of a page's main content."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -43,6 +48,7 @@ class _Page(HTMLParser):
         self._cell: list[str] | None = None
         self._cell_links: list[str] = []
         self._rubric: list[str] | None = None
+        self._in_group = False  # inside a group's section, before its heading
         self._lesson_heading: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -56,8 +62,14 @@ class _Page(HTMLParser):
             self.tables[-1]["rows"].append([])
         elif tag in ("td", "th"):
             self._cell, self._cell_links = [], []
+        elif tag == "p" and self._cell is not None:
+            self._cell.append(PARAGRAPH)
         elif tag == "p" and "rubric" in classes:
             self._rubric = []
+        elif tag == "section" and "pm-group" in classes:
+            self._in_group = True
+        elif self._in_group and tag in ("h2", "h3", "h4", "h5", "h6"):
+            self._rubric, self._in_group = [], False
         elif tag == "p" and "pm-lesson-heading" in classes:
             self._lesson_heading = []
 
@@ -77,12 +89,14 @@ class _Page(HTMLParser):
             if self._cell is not None and href:
                 self._cell_links.append(href)
         elif tag in ("td", "th") and self._cell is not None:
-            self.tables[-1]["rows"][-1].append(
-                (" ".join("".join(self._cell).split()), list(self._cell_links))
-            )
+            paragraphs = ("".join(self._cell)).split(PARAGRAPH)
+            text = "\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
+            self.tables[-1]["rows"][-1].append((text, list(self._cell_links)))
             self._cell = None
-        elif tag == "p" and self._rubric is not None:
-            text = " ".join("".join(self._rubric).split())
+        elif tag in ("p", "h2", "h3", "h4", "h5", "h6") and self._rubric is not None:
+            text = without_count(
+                " ".join("".join(self._rubric).replace("\N{PILCROW SIGN}", "").split())
+            )
             self.rubrics.append(text)
             self.sequence.append(("rubric", text))
             self._rubric = None
@@ -95,6 +109,11 @@ def parse(html: str) -> _Page:
     page = _Page()
     page.feed(main_content(html))
     return page
+
+
+def lines(cell: tuple[str, list[str]]) -> list[str]:
+    """The lines of a cell (its paragraphs): an id, then what is shown under it."""
+    return cell[0].split("\n") if cell[0] else [""]
 
 
 def table(page: _Page, cls: str) -> list[list[tuple[str, list[str]]]]:
@@ -159,8 +178,7 @@ FACTORS_PAGE = (
     ".. factor-list::\n   :kind: trigger\n   :category: monitoring-gap\n"
 )
 TRENDS_PAGE = (
-    ":orphan:\n\nTrends\n======\n\n"
-    ".. postmortem-stats::\n   :period: year\n   :impact: customers\n"
+    ":orphan:\n\nTrends\n======\n\n.. postmortem-stats::\n   :period: year\n   :impact: customers\n"
 )
 BADREF_PAGE = (
     ":orphan:\n\nBad refs\n========\n\n"
@@ -196,18 +214,17 @@ def test_incident_list_shows_local_and_imported_with_project(shared):
     assert typed_warnings(app, "import") == []
     rows = table(parse(page(app, "all")), "pm-incident-table")
     header = [text for text, _ in rows[0]]
-    assert header[0] == "Project"
-    column = {name: header.index(name) for name in ("Project", "ID", "Title")}
-    entries = {row[column["ID"]][0]: row for row in rows[1:]}
+    # The key columns come first; the project is named under each title, not in a column.
+    assert header[:2] == ["Incident", "Date"] and "Project" not in header
+    entries = {lines(row[0])[0]: row for row in rows[1:]}
     assert set(entries) == {"PAY-2024-003", "PAY-PRJ-LEDGER", "PLT-2024-001"}
-    assert entries["PAY-2024-003"][column["Project"]][0] == "payments"
-    assert entries["PAY-PRJ-LEDGER"][column["Project"]][0] == "payments"
-    assert entries["PLT-2024-001"][column["Project"]][0] == "Platform"  # this project's name
-    # imported rows link to the page in the other project's published site
-    assert entries["PAY-2024-003"][column["ID"]][1] == [CHECKOUT]
-    assert entries["PAY-2024-003"][column["Title"]] == (CHECKOUT_TITLE, [CHECKOUT])
-    assert entries["PAY-PRJ-LEDGER"][column["ID"]][1] == [REVIEW]
-    assert entries["PLT-2024-001"][column["ID"]][1] == ["local.html#incident-PLT-2024-001"]
+    assert lines(entries["PAY-2024-003"][0]) == ["PAY-2024-003", CHECKOUT_TITLE, "payments"]
+    assert lines(entries["PAY-PRJ-LEDGER"][0])[2] == "payments"
+    assert lines(entries["PLT-2024-001"][0])[2] == "Platform"  # this project's name
+    # imported rows link (id and title) to the page in the other project's published site
+    assert entries["PAY-2024-003"][0][1] == [CHECKOUT, CHECKOUT]
+    assert entries["PAY-PRJ-LEDGER"][0][1] == [REVIEW, REVIEW]
+    assert entries["PLT-2024-001"][0][1] == ["local.html#incident-PLT-2024-001"] * 2
     # imported metrics and counts are shown like local ones
     duration = header.index("Duration")
     actions = header.index("Actions")
@@ -235,23 +252,22 @@ def test_action_item_list_shows_imported_items_with_project(shared):
     app = shared
     rows = table(parse(page(app, "all")), "pm-action-table")
     header = [text for text, _ in rows[0]]
-    assert header[0] == "Project"
-    ident, incident = header.index("ID"), header.index("Incident")
-    entries = {row[ident][0]: row for row in rows[1:]}
+    # The key columns come first; the project is named under each title, with the incident.
+    assert header[:4] == ["ID", "Action", "Status", "Due"] and "Project" not in header
+    entries = {lines(row[0])[0]: row for row in rows[1:]}
     assert set(entries) == {
         "PAY-2024-003-A1",
         "PAY-2024-003-A2",
         "PAY-PRJ-LEDGER-A1",
         "PLT-2024-001-A1",
     }
-    assert entries["PAY-2024-003-A1"][0][0] == "payments"
-    assert entries["PLT-2024-001-A1"][0][0] == "Platform"
-    assert entries["PAY-2024-003-A1"][ident][1] == [
-        BASE + "incidents/checkout.html#action-PAY-2024-003-A1"
-    ]
-    assert entries["PAY-2024-003-A1"][incident] == ("PAY-2024-003", [CHECKOUT])
-    assert entries["PAY-PRJ-LEDGER-A1"][incident] == ("PAY-PRJ-LEDGER", [REVIEW])
-    assert "GW-77" in entries["PAY-2024-003-A1"][header.index("Tracker")][0]
+    checkout = entries["PAY-2024-003-A1"]
+    assert lines(checkout[1])[1].startswith("payments \N{MIDDLE DOT} PAY-2024-003")
+    assert lines(entries["PLT-2024-001-A1"][1])[1].startswith("Platform \N{MIDDLE DOT} ")
+    assert checkout[0][1][0] == BASE + "incidents/checkout.html#action-PAY-2024-003-A1"
+    assert checkout[1][1] == [CHECKOUT]  # the incident, under the title
+    assert entries["PAY-PRJ-LEDGER-A1"][1][1] == [REVIEW]
+    assert lines(checkout[0])[1] == "GW-77"  # the tracker key, under the id
 
 
 # -- :projects: -----------------------------------------------------------------------------
@@ -260,8 +276,9 @@ def test_action_item_list_shows_imported_items_with_project(shared):
 def test_projects_local_shows_only_this_project(shared):
     app = shared
     parsed = parse(page(app, "local-only"))
-    assert {row[1][0] for row in table(parsed, "pm-incident-table")[1:]} == {"PLT-2024-001"}
-    assert {row[1][0] for row in table(parsed, "pm-action-table")[1:]} == {"PLT-2024-001-A1"}
+    incidents, actions = table(parsed, "pm-incident-table"), table(parsed, "pm-action-table")
+    assert {lines(row[0])[0] for row in incidents[1:]} == {"PLT-2024-001"}
+    assert {lines(row[0])[0] for row in actions[1:]} == {"PLT-2024-001-A1"}
     assert [t for k, t in parsed.sequence if k == "lesson"] == [
         "Capacity tests never covered DNS What went wrong"
     ]
@@ -272,12 +289,9 @@ def test_projects_other_shows_only_that_project(shared):
     app = shared
     parsed = parse(page(app, "other-only"))
     incidents = table(parsed, "pm-incident-table")
-    header = [text for text, _ in incidents[0]]
-    ident = header.index("ID")
-    assert {row[ident][0] for row in incidents[1:]} == {"PAY-2024-003", "PAY-PRJ-LEDGER"}
+    assert {lines(row[0])[0] for row in incidents[1:]} == {"PAY-2024-003", "PAY-PRJ-LEDGER"}
     actions = table(parsed, "pm-action-table")
-    ident = [text for text, _ in actions[0]].index("ID")
-    assert {row[ident][0] for row in actions[1:]} == {
+    assert {lines(row[0])[0] for row in actions[1:]} == {
         "PAY-2024-003-A1",
         "PAY-2024-003-A2",
         "PAY-PRJ-LEDGER-A1",
@@ -324,7 +338,7 @@ def test_projects_several_and_unknown(aggregate, payments_export):
     ), filters
     # the default (no :projects:) shows all three projects
     rows = table(parse(page(app, "all")), "pm-incident-table")[1:]
-    assert {row[0][0] for row in rows} == {"Platform", "payments", "search"}
+    assert {lines(row[0])[2] for row in rows} == {"Platform", "payments", "search"}
 
 
 def test_filters_apply_to_imported_entries(shared):
@@ -332,8 +346,7 @@ def test_filters_apply_to_imported_entries(shared):
     parsed = parse(page(app, "filtered"))
     incidents, actions = [t["rows"] for t in parsed.tables]
     assert [(row[0][0], row[1][0]) for row in incidents[1:]] == [("payments", "PAY-2024-003")]
-    ident = [text for text, _ in actions[0]].index("ID")
-    assert {row[ident][0] for row in actions[1:]} == {"PAY-2024-003-A1", "PLT-2024-001-A1"}
+    assert {lines(row[0])[0] for row in actions[1:]} == {"PAY-2024-003-A1", "PLT-2024-001-A1"}
     assert [t for k, t in parsed.sequence if k == "lesson"] == [
         "Dual writes caught drift early Where we got lucky"
     ]

@@ -34,6 +34,7 @@ from support.projects import copy_root
 from support.rollups import (
     assert_link_target_exists,
     column,
+    group_blocks,
     headers,
     rollup_in,
     section,
@@ -346,18 +347,10 @@ def rollup_of(html, section_id: str, page: str = "factors.html"):
 
 def groups_of(rollup) -> list[tuple[str | None, list[str]]]:
     """``[(heading, [factor titles])]`` in document order."""
-    found: list[tuple[str | None, list[str]]] = []
-    for child in rollup.children:
-        if getattr(child, "tag", None) is None:
-            continue
-        if "rubric" in child.classes:
-            found.append((child.text(), []))
-        elif "pm-factor-entry" in child.classes:
-            if not found:
-                found.append((None, []))
-            heading = child.find("p", cls="pm-factor-heading")
-            found[-1][1].append(heading.find("strong").text())
-    return found
+    return [
+        (heading, [e.find("p", cls="pm-factor-heading").find("strong").text() for e in entries])
+        for heading, entries in group_blocks(rollup, "pm-factor-entry")
+    ]
 
 
 def test_build_warns_only_about_the_unknown_category_and_the_orphan_factor(html):

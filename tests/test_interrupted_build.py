@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from support.html import body_html, parse_html
 from support.projects import copy_root, edit_source
-from support.rollups import ROLLUP_PAGES, column, lesson_titles, rollup_in, section
+from support.rollups import ROLLUP_PAGES, column, incident_ids, lesson_titles, rollup_in, section
 
 
 class Interrupted(Exception):
@@ -56,8 +56,11 @@ class Project:
         self.srcdir = srcdir
         self.outdir: Path | None = None
 
-    def build(self, interrupt: tuple[str, str | None, type[BaseException]] | None = None,
-              must_stop: bool = True) -> list[str]:
+    def build(
+        self,
+        interrupt: tuple[str, str | None, type[BaseException]] | None = None,
+        must_stop: bool = True,
+    ) -> list[str]:
         """Build; return the documents written.
 
         With ``interrupt``, the build stops there; it must get there unless ``must_stop``
@@ -109,8 +112,7 @@ def project(make_app, tmp_path) -> Project:
 def clean_build(make_app, project: Project, tmp_path: Path) -> Project:
     """A fresh build of a copy of the project's current sources (the reference)."""
     reference = Project(make_app, tmp_path / "reference" / "src")
-    shutil.copytree(project.srcdir, reference.srcdir,
-                    ignore=shutil.ignore_patterns("_build"))
+    shutil.copytree(project.srcdir, reference.srcdir, ignore=shutil.ignore_patterns("_build"))
     reference.build()
     return reference
 
@@ -137,16 +139,18 @@ def assert_edits_shown(project: Project) -> None:
     report = lesson_titles(rollup_in(section(parse_html(project.page("reports/all")), "lessons")))
     assert "Rollback was very fast" in report
     incidents = rollup_in(section(parse_html(project.page("incidents")), "default"))
-    durations = dict(zip(column(incidents, "ID"), column(incidents, "Duration"), strict=True))
-    severities = dict(zip(column(incidents, "ID"), column(incidents, "Severity"), strict=True))
+    ids = incident_ids(incidents)
+    durations = dict(zip(ids, column(incidents, "Duration"), strict=True))
+    severities = dict(zip(ids, column(incidents, "Severity"), strict=True))
     assert durations["INC-2024-001"] == "1h38m"
     assert severities["INC-2024-003"] == "SEV4"
 
 
 @pytest.mark.parametrize("point", sorted(POINTS))
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_rerun_after_interruption_shows_the_edits_made_before_it(make_app, tmp_path, project,
-                                                                 kind, point):
+def test_rerun_after_interruption_shows_the_edits_made_before_it(
+    make_app, tmp_path, project, kind, point
+):
     edit_before_interruption(project)
     event, docname = POINTS[point]
     project.build(interrupt=(event, docname, KINDS[kind]))
@@ -159,12 +163,16 @@ def test_rerun_after_interruption_shows_the_edits_made_before_it(make_app, tmp_p
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_rerun_after_interruption_shows_edits_from_before_and_after_it(make_app, tmp_path,
-                                                                       project, kind):
+def test_rerun_after_interruption_shows_edits_from_before_and_after_it(
+    make_app, tmp_path, project, kind
+):
     edit_before_interruption(project)
     project.build(interrupt=("doctree-resolved", "lessons", KINDS[kind]))
-    project.edit("inc-b.rst", ".. lesson:: Dashboards showed the spike",
-                 ".. lesson:: Dashboards showed the latency spike")
+    project.edit(
+        "inc-b.rst",
+        ".. lesson:: Dashboards showed the spike",
+        ".. lesson:: Dashboards showed the latency spike",
+    )
 
     project.build()
 

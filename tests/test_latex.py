@@ -64,3 +64,15 @@ def test_pdflatex_builds_the_pdf(built):
     outdir = Path(built.outdir)
     build_pdf(outdir, "latex.tex")
     assert (outdir / "latex.pdf").stat().st_size > 0
+
+
+def test_the_panel_is_a_two_column_table_after_the_key_facts(built):
+    text = tex(built)
+    panel = text.index("\\begin{sphinxuseclass}{pm-panel}")
+    facts = text.rindex("Severity", 0, panel)
+    assert "\\DUrole{pm-fact-name}{Impact} \N{ALMOST EQUAL TO}1d00h11m" in text[facts:panel]
+    body = text[panel : text.index("\\end{sphinxuseclass}", panel)]
+    assert "\\begin{description}" not in body
+    spec = re.search(r"\\begin\{tabular\}\[t\]\{(.*)\}\n", body)
+    assert spec is not None and spec.group(1).count("p{") == 2  # field name | value
+    assert "\N{ALMOST EQUAL TO}1d00h11m after impact start" in body  # time to resolve

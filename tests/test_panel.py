@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.builds import build, domain_of, read
+from support.builds import build, build_root, domain_of, read
 from support.fixtures import root_app_fixture
 from support.html import El, body_html, field_html, panel_fields, panel_html, parse_html
 from support.projects import copy_root
@@ -53,7 +53,6 @@ def test_panel_shows_what_happened_who_responded_the_impact_times_and_review_in_
         "Error budget burned",
         "Data lost",
         "Impact start",
-        "Impact duration",
         "Time to detect",
         "Time to acknowledge",
         "Time to notify",
@@ -90,9 +89,9 @@ def test_panel_values_read_as_written_with_units(built):
         "Data lost": "none",
     }
     assert (fields["Time to notify"], fields["Time to mitigate"], fields["Time to resolve"]) == (
-        "11m",
-        "49m",
-        "2h57m",
+        "11m after impact start",
+        "49m after impact start",
+        "2h57m after impact start",
     )
     assert (fields["Authors"], fields["Reviewed"], fields["Reviewers"]) == (
         "Dana Kim, Luis Ortega",
@@ -261,3 +260,47 @@ def test_text_and_latex_show_the_panel_and_factors_without_warnings(
         "latent-bug",
     ):
         assert snippet in text, f"{snippet!r} not in the {builder} output"
+
+
+# -- the key facts ---------------------------------------------------------------------------
+
+
+def key_facts(app, page: str) -> El:
+    line = parse_html(read(app, page)).find("p", cls="pm-key-facts")
+    assert line is not None, f"no key facts on {page}"
+    return line
+
+
+def test_key_facts_come_first_and_name_every_fact(built):
+    incident = parse_html(read(built, "full.html")).find("div", cls="pm-incident")
+    assert incident is not None
+    blocks = [child for child in incident.children if isinstance(child, El)]
+    assert [block.classes[0] for block in blocks] == [
+        "pm-incident-title",
+        "pm-key-facts",
+        "pm-panel",
+    ]
+    assert key_facts(built, "full.html").text() == (
+        "Severity SEV1 \N{MIDDLE DOT} Status published \N{MIDDLE DOT} Impact 2h57m "
+        "\N{MIDDLE DOT} Customers affected 6,214 customers \N{MIDDLE DOT} Detected by alert "
+        "\N{MIDDLE DOT} Actions 1 of 1 open"
+    )
+
+
+def test_key_facts_leave_out_what_is_unknown(built):
+    assert key_facts(built, "plain.html").text() == "Severity SEV3 \N{MIDDLE DOT} Status draft"
+
+
+def test_the_panel_says_what_each_time_is_measured_from_and_shows_impact_duration_once(built):
+    fields = panel_fields(read(built, "full.html"), "INC-2021-014")
+    assert fields["Time to detect"] == "1m after impact start"
+    assert fields["Time to acknowledge"] == "2m after detection"
+    assert "Impact duration" not in fields  # it is the time to resolve, in the key facts
+
+
+def test_text_builder_writes_the_key_facts_and_the_measured_from_times(tmp_path_factory):
+    app = build_root(tmp_path_factory, "panel", buildername="text")
+    text = read(app, "full.txt")
+    assert "Severity SEV1 · Status published · Impact 2h57m" in text
+    assert "1m after impact start" in text
+    app.cleanup()

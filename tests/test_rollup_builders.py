@@ -11,7 +11,7 @@ from support.projects import copy_root
 from support.rollups import (
     ROLLUP_PAGES,
     assert_link_target_exists,
-    column,
+    column_cells,
     rollup_in,
     rollup_links,
     rollups_in,
@@ -25,7 +25,7 @@ BUILDERS = ("dirhtml", "singlehtml", "latex", "text", "epub", "man", "texinfo", 
 INCIDENT_IDS = ["INC-2024-002", "INC-2024-003", "INC-2024-001", "PRJ-2024-01", "INC-2024-004",
                 "INC-2023-010"]
 #: Every roll-up directive of the root (one section each).
-ROLLUP_COUNT = 23 + 14 + 14 + 3
+ROLLUP_COUNT = 23 + 14 + 15 + 3
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_dirhtml_links(builds):
 
     page = "incidents/index.html"
     rollup = rollup_in(section(result.dom(page), "default"))
-    assert column(rollup, "ID") == INCIDENT_IDS
+    assert [cell.find("p").text() for cell in column_cells(rollup, "Incident")] == INCIDENT_IDS
     hrefs = {a.text(): a.attrs["href"] for a in rollup.links()}
     assert hrefs["INC-2024-001"] == f"../inc-a/#{incident_a}"
     assert hrefs["PRJ-2024-01"] == f"../archive/review/#{review}"
@@ -157,10 +157,10 @@ def test_text_output_has_the_rollups(builds):
     result = builds("text")
     incidents = (result.outdir / "incidents.txt").read_text(encoding="utf-8")
     default = incidents.split("sort-date")[0]
-    titles = ["Login latency spike", "Payment double charges", "Checkout API returned 503s",
-              "Migration to Kubernetes", "Leaked API key", "DNS outage"]
-    positions = [default.index(t) for t in titles]
+    positions = [default.index(f"| {incident_id}  ") for incident_id in INCIDENT_IDS]
     assert positions == sorted(positions)
+    # The text writer runs a cell's lines together: the title follows the id.
+    assert "| INC-2024-004  Leaked API key " in default
     assert "No incidents match" in incidents
     lessons = (result.outdir / "lessons.txt").read_text(encoding="utf-8")
     assert "from INC-2024-001: Checkout API returned 503s" in lessons
@@ -179,10 +179,12 @@ def test_text_tables_keep_ids_dates_and_keys_on_one_line(builds):
     result = builds("text")
     incidents = (result.outdir / "incidents.txt").read_text(encoding="utf-8")
     actions = (result.outdir / "actions.txt").read_text(encoding="utf-8")
-    id_cell = re.compile(r"^\| ([A-Z]+-[0-9][-A-Z0-9]*) +\|", re.MULTILINE)
+    # An id starts the first line of its cell, whole, before the title or tracker key.
+    id_cell = re.compile(r"^\| ((?:INC|PRJ)-[0-9][-A-Z0-9]*)(?= )", re.MULTILINE)
     assert set(id_cell.findall(incidents)) == set(INCIDENT_IDS)
     assert set(id_cell.findall(actions)) == set(ACTION_IDS)
-    for key in ("2024-04-15", "DEPLOY-1234", "https://tracker.example.com/issue/77"):
+    assert "| INC-2024-001-A1  DEPLOY-1234 " in actions
+    for key in ("2024-04-15", "https://tracker.example.com/issue/77"):
         assert f"| {key} " in actions
     # Titles wrap within their column; the scroll hint is only for HTML.
     assert "| Train new hires on secrets     |" in actions

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 from support.builds import build
-from support.html import body_html, parse_html
+from support.html import El, body_html, parse_html
 from support.projects import copy_root
-from support.rollups import column, rollup_in, section
+from support.rollups import column, column_cells, group_blocks, headers, rollup_in, section
 
 PAGES = (
     "incidents.html",
@@ -34,6 +34,12 @@ def serial(tmp_path_factory):
     return build(copy_root("rollup-parallel", tmp_path_factory.mktemp("serial") / "src"))
 
 
+def row_ids(rollup: El) -> list[str]:
+    """The ids of a roll-up table's rows: the first line of its ``Incident`` or ``ID`` cells."""
+    header = "Incident" if "Incident" in headers(rollup) else "ID"
+    return [cell.find("p").text() for cell in column_cells(rollup, header)]
+
+
 def _note_reader_pids(pid_file: Path):
     """A ``before_build`` hook: every process that reads a document appends its pid."""
 
@@ -47,10 +53,14 @@ def _note_reader_pids(pid_file: Path):
 @pytest.fixture(scope="module")
 def parallel(tmp_path_factory):
     base = tmp_path_factory.mktemp("parallel")
-    result = build(copy_root("rollup-parallel", base / "src"), parallel=2,
-                   before_build=_note_reader_pids(base / "pids.txt"))
-    result.reader_pids = [line.split()[0] for line in
-                          (base / "pids.txt").read_text(encoding="utf-8").splitlines()]
+    result = build(
+        copy_root("rollup-parallel", base / "src"),
+        parallel=2,
+        before_build=_note_reader_pids(base / "pids.txt"),
+    )
+    result.reader_pids = [
+        line.split()[0] for line in (base / "pids.txt").read_text(encoding="utf-8").splitlines()
+    ]
     return result
 
 
@@ -62,10 +72,24 @@ def other_process(tmp_path_factory, serial):
     env = dict(os.environ, PYTHONHASHSEED="4242")
     result = subprocess.run(
         # the same theme as the sphinx.testing app ("basic" on recent Sphinx), to compare pages
-        [sys.executable, "-m", "sphinx", "-q", "-E", "-b", "html",
-         "-D", f"html_theme={serial.app.config.html_theme}",
-         str(src), str(out)],
-        env=env, capture_output=True, text=True, cwd=str(src), timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-q",
+            "-E",
+            "-b",
+            "html",
+            "-D",
+            f"html_theme={serial.app.config.html_theme}",
+            str(src),
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=str(src),
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr
@@ -75,12 +99,12 @@ def other_process(tmp_path_factory, serial):
 def test_serial_build_is_clean_and_complete(serial):
     assert serial.warnings == []
     newest = rollup_in(section(serial.dom("incidents.html"), "newest"))
-    ids = column(newest, "ID")
+    ids = row_ids(newest)
     assert len(ids) == 14
     dates = column(newest, "Date")
     pairs = list(zip(dates, ids, strict=True))
     for (date1, id1), (date2, id2) in zip(pairs, pairs[1:], strict=False):
-        assert date1 > date2 or (date1 == date2 and id1 < id2), (pairs)
+        assert date1 > date2 or (date1 == date2 and id1 < id2), pairs
 
 
 def test_parallel_build_really_ran_in_parallel(parallel):
@@ -114,7 +138,7 @@ def test_rollup_pages_are_not_trivial(serial):
     lessons = parse_html(serial.html("lessons.html"))
     assert len(lessons.find_all("div", cls="pm-lesson-entry")) > 28
     actions = rollup_in(section(serial.dom("actions.html"), "all"))
-    assert len(column(actions, "ID")) >= 35
+    assert len(row_ids(actions)) >= 35
     factors = rollup_in(section(serial.dom("factors.html"), "by-kind"))
     assert len(factors.find_all("div", cls="pm-factor-entry")) == 28
 
@@ -124,21 +148,19 @@ def test_lessons_in_each_group_follow_their_incidents(serial):
     # group, entries follow their incident (newest first, ties by id), not chance.
     dates = {i["id"]: i["date"] for i in serial.domain.all_incidents()}
     rollup = rollup_in(section(serial.dom("lessons.html"), "by-kind"))
-    groups: list[list[str]] = []
-    for child in rollup.children:
-        if getattr(child, "tag", None) is None:
-            continue
-        if "rubric" in child.classes:
-            groups.append([])
-        elif "pm-lesson-entry" in child.classes:
-            source = child.find("p", cls="pm-lesson-source").text()
-            groups[-1].append(source.removeprefix("from ").split(":")[0])
+    groups = [
+        [
+            entry.find("p", cls="pm-lesson-source").text().removeprefix("from ").split(":")[0]
+            for entry in entries
+        ]
+        for _heading, entries in group_blocks(rollup, "pm-lesson-entry")
+    ]
     assert len(groups) == 3 and sum(map(len, groups)) == 28
     for incident_ids in groups:
         keys = [(-int(dates[i].replace("-", "")), i) for i in incident_ids]
         assert keys == sorted(keys), incident_ids
     by_incident = rollup_in(section(serial.dom("lessons.html"), "by-incident"))
-    headings = [h.text() for h in by_incident.find_all(cls="rubric")]
+    headings = [heading for heading, _entries in group_blocks(by_incident, "pm-lesson-entry")]
     assert len(headings) == 14 and headings == sorted(headings)
 
 
@@ -153,8 +175,7 @@ def test_parallel_incremental_rebuild_matches_serial(tmp_path, serial):
     page.write_text(text.replace(":status: open", ":status: done"), encoding="utf-8")
     incremental = build(src, parallel=2, freshenv=False)
     clean_src = copy_root("rollup-parallel", tmp_path / "clean")
-    (clean_src / "pm" / "p06.rst").write_text(page.read_text(encoding="utf-8"),
-                                             encoding="utf-8")
+    (clean_src / "pm" / "p06.rst").write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
     clean = build(clean_src)
     for name in ("incidents.html", "lessons.html", "actions.html"):
         assert body_html(incremental.html(name)) == body_html(clean.html(name))

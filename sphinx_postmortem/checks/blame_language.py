@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import PostmortemError
@@ -26,6 +26,7 @@ from .blame_vocabulary import (
     NOT_NAME_ENDINGS,
     NOT_NAMES,
     PERSON_MARK,
+    REQUIRED,
     SYSTEMS,
     TRIGGERS,
 )
@@ -59,6 +60,10 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _TRIGGER_FOR_PATTERN = {
     pattern: re.compile(trigger, re.IGNORECASE) for pattern, trigger in TRIGGERS.items()
 }
+#: Pattern of a built-in rule -> its compiled required words (see ``REQUIRED``).
+_REQUIRED_FOR_PATTERN = {
+    pattern: re.compile(words, re.IGNORECASE) for pattern, words in REQUIRED.items()
+}
 #: How far before and after a trigger word a built-in rule's match may reach.
 _REACH_BEFORE, _REACH_AFTER = 160, 100
 
@@ -84,6 +89,8 @@ class Rule:
     people: re.Pattern[str] | None = None
     #: For a built-in rule: words it cannot match without, to skip text quickly.
     trigger: re.Pattern[str] | None = None
+    #: For some built-in rules: words every match holds; a window without them is skipped.
+    required: re.Pattern[str] | None = None
 
 
 def compile_rules(
@@ -104,9 +111,7 @@ def compile_rules(
         raise PostmortemError(str(compiled))
     names = tuple(sorted({" ".join(p.split()) for p in people if isinstance(p, str) and p.strip()}))
     marker = _people_pattern(names)
-    return [
-        Rule(rule.name, rule.pattern, rule.suggestion, marker, rule.trigger) for rule in compiled
-    ]
+    return [replace(rule, people=marker) for rule in compiled]
 
 
 def _rule_fields(rule: object) -> tuple[str, str, str]:
@@ -139,7 +144,8 @@ def _compile(rules: tuple[tuple[str, str, str], ...]) -> tuple[Rule, ...] | Post
             regex = re.compile(expanded, re.IGNORECASE)
         except re.error as exc:
             return PostmortemError(f"blameless rule {name!r}: invalid pattern: {exc}")
-        compiled.append(Rule(name, regex, suggestion, trigger=_TRIGGER_FOR_PATTERN.get(pattern)))
+        trigger, required = _TRIGGER_FOR_PATTERN.get(pattern), _REQUIRED_FOR_PATTERN.get(pattern)
+        compiled.append(Rule(name, regex, suggestion, trigger=trigger, required=required))
     return tuple(compiled)
 
 
@@ -195,11 +201,54 @@ def _any_trigger(triggers: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str]
     case-insensitive for text whose lowercase has another length.
 
     Word boundaries are left out: the lowercase pattern is then a plain alternation of
-    words, which the regex engine scans for quickly. Each trigger is checked on its own
-    where the pattern found something.
+    words, grouped by their first letter (the engine tries one group per letter of the
+    text instead of every word). Each trigger is checked on its own where the pattern
+    found something.
     """
-    words = "|".join(trigger.pattern.replace(r"\b", "") for trigger in triggers)
-    return re.compile(words), re.compile(words, re.IGNORECASE)
+    words = [
+        word
+        for trigger in triggers
+        for word in _top_level_alternatives(trigger.pattern.replace(r"\b", ""))
+    ]
+    scan = _by_first_letter(words) or "|".join(words)
+    return re.compile(scan), re.compile(scan, re.IGNORECASE)
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at each ``|`` outside groups, character classes and escapes."""
+    parts, depth, start, in_class, at = [], 0, 0, False, 0
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\":
+            at += 1
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:at])
+            start = at + 1
+        at += 1
+    return [*parts, pattern[start:]]
+
+
+#: Characters that are not themselves when they start a pattern.
+_METACHARACTERS = frozenset("\\.^$*+?{}[]|()")
+
+
+def _by_first_letter(words: list[str]) -> str | None:
+    """One alternation of ``words`` with the words that share a first letter grouped
+    (``b(?:y|roke)``), matching where the plain alternation matches; ``None`` unless
+    every word starts with a plain character that no quantifier follows."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        first = word[:1]
+        if not first or first in _METACHARACTERS or word[1:2] in ("?", "*", "+", "{"):
+            return None
+        groups.setdefault(first, []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
 def _trigger_starts(triggers: tuple[re.Pattern[str], ...], plain: str) -> list[int]:
@@ -255,7 +304,8 @@ def find_blame(text: str, rules: Sequence[Rule], allow: Iterable[str] = ()) -> l
     Matching runs on the :func:`normalised <normalise>` text; each finding
     quotes ``text`` as written. Words in double quotes are a quotation, not
     the author's phrasing, and are skipped like allowed phrases. Built-in rules
-    run only near their trigger words, found in one scan of the text.
+    run only near their trigger words, found in one scan of the text, and some
+    only where their required words are too.
     """
     plain = normalise(text)
     skipped: list[tuple[int, int]] | None = None
@@ -268,6 +318,10 @@ def find_blame(text: str, rules: Sequence[Rule], allow: Iterable[str] = ()) -> l
             matchable[rule.people] = _matchable(plain, rule.people)
         checked = matchable[rule.people]
         for window_start, window_end in windows:
+            if rule.required is not None and not rule.required.search(
+                checked, window_start, window_end
+            ):
+                continue  # no match can lie in this window
             for match in rule.pattern.finditer(checked, window_start, window_end):
                 start, end = match.span()
                 if skipped is None:

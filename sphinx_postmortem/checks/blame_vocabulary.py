@@ -285,9 +285,21 @@ _PERSON = "write about the system and the process; avoid naming a person as the 
 #: only near them, which keeps the check fast on long pages.
 TRIGGERS: dict[str, str] = {}
 
+#: Pattern of a built-in rule -> words every match of it contains, for rules whose
+#: trigger words are common ("because" holds "caus", "by" is everywhere): a window
+#: near a trigger is matched only if it holds one of these words too.
+REQUIRED: dict[str, str] = {}
 
-def _triggered(name: str, pattern: str, suggestion: str, trigger: str) -> tuple[str, str, str]:
+#: The verbs of ``_CAUSED``, as words a match of it holds.
+_CAUSED_WORDS = r"caused|triggered|broke|took down|brought down|led to|contributed to|resulted in"
+
+
+def _triggered(
+    name: str, pattern: str, suggestion: str, trigger: str, required: str | None = None
+) -> tuple[str, str, str]:
     TRIGGERS[pattern] = trigger
+    if required is not None:
+        REQUIRED[pattern] = required
     return name, pattern, suggestion
 
 
@@ -445,6 +457,9 @@ DEFAULT_RULES: tuple[tuple[str, str, str], ...] = (
         r"ignored|overlooked|missed|skipped|disregarded|broke|caused|mishandled|rushed|down|"
         r"slow to|wrong to|bypassed|misread|misjudged|misunderstood|misconfigured|"
         r"fat-fingered|abused|overr|circumvented|went around",
+        r"ignored|overlooked|missed|skipped|disregarded|broke|caused|mishandled|rushed|bypassed|"
+        r"misread|misjudged|misunderstood|misconfigured|fat-fingered|abused|took down|"
+        r"brought down|slow to|wrong to|overrode|overruled|circumvented|went around",
     ),
     _triggered(
         "person as subject",
@@ -465,6 +480,7 @@ DEFAULT_RULES: tuple[tuple[str, str, str], ...] = (
         r"|\b(?:caused|triggered|set off) by {name}(?= [\w-]+ing\b|\s*[.,;:!?]|$)",
         _FAULT,
         r"caus|trigger|set off|broke|\bdown\b|led to|contributed to|resulted in",
+        rf"{_CAUSED_WORDS}|root cause|set off",
     ),
     _triggered(
         "person as cause",
@@ -474,6 +490,8 @@ DEFAULT_RULES: tuple[tuple[str, str, str], ...] = (
         r"screwed up)(?: (?:out|through|in|into|over))? by (?:{human}|{name})",
         _FAULT,
         r"doing|\bby\b",
+        r"doing|rushed|forced|rammed|snuck|sneaked|botched|bungled|mishandled|misconfigured|"
+        r"broken|fat-fingered|rubber|messed up|screwed up",
     ),
     _triggered(
         "person as subject",
@@ -517,6 +535,7 @@ DEFAULT_RULES: tuple[tuple[str, str, str], ...] = (
         ),
         _FAULT,
         r"caus|trigger|broke|\bdown\b|led to|contributed to|resulted in",
+        _CAUSED_WORDS,
     ),
     _triggered(
         "didn't care",

@@ -57,7 +57,7 @@ class IncidentDirective(PostmortemDirective):
                 f"{existing['lineno']}, so this one is ignored",
                 "duplicate_id",
             )
-            return [self._container(title, self.parse_body(), panel=None)]
+            return [self._container(title, self.parse_body(), docname=None)]
 
         settings = self.settings
         self.warn_unknown_options((*INCIDENT_OPTIONS, *settings.roles))
@@ -96,8 +96,7 @@ class IncidentDirective(PostmortemDirective):
             lineno=self.lineno,
         )
         self.domain.note_incident(record)
-        panel = incident_panel(docname=docname)
-        return [target, self._container(title, body, panel)]
+        return [target, self._container(title, body, docname)]
 
     def _types(self, settings: Settings) -> list[str]:
         """The configured types named by :type: (several allowed), never none.
@@ -157,52 +156,80 @@ class IncidentDirective(PostmortemDirective):
         return self.lineno
 
     def _container(
-        self, title: str, body: list[nodes.Node], panel: incident_panel | None
+        self, title: str, body: list[nodes.Node], docname: str | None
     ) -> nodes.container:
+        """The incident block, in reading order: title, key facts, summary, then the panel.
+
+        Without ``docname`` (a second incident on a page) there are no facts and no panel.
+        """
         container = nodes.container(classes=["pm-incident"], incident_lineno=self.lineno)
         heading = nodes.paragraph(classes=["pm-incident-title"])
         heading += nodes.strong(title, title)
         container += heading
-        if panel is not None:
-            container += panel
+        if docname is not None:
+            container += incident_panel(docname=docname, part="facts")
         if body:  # no empty block for builders that would print it (text, LaTeX)
             container += nodes.container("", *body, classes=["pm-summary"])
+        if docname is not None:
+            container += incident_panel(docname=docname, part="details")
         return container
 
 
 def settle_title(app: Sphinx, doctree: nodes.document) -> None:
-    """An incident without a title takes its section's title (or its id, with a warning).
+    """Settle the incident's title once its page is read, for reStructuredText and MyST alike.
 
-    Done once the page is read (rather than in the directive) so that it works
-    the same for reStructuredText and MyST.
+    An incident without a title takes its section's title (or its id, with a
+    warning). A title that is its section's title (whitespace and case aside)
+    is not written a second time: the incident's title paragraph is removed.
     """
     domain = cast("PostmortemDomain", app.env.get_domain("postmortem"))
     incident = domain.incident(app.env.docname)
-    if incident is None or incident["title"]:
+    if incident is None:
         return
-    container = next(
-        doctree.findall(
-            lambda n: (
-                isinstance(n, nodes.container) and n.get("incident_lineno") == incident["lineno"]
-            )
+    container = cast(
+        "nodes.container | None",
+        next(
+            doctree.findall(
+                lambda n: (
+                    isinstance(n, nodes.container)
+                    and n.get("incident_lineno") == incident["lineno"]
+                )
+            ),
+            None,
         ),
-        None,
     )
+    section_title = _section_title(container)
+    title = incident["title"]
+    if not title:
+        if section_title is None:
+            warn(
+                "incident: no title: give one as the directive argument or put the incident "
+                "inside a titled section",
+                "option",
+                (incident["docname"], incident["lineno"]),
+            )
+        title = section_title or incident["id"]
+        domain.set_incident_title(incident["docname"], title)
+    if container is None:
+        return
+    heading = cast(nodes.Element, container.children[0])
+    if section_title is not None and same_title(title, section_title):
+        container.remove(heading)
+    else:
+        heading.children = []
+        heading += nodes.strong(title, title)
+
+
+def same_title(first: str, second: str) -> bool:
+    """Whether two titles read the same, whitespace and case aside."""
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
+
+
+def _section_title(container: nodes.Element | None) -> str | None:
+    """The whitespace-normalised title of the section around ``container``, if any."""
     section = container.parent if container is not None else None
     while section is not None and not isinstance(section, nodes.section):
         section = section.parent
     if section is not None and section.children and isinstance(section[0], nodes.title):
-        title = " ".join(section[0].astext().split())
-    else:
-        warn(
-            "incident: no title: give one as the directive argument or put the incident "
-            "inside a titled section",
-            "option",
-            (incident["docname"], incident["lineno"]),
-        )
-        title = incident["id"]
-    domain.set_incident_title(incident["docname"], title)
-    if container is not None:
-        heading = cast(nodes.Element, container.children[0])
-        heading.children = []
-        heading += nodes.strong(title, title)
+        return " ".join(section[0].astext().split())
+    return None

@@ -50,13 +50,13 @@ class RollupDirective(PostmortemDirective):
 class IncidentListDirective(RollupDirective):
     """A table of incidents."""
 
-    option_spec = _options(*_INCIDENT_FILTERS, "sort", "columns")
+    option_spec = _options(*_INCIDENT_FILTERS, "sort", "columns", "filter")
 
 
 class LessonListDirective(RollupDirective):
     """Lessons learned, grouped under headings."""
 
-    option_spec = _options(*_INCIDENT_FILTERS, "kind", "group-by", "summary-only")
+    option_spec = _options(*_INCIDENT_FILTERS, "kind", "group-by", "summary-only", "filter")
 
 
 class ActionItemListDirective(RollupDirective):
@@ -73,6 +73,7 @@ class ActionItemListDirective(RollupDirective):
         "tags",
         "limit",
         "projects",
+        "filter",
     )
 
 

@@ -1,12 +1,19 @@
-"""The metadata panel of an incident, filled from the store when its page is written.
+"""The key facts and the metadata panel of an incident, filled from the store when written.
 
-The panel lists what readers look for first, in this order: what happened
+First comes one line of key facts (severity, status, impact duration, the
+first impact figure, detection, open action items), as labelled text. The
+panel lists what readers look for first, in this order: what happened
 (id, date, severity, status, type), how it was detected and who responded,
-the impact figures, the times (impact start, TTD/TTA/TTN/TTM/TTR) and the
-recovery steps, the report itself (authors, review), then links down to the
-action items, lessons and related post-mortems. Empty fields are left out.
+the impact figures, the times (impact start, TTD/TTA/TTN/TTM/TTR, each saying
+what it is measured from) and the recovery steps, the report itself (authors,
+review), then links down to the action items, lessons and related
+post-mortems. Empty fields are left out.
 A "Contributing factors" block follows the fields: the page's factors grouped
 by kind, trigger first.
+
+The impact duration is the time to resolve (or, without a resolution, to
+mitigate): it is shown once, in the key facts, and the panel keeps the
+time-to row it equals. In LaTeX the fields are a two-column table.
 """
 
 from __future__ import annotations
@@ -24,9 +31,10 @@ from ..elements import Cell, css_token, field_list, label
 from ..incremental.related_cache import related_incidents
 from ..links import external_link, link, page_relative_url
 from ..model import FACTOR_KINDS, FactorRecord, ImpactRecord, IncidentRecord, TimelineEntry, is_open
-from ..names import factor_kind_names, metric_names, role_name
+from ..names import factor_kind_names, measured_from_phrases, metric_names, role_name
 from ..quantities import format_figure
-from ..times import APPROXIMATE_SIGN, entry_precision, format_clock, format_metric
+from ..times import APPROXIMATE_SIGN, METRICS, entry_precision, format_clock, format_metric
+from .latex_tables import column_spec, in_small_type
 from .timeline import recovery_text
 
 _ = get_translation("sphinx_postmortem")
@@ -39,12 +47,19 @@ PROMINENT_KINDS = ("trigger", "root-cause")
 
 
 def build_panel(
-    domain: PostmortemDomain, builder: Builder, fromdocname: str, docname: str
-) -> nodes.Node:
-    """The metadata panel of the incident on ``docname``, from the domain's records."""
+    domain: PostmortemDomain, builder: Builder, fromdocname: str, docname: str, part: str = "all"
+) -> list[nodes.Node]:
+    """The key facts and the metadata panel of the incident on ``docname``, from the store.
+
+    ``part`` is ``facts`` (the key facts only), ``details`` (the panel only) or
+    ``all`` (both, facts first).
+    """
     incident = domain.incident(docname)
     if incident is None:
-        return nodes.container()
+        return [nodes.container()]
+    facts = key_facts(domain, builder, fromdocname, incident)
+    if part == "facts":
+        return [facts]
     groups = [
         _fields(_header_fields(incident)),
         _fields(_response_fields(incident)),
@@ -60,11 +75,81 @@ def build_panel(
             cast(nodes.field, group[0])["classes"].append("pm-panel-group")
             fields.extend(group)
     panel = nodes.container(classes=["pm-panel"])
-    panel += fields
+    if builder.format == "latex":
+        panel.extend(fields_table(fields))
+    else:
+        panel += fields
     factors = domain.factors(docname)
     if factors:
         panel += factors_summary(builder, fromdocname, factors)
-    return panel
+    return [panel] if part == "details" else [facts, panel]
+
+
+def key_facts(
+    domain: PostmortemDomain, builder: Builder, fromdocname: str, incident: IncidentRecord
+) -> nodes.paragraph:
+    """One line of labelled facts: "Severity SEV2 · Status published · Impact 1h08m · ...".
+
+    Unknown facts are left out; each is its name then its value, so it reads
+    without colour, in every builder.
+    """
+    line = nodes.paragraph(classes=["pm-key-facts"])
+    for number, (key, name, value) in enumerate(_facts(domain, builder, fromdocname, incident)):
+        if number:
+            line += nodes.Text(" \N{MIDDLE DOT} ")
+        fact = nodes.inline(classes=["pm-fact", f"pm-fact-{key}"])
+        fact += nodes.inline(name, name, classes=["pm-fact-name"])
+        fact += nodes.Text(" ")
+        fact += value
+        line += fact
+    return line
+
+
+def _facts(
+    domain: PostmortemDomain, builder: Builder, fromdocname: str, incident: IncidentRecord
+) -> list[tuple[str, str, nodes.Node]]:
+    """The known key facts of ``incident``: (key, name, value node)."""
+    docname = incident["docname"]
+    facts: list[tuple[str, str, nodes.Node]] = []
+    if incident["severity"]:
+        facts.append(("severity", _("Severity"), label(incident["severity"], "sev")))
+    facts.append(("status", _("Status"), label(incident["status"], "status")))
+    metrics = domain.metrics(docname) if domain.timeline(docname) else None
+    if metrics is not None and metrics.impact_duration is not None:
+        duration = format_metric(metrics, "impact_duration")
+        facts.append(("impact", _("Impact"), nodes.Text(duration)))
+    impact = domain.impact(docname)
+    if impact is not None and impact["figures"]:
+        figure = impact["figures"][0]
+        facts.append(("figure", figure["label"], nodes.Text(format_figure(figure))))
+    if incident["detected_by"]:
+        detected = label(incident["detected_by"], "detection")
+        facts.append(("detection", _("Detected by"), detected))
+    actions = domain.actions(docname)
+    if actions:
+        counts = {"open": sum(1 for a in actions if is_open(a)), "total": len(actions)}
+        text = _("%(open)d of %(total)d open") % counts
+        target = link(builder, fromdocname, docname, actions[0]["anchor"], text)
+        facts.append(("actions", _("Actions"), target))
+    return facts
+
+
+def fields_table(fields: nodes.field_list) -> list[nodes.Node]:
+    """The panel's fields as a two-column LaTeX table (name | value), in small type."""
+    group = nodes.tgroup(cols=2)
+    group += nodes.colspec(colwidth=30)
+    group += nodes.colspec(colwidth=70)
+    body = nodes.tbody()
+    for field in fields.children:
+        name, value = cast(nodes.field, field).children
+        row = nodes.row()
+        row += nodes.entry("", nodes.paragraph("", "", *cast(nodes.Element, name).children))
+        row += nodes.entry("", *cast(nodes.Element, value).children)
+        body += row
+    group += body
+    table = nodes.table(classes=["pm-panel-table"])
+    table += group
+    return in_small_type(table, column_spec(table, 1, character_em=0.55))
 
 
 def _fields(fields: Sequence[Field], classes: Sequence[str] = ()) -> list[nodes.Node]:
@@ -113,19 +198,23 @@ def _impact_fields(impact: ImpactRecord | None) -> list[nodes.Node]:
 
 
 def _time_fields(domain: PostmortemDomain, docname: str) -> list[nodes.Node]:
-    """Impact start, impact duration, every measured time to detect ... resolve, recovery."""
+    """Impact start, every measured time to detect ... resolve (saying from what), recovery.
+
+    The impact duration is not a row: it equals the time to resolve (or to
+    mitigate) and is in the key facts.
+    """
     if not domain.timeline(docname):
         return []
     metrics = domain.metrics(docname)
     names = metric_names()
+    phrases = measured_from_phrases()
     fields: list[Field] = []
     if metrics.start is not None:
         fields.append((_("Impact start"), format_entry_time(metrics.start)))
-    if metrics.impact_duration is not None:
-        fields.append((names["impact_duration"], format_metric(metrics, "impact_duration")))
-    for key in names:
+    for key, (_later, earlier) in METRICS.items():
         if key in metrics.durations:
-            fields.append((names[key], format_metric(metrics, key)))
+            span = format_metric(metrics, key)
+            fields.append((names[key], phrases[earlier] % {"span": span}))
     recovery = [(_("Recovery"), recovery_text(metrics))]
     return _fields(fields) + _fields(recovery, ["pm-panel-recovery"])
 

@@ -51,6 +51,8 @@ from .entries import (
     incident_row,
     lesson_entry,
 )
+from .facets import FILTER_CLASS, lesson_facets, runs_scripts
+from .lesson_groups import group_section
 from .stats_tables import StatsTables
 
 _ = get_translation("sphinx_postmortem")
@@ -60,6 +62,7 @@ def column_names(configured: Settings) -> dict[str, str]:
     """The header of every ``incident-list`` column (impact metrics by their label)."""
     return {
         "project": _("Project"),
+        "incident": _("Incident"),
         "id": _("ID"),
         "date": _("Date"),
         "title": _("Title"),
@@ -124,6 +127,8 @@ class RollupRenderer:
         # Each entry is indexed for search on its own page; a list of thousands would
         # only crowd the results (Sphinx 8.2+ honours the class).
         classes = ["pm-rollup", f"pm-{node['kind']}", "no-search"]
+        if getattr(spec, "filter", False) and runs_scripts(self.builder):
+            classes.append(FILTER_CLASS)  # the page's script adds a filter bar
         container = self.memo.output(classes) if self.memo else nodes.container(classes=classes)
         container.extend(self._subscribe(node["kind"]))
         container.extend(result)
@@ -176,14 +181,15 @@ class RollupRenderer:
             return self._empty(_("No incidents match."))
         columns = spec.columns or tuple(
             column
-            for column in (*(["project"] if self.has_imports else []), *DEFAULT_INCIDENT_COLUMNS)
+            for column in DEFAULT_INCIDENT_COLUMNS
             if any(incident_column_has_value(view, column) for view in views)
         )
         names = column_names(self.settings)
         classes = column_classes(columns)
         rows = []
         for view in views:
-            row = IncidentRow(view, tuple(columns), self._project(view.record))
+            project = self._project(view.record)
+            row = IncidentRow(view, tuple(columns), project, self.has_imports)
             rows.append(self._entry(memo_row, row, partial(incident_row, row, self.page, classes)))
         return self._table([names[c] for c in columns], rows, "pm-incident-table", columns)
 
@@ -195,7 +201,7 @@ class RollupRenderer:
         In HTML a hint that the table scrolls sideways comes first; the
         stylesheet shows it only where the table is wider than the screen.
         """
-        wrapping = [index for index, column in enumerate(columns) if column == "title"]
+        wrapping = [index for index, column in enumerate(columns) if column in WRAPPING_COLUMNS]
         widths = fitted_widths(headers, rows, wrapping)
         result: list[nodes.Node] = []
         if self.builder.format == "html":
@@ -215,17 +221,26 @@ class RollupRenderer:
         result: list[nodes.Node] = []
         groups = group_lessons(lessons, incident_of, spec.group_by, kind_names, self.local_name)
         for heading, group in groups:
-            if spec.group_by != "none":
-                text = heading or _("Other")
-                result.append(nodes.rubric(text, text, classes=["pm-group"]))
-            for lesson in group:
-                result.append(self._lesson_entry(lesson, spec.summary_only, kind_names))
+            entries = [self._lesson_entry(les, spec, kind_names) for les in group]
+            if spec.group_by == "none":
+                result.extend(entries)
+                continue
+            section = group_section("lessons", heading or _("Other"), len(group))
+            section.extend(entries)
+            result.append(section)
         return result
 
     def _lesson_entry(
-        self, lesson: LessonRecord, summary_only: bool, kind_names: dict[str, str]
+        self, lesson: LessonRecord, spec: LessonListSpec, kind_names: dict[str, str]
     ) -> nodes.Element:
-        entry = LessonEntry(lesson, kind_names[lesson["kind"]], self._source(lesson), summary_only)
+        summary_only = spec.summary_only
+        facets = None
+        if spec.filter and runs_scripts(self.builder):
+            shown_project = self._project(lesson) if self.has_imports else None
+            facets = lesson_facets(lesson, self.domain.incident_of(lesson), shown_project)
+        entry = LessonEntry(
+            lesson, kind_names[lesson["kind"]], self._source(lesson), summary_only, facets
+        )
 
         def build() -> nodes.Element:
             return lesson_entry(entry, self.page, [] if summary_only else self._lesson_body(lesson))
@@ -265,9 +280,7 @@ class RollupRenderer:
         )
         result: list[nodes.Node] = []
         for heading, group in groups:
-            if spec.group_by != "none":
-                text = heading or _("Other")
-                result.append(nodes.rubric(text, text, classes=["pm-group"]))
+            entries: list[nodes.Node] = []
             for factor in group:
                 entry = FactorEntry(
                     factor,
@@ -275,9 +288,15 @@ class RollupRenderer:
                     kind_names.get(factor["kind"], factor["kind"]),
                     self._source(factor),
                 )
-                result.append(
+                entries.append(
                     self._entry(memo_block, entry, partial(factor_entry, entry, self.page))
                 )
+            if spec.group_by == "none":
+                result.extend(entries)
+                continue
+            section = group_section("factors", heading or _("Other"), len(group))
+            section.extend(entries)
+            result.append(section)
         return result
 
     def _lesson_body(self, lesson: LessonRecord) -> list[nodes.Node]:
@@ -339,8 +358,7 @@ class RollupRenderer:
         columns = tuple(
             column
             for column in ACTION_COLUMNS
-            if (column != "project" or self.has_imports)
-            and any(action_column_has_value(a, incident_of(a), column) for a in actions)
+            if any(action_column_has_value(a, incident_of(a), column) for a in actions)
         )
         names = action_column_names()
         classes = column_classes(columns)
@@ -357,17 +375,17 @@ class RollupRenderer:
         return self._table([names[c] for c in columns], rows, "pm-action-table", columns)
 
 
+#: The columns whose text wraps (titles); the others are as wide as their longest word.
+WRAPPING_COLUMNS = frozenset({"title", "incident"})
+
+
 def action_column_names() -> dict[str, str]:
-    """The header of every ``action-item-list`` column."""
+    """The header of every ``action-item-list`` column (see :data:`.entries.ACTION_COLUMNS`)."""
     return {
-        "project": _("Project"),
         "id": _("ID"),
-        "title": _("Title"),
+        "title": _("Action"),
         "owner": _("Owner"),
-        "type": _("Type"),
         "priority": _("Priority"),
         "due": _("Due"),
         "status": _("Status"),
-        "tracker": _("Tracker"),
-        "incident": _("Incident"),
     }

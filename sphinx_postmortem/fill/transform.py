@@ -55,7 +55,8 @@ class FillPlaceholders(SphinxPostTransform):
         for node in found.get(timeline_block, []):
             node.replace_self(build_timeline(domain, node, html=builder.format == "html"))
         for node in found.get(incident_panel, []):
-            node.replace_self(build_panel(domain, builder, fromdocname, node["docname"]))
+            part = node.get("part", "all")
+            node.replace_self(build_panel(domain, builder, fromdocname, node["docname"], part))
         for node in found.get(overdue_marker, []):
             replacement = build_overdue(node, today)
             if replacement:

@@ -45,6 +45,7 @@ from .views import IncidentView
 
 INCIDENT_COLUMNS = (
     "project",
+    "incident",
     "id",
     "date",
     "title",
@@ -70,10 +71,11 @@ INCIDENT_COLUMNS = (
 #: (``role:scribe``); with the columns above they make :func:`incident_columns`.
 IMPACT_COLUMN = "impact:"
 ROLE_COLUMN = "role:"
+#: What a reader scans first: the incident (its id; under it the title and, when there
+#: are imports, the project), when, how bad, where, how long, its follow-up.
 DEFAULT_INCIDENT_COLUMNS = (
-    "id",
+    "incident",
     "date",
-    "title",
     "severity",
     "status",
     "services",
@@ -132,6 +134,16 @@ def incident_sort_keys(configured: Settings) -> tuple[str, ...]:
 
 
 IncidentOf = Callable[[Any], "IncidentRecord | None"]
+
+
+def filter_flag(options: OptionReader) -> bool:
+    """Whether ``:filter:`` is given; it takes no value (one given is reported and ignored)."""
+    value = options.options.get("filter")
+    if value and value.strip():
+        options.problems.append(f":filter: takes no value, {value.strip()!r} ignored")
+    return options.flag("filter")
+
+
 SpecT = TypeVar("SpecT", bound="RollupSpec")
 
 
@@ -175,8 +187,10 @@ class IncidentListSpec(RollupSpec):
     kind: ClassVar[str] = "incident-list"
     sort: str = "date"
     descending: bool = True
-    #: None: the default columns, with ``project`` first when there are imports.
+    #: None: :data:`DEFAULT_INCIDENT_COLUMNS`, less those no incident fills.
     columns: tuple[str, ...] | None = None
+    #: ``:filter:``: HTML readers may narrow and sort the table in place.
+    filter: bool = False
 
     @classmethod
     def read(cls, options: OptionReader) -> dict[str, Any]:
@@ -189,6 +203,7 @@ class IncidentListSpec(RollupSpec):
             "sort": key or "date",
             "descending": sort.startswith("-") if key else True,
             "columns": columns or None,
+            "filter": filter_flag(options),
         }
 
     def select(self, views: Iterable[IncidentView], configured: Settings) -> list[IncidentView]:
@@ -206,6 +221,8 @@ class LessonListSpec(RollupSpec):
     lesson_kinds: tuple[str, ...] | None = None
     group_by: str = "kind"
     summary_only: bool = False
+    #: ``:filter:``: HTML readers may narrow the list in place.
+    filter: bool = False
 
     @classmethod
     def read(cls, options: OptionReader) -> dict[str, Any]:
@@ -214,6 +231,7 @@ class LessonListSpec(RollupSpec):
             "lesson_kinds": options.choices("kind", LESSON_KINDS, "lesson kind"),
             "group_by": options.one_of("group-by", LESSON_GROUPS, "kind"),
             "summary_only": options.flag("summary-only"),
+            "filter": filter_flag(options),
         }
 
     def select(
@@ -241,6 +259,8 @@ class ActionItemListSpec(RollupSpec):
     priorities: tuple[str, ...] | None = None
     overdue: bool = False
     sort: str = "due"
+    #: ``:filter:``: HTML readers may narrow and sort the table in place.
+    filter: bool = False
 
     @classmethod
     def read(cls, options: OptionReader) -> dict[str, Any]:
@@ -261,6 +281,7 @@ class ActionItemListSpec(RollupSpec):
             "priorities": options.choices("priority", configured.priorities, "priority"),
             "overdue": options.flag("overdue"),
             "sort": options.one_of("sort", ACTION_SORT_KEYS, "due"),
+            "filter": filter_flag(options),
         }
 
     def select(

@@ -24,6 +24,13 @@ THEMES = ("alabaster", "furo", "sphinx_rtd_theme", "pydata_sphinx_theme", "sphin
 #: Themes with a dark mode, and how a visitor's choice is stored.
 PYDATA_THEMES = ("pydata_sphinx_theme", "sphinx_book_theme")
 DARK_THEMES = ("furo", *PYDATA_THEMES)
+#: What a visitor's explicit choice of mode looks like in each dark theme's
+#: localStorage (for the README screenshots; test_browser.py has its own).
+MODE_STORAGE = {
+    "furo": lambda mode: {"theme": mode},
+    "pydata_sphinx_theme": lambda mode: {"mode": mode, "theme": mode},
+    "sphinx_book_theme": lambda mode: {"mode": mode, "theme": mode},
+}
 
 #: Pages the tests and screenshots look at, relative to the site root.
 INCIDENT_PAGE = "examples/checkout-503s.html"
@@ -32,6 +39,35 @@ INCIDENTS_PAGE = "incidents.html"
 ACTIONS_PAGE = "actions.html"
 FACTORS_PAGE = "factors.html"
 STATS_PAGE = "pm-browser-stats.html"
+TRENDS_PAGE = "trends.html"
+#: The imported payments project's own site, copied under payments/.
+PAYMENTS_INDEX_PAGE = "payments/index.html"
+PAYMENTS_INCIDENT_PAGES = (
+    "payments/postmortems/2024-04-09-card-authorisation-timeouts.html",
+    "payments/postmortems/2024-05-14-webhook-backlog.html",
+)
+#: Every page of the demo site with the extension's markup.
+EXTENSION_PAGES = (
+    INCIDENT_PAGE,
+    "examples/attachments-deleted.html",
+    "examples/search-indexing-review.html",
+    INCIDENTS_PAGE,
+    ACTIONS_PAGE,
+    LESSONS_PAGE,
+    FACTORS_PAGE,
+    STATS_PAGE,
+    TRENDS_PAGE,
+    PAYMENTS_INDEX_PAGE,
+    *PAYMENTS_INCIDENT_PAGES,
+)
+#: Pages of the same builds without the extension's markup: what the theme
+#: and Sphinx alone produce (the HTML validator's baseline).
+PLAIN_PAGES = ("getting-started.html", "payments/search.html")
+#: The filter bar the script adds to a roll-up written with ``:filter:``,
+#: and the filtered view of the lessons page that the README shows (a page
+#: without a filter bar ignores the fragment and shows the whole list).
+FILTER_BAR = ".pm-filter-bar"
+LESSONS_README_FRAGMENT = "#filter=kind:went-wrong"
 
 #: A postmortem-stats page added to the copy of the docs that is built (the
 #: documentation has none of its own). ``:orphan:`` keeps it out of toctrees.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +62,26 @@ def column_cells(rollup: El, header: str) -> list[El]:
     return [row[index] for row in rows(rollup)]
 
 
+def lines(cell: El) -> list[str]:
+    """The lines of a table cell: its key (an id, a title, a date), then what is under it."""
+    return [p.text() for p in cell.find_all("p")]
+
+
+def keys(rollup: El, header: str) -> list[str]:
+    """The first line of each cell of a column: the ids of an ``Incident`` or ``ID`` column."""
+    return [lines(cell)[0] for cell in column_cells(rollup, header)]
+
+
+def incident_ids(rollup: El) -> list[str]:
+    """The ids of an incident list: its ``Incident`` column, or ``ID`` when chosen instead."""
+    return keys(rollup, "Incident" if "Incident" in headers(rollup) else "ID")
+
+
+def under(rollup: El, header: str) -> list[list[str]]:
+    """What each cell of a column shows under its key (a title under an incident's id)."""
+    return [lines(cell)[1:] for cell in column_cells(rollup, header)]
+
+
 @dataclass
 class LessonEntry:
     title: str
@@ -92,19 +113,40 @@ def lesson_entries(rollup: El) -> list[LessonEntry]:
     return [lesson_entry(el) for el in rollup.find_all("div", cls="pm-lesson-entry")]
 
 
-def lesson_groups(rollup: El) -> list[tuple[str | None, list[str]]]:
-    """``[(heading, [lesson titles])]`` in document order; heading None before any heading."""
-    groups: list[tuple[str | None, list[str]]] = []
+def group_blocks(rollup: El, entry_class: str) -> list[tuple[str | None, list[El]]]:
+    """``[(heading, [entry elements])]`` of a grouped roll-up, in document order.
+
+    A group is a section (``section.pm-group``, its heading "name (count)") or,
+    where a section may not stand, a rubric followed by its entries; the
+    heading is given without its count. None heads entries before any heading.
+    """
+    groups: list[tuple[str | None, list[El]]] = []
     for child in rollup.children:
         if not isinstance(child, El):
             continue
-        if "rubric" in child.classes or child.tag in ("h2", "h3", "h4", "h5", "h6"):
-            groups.append((child.text(), []))
-        elif "pm-lesson-entry" in child.classes:
+        if child.tag == "section" and "pm-group" in child.classes:
+            heading = next(c for c in child.children if isinstance(c, El) and c.tag[0] == "h")
+            groups.append((without_count(heading.text()), child.find_all(cls=entry_class)))
+        elif "rubric" in child.classes or child.tag in ("h2", "h3", "h4", "h5", "h6"):
+            groups.append((without_count(child.text()), []))
+        elif entry_class in child.classes:
             if not groups:
                 groups.append((None, []))
-            groups[-1][1].append(lesson_entry(child).title)
+            groups[-1][1].append(child)
     return groups
+
+
+def without_count(heading: str) -> str:
+    """A group heading without its count: "deploy (7)" -> "deploy"."""
+    return re.sub(r"\s*\(\d+\)\s*$", "", heading.strip())
+
+
+def lesson_groups(rollup: El) -> list[tuple[str | None, list[str]]]:
+    """``[(heading, [lesson titles])]`` in document order; heading None before any heading."""
+    return [
+        (heading, [lesson_entry(entry).title for entry in entries])
+        for heading, entries in group_blocks(rollup, "pm-lesson-entry")
+    ]
 
 
 def lesson_titles(rollup: El) -> list[str]:
