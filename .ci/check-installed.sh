@@ -13,7 +13,7 @@ echo "installed package: $package"
 case "$package" in
     "$repo"*) echo "the source tree was imported, not the installed wheel" >&2; exit 1 ;;
 esac
-for file in static/css/base.css schema/postmortems.schema.json \
+for file in static/css/base.css static/sphinx_postmortem.js schema/postmortems.schema.json \
             templates/incident.rst.jinja templates/incident.md.jinja \
             templates/project.rst.jinja templates/project.md.jinja; do
     test -f "$package/$file" || { echo "missing from the wheel: $file" >&2; exit 1; }

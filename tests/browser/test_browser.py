@@ -312,7 +312,7 @@ def test_rollups_are_laid_out(open_page, server, theme):
     box(page, "table.pm-action-table .pm-label.pm-overdue")
     goto(page, theme, site.LESSONS_PAGE, server)
     box(page, "div.pm-lesson-list")
-    box(page, "div.pm-lesson-list p.pm-group")
+    box(page, "div.pm-lesson-list section.pm-group > :is(h2, h3, h4, h5, h6)")
     box(page, "div.pm-lesson-entry .pm-label.pm-kind")
     goto(page, theme, site.STATS_PAGE, server)
     chart = box(page, "svg.pm-chart")

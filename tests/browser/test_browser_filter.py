@@ -101,6 +101,29 @@ def test_a_header_click_sorts_the_incident_table(open_page, theme):
     assert page.pm_errors == []
 
 
+#: The rows of the first filtered incident table a reader sees, and the projects they name.
+ROWS_JS = """
+(selector) => {
+  const rows = [...document.querySelectorAll(selector + ' tbody tr')]
+    .filter(row => row.getClientRects().length > 0);
+  return rows.map(row => row.querySelector('.pm-project')?.textContent.trim() ?? '');
+}
+"""
+
+
+@pytest.mark.parametrize("theme", site.THEMES)
+def test_the_incident_table_narrows_to_a_project_named_under_the_titles(open_page, theme):
+    """With imports the project is named under each title; the bar offers it as a facet."""
+    page = open_page(theme, site.INCIDENTS_PAGE)
+    every = page.evaluate(ROWS_JS, INCIDENTS)
+    projects = sorted(set(every))
+    assert len(projects) > 1, every
+    page.locator(f"{INCIDENTS} select[data-facet='project']").select_option(projects[0])
+    narrowed = page.evaluate(ROWS_JS, INCIDENTS)
+    assert narrowed == [projects[0]] * every.count(projects[0])
+    assert page.pm_errors == []
+
+
 @pytest.mark.parametrize("theme", site.THEMES)
 def test_without_javascript_the_whole_list_shows_and_no_bar(browser, server, theme):
     context = browser.new_context(
