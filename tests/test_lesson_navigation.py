@@ -17,7 +17,7 @@ import pytest
 from sphinx.environment.adapters.toctree import TocTree
 from support.builds import Build, build
 from support.html import El
-from support.projects import copy_root
+from support.projects import copy_root, touch
 
 from sphinx_postmortem.selection.specs import parse_spec
 
@@ -101,6 +101,20 @@ def test_the_page_contents_link_each_group(html: Build) -> None:
     links = {a.attrs.get("href"): a.text() for a in sidebar.links()}
     assert links["#lessons-deploy"] == "deploy (2)"
     assert links["#factors-root-cause"] == "Root cause (1)"
+
+
+def test_an_incremental_build_lists_each_group_once(tmp_path: Any) -> None:
+    """The contents' entries are added for each write, never kept and added again."""
+    srcdir = copy_root("lesson-navigation", tmp_path / "src")
+    first = build(srcdir, freshenv=False, **LOCAL_TOC)
+    touch(srcdir / "lessons.rst")
+    second = build(srcdir, freshenv=False, **LOCAL_TOC)
+    assert "lessons" in second.app.builder.env.all_docs
+    for result in (first, second):
+        sidebar = result.dom("lessons.html").find("div", cls="sphinxsidebarwrapper")
+        hrefs = [a.attrs.get("href") for a in sidebar.links()]
+        assert hrefs.count("#lessons-deploy") == 1, hrefs
+    assert _toc_anchors(second.app.env.tocs["lessons"]).count("#lessons-deploy") <= 1
 
 
 def test_groups_inside_a_note_or_a_list_stay_rubrics(html: Build) -> None:
