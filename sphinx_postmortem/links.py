@@ -18,11 +18,8 @@ def link(
     For singlehtml, where every document is on one page, the link is the bare
     ``#anchor`` (Sphinx would produce an unusable ``#document-x#anchor``).
     """
-    if isinstance(content, nodes.inline):
-        inner = content
-    else:
-        inner = nodes.inline("", "")
-        inner.extend(as_nodes(content))
+    # the content itself, not wrapped: one node less per link, for every writer to walk
+    inner = as_nodes(content)
     reference = make_refnode(builder, fromdocname, todocname, anchor, inner, title or None)
     if builder.name == "singlehtml" and "refuri" in reference:
         reference["refuri"] = "#" + anchor

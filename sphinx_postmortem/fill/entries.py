@@ -215,7 +215,7 @@ def _origin(row: ActionRow, page: Page) -> list[nodes.Node]:
     if row.incident:
         parts.append(page.link(row.incident, row.incident["id"]))
     if row.action["type"]:
-        parts.append(nodes.inline(row.action["type"], row.action["type"], classes=["pm-type"]))
+        parts.append(nodes.Text(row.action["type"]))  # unstyled: no inline around it
     between = nodes.Text(" \N{MIDDLE DOT} ")
     return [node for part in parts for node in (between.copy(), part)][1:]
 

@@ -182,19 +182,37 @@ def _time_node(event: nodes.paragraph) -> nodes.inline:
     return nodes.inline(time_text, time_text, classes=_time_classes(_entry_of(event)))
 
 
-def _html_time(event: nodes.paragraph) -> nodes.raw:
-    """The time of an entry as written, in a ``<time>`` element with its moment (HTML only).
-
-    Docutils has no node for it: this is the one piece of raw HTML, every
-    part of it escaped.
-    """
+def _html_time(event: nodes.paragraph) -> str:
+    """The time of an entry in a ``<time datetime="...">`` element, every part escaped."""
     entry = _entry_of(event)
-    markup = '<time class="{}" datetime="{}">{}</time>'.format(
+    return '<time class="{}" datetime="{}">{}</time>'.format(
         html_text.escape(" ".join(_time_classes(entry))),
         html_text.escape(machine_time(entry)),
         html_text.escape(event["pm_time"]),
     )
-    return nodes.raw("", markup, format="html")
+
+
+def _html_span(node: nodes.inline) -> str:
+    """An inline as the HTML writer would write it: ``<span class="...">text</span>``."""
+    classes = html_text.escape(" ".join(node["classes"]))
+    return f'<span class="{classes}">{html_text.escape(node.astext())}</span>'
+
+
+def _html_head(
+    event: nodes.paragraph, offset: str, badge: nodes.inline | None, gap: str
+) -> nodes.raw:
+    """The head of an entry (time, offset, milestone badge, gap) as one piece of raw HTML.
+
+    Docutils has no node for ``<time>``; writing the whole head as the HTML
+    writer would (each part escaped) keeps it to one node instead of a dozen,
+    which every transform and writer walks. The timeline list is HTML only.
+    """
+    parts = [_html_time(event), " ", _html_span(_offset_node(offset)), " "]
+    if badge is not None:
+        parts += [_html_span(badge), " "]
+    if gap:
+        parts.append(_html_span(nodes.inline(gap, gap, classes=["pm-gap"])))
+    return nodes.raw("", "".join(parts), format="html")
 
 
 def _offset_node(offset: str) -> nodes.inline:
@@ -314,15 +332,12 @@ def _timeline_list(
     for event, offset, after in zip(events, offsets, breaks, strict=True):
         milestone = event["pm_milestone"]
         classes = ["pm-entry", f"pm-phase-{_phase_at(changes, event['pm_when'])}"]
-        head = nodes.paragraph(classes=["pm-entry-head"])
-        head += [_html_time(event), nodes.Text(" "), _offset_node(offset), nodes.Text(" ")]
+        badge = _milestone_label(event, names) if milestone else None
         if milestone:
             classes += ["pm-entry-milestone", f"pm-entry-{milestone}"]
-            head += _milestone_label(event, names)
-            head += nodes.Text(" ")
         gap = _gap(metrics, event) if milestone else ""
-        if gap:
-            head += nodes.inline(gap, gap, classes=["pm-gap"])
+        head = nodes.paragraph(classes=["pm-entry-head"])
+        head += _html_head(event, offset, badge, gap)
         for name in _ENTRY_ATTRIBUTES:
             if name in event:
                 del event[name]
