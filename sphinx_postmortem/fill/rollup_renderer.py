@@ -218,17 +218,15 @@ class RollupRenderer:
         if not lessons:
             return self._empty(_("No lessons match."))
         kind_names = lesson_kind_names()
-        result: list[nodes.Node] = []
         groups = group_lessons(lessons, incident_of, spec.group_by, kind_names, self.local_name)
-        for heading, group in groups:
-            entries = [self._lesson_entry(les, spec, kind_names) for les in group]
-            if spec.group_by == "none":
-                result.extend(entries)
-                continue
-            section = group_section("lessons", heading or _("Other"), len(group))
-            section.extend(entries)
-            result.append(section)
-        return result
+        return _grouped(
+            "lessons",
+            [
+                (heading, [self._lesson_entry(les, spec, kind_names) for les in group])
+                for heading, group in groups
+            ],
+            spec.group_by != "none",
+        )
 
     def _lesson_entry(
         self, lesson: LessonRecord, spec: LessonListSpec, kind_names: dict[str, str]
@@ -278,26 +276,23 @@ class RollupRenderer:
         groups = group_factors(
             factors, incident_of, spec.group_by, kind_names, self.settings, self.local_name
         )
-        result: list[nodes.Node] = []
-        for heading, group in groups:
-            entries: list[nodes.Node] = []
-            for factor in group:
-                entry = FactorEntry(
-                    factor,
-                    incident_of(factor),
-                    kind_names.get(factor["kind"], factor["kind"]),
-                    self._source(factor),
-                )
-                entries.append(
-                    self._entry(memo_block, entry, partial(factor_entry, entry, self.page))
-                )
-            if spec.group_by == "none":
-                result.extend(entries)
-                continue
-            section = group_section("factors", heading or _("Other"), len(group))
-            section.extend(entries)
-            result.append(section)
-        return result
+        return _grouped(
+            "factors",
+            [
+                (heading, [self._factor_entry(f, kind_names) for f in group])
+                for heading, group in groups
+            ],
+            spec.group_by != "none",
+        )
+
+    def _factor_entry(self, factor: FactorRecord, kind_names: dict[str, str]) -> nodes.Node:
+        entry = FactorEntry(
+            factor,
+            self.domain.incident_of(factor),
+            kind_names.get(factor["kind"], factor["kind"]),
+            self._source(factor),
+        )
+        return self._entry(memo_block, entry, partial(factor_entry, entry, self.page))
 
     def _lesson_body(self, lesson: LessonRecord) -> list[nodes.Node]:
         """The lesson's body: copied from its page's doctree, or imported plain text."""
@@ -377,6 +372,20 @@ class RollupRenderer:
 
 #: The columns whose text wraps (titles); the others are as wide as their longest word.
 WRAPPING_COLUMNS = frozenset({"title", "incident"})
+
+
+def _grouped(
+    prefix: str, groups: list[tuple[str | None, list[nodes.Node]]], as_sections: bool
+) -> list[nodes.Node]:
+    """Entries in group sections titled "name (count)" (ids ``prefix-name``), or all in a row."""
+    if not as_sections:
+        return [entry for _heading, entries in groups for entry in entries]
+    result: list[nodes.Node] = []
+    for heading, entries in groups:
+        section = group_section(prefix, heading or _("Other"), len(entries))
+        section.extend(entries)
+        result.append(section)
+    return result
 
 
 def action_column_names() -> dict[str, str]:
