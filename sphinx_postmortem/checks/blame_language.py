@@ -83,7 +83,8 @@ class Rule:
     """A compiled rule: its name, pattern and suggestion, the names it knows as people."""
 
     name: str
-    pattern: re.Pattern[str]
+    #: The pattern with its placeholders expanded (compiled by :attr:`pattern`).
+    source: str
     suggestion: str
     #: The configured names (``{person}``), marked in the text before matching.
     people: re.Pattern[str] | None = None
@@ -91,6 +92,20 @@ class Rule:
     trigger: re.Pattern[str] | None = None
     #: For some built-in rules: words every match holds; a window without them is skipped.
     required: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled pattern, compiled once per process when first needed.
+
+        The built-in rules' patterns are large and slow to compile; a build
+        that reads few pages compiles only those whose trigger words occur.
+        """
+        return _regex(self.source)
+
+
+@lru_cache(maxsize=512)
+def _regex(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.IGNORECASE)
 
 
 def compile_rules(
@@ -135,17 +150,19 @@ def _rule_fields(rule: object) -> tuple[str, str, str]:
 @lru_cache(maxsize=32)
 def _compile(rules: tuple[tuple[str, str, str], ...]) -> tuple[Rule, ...] | PostmortemError:
     """The rules with placeholders expanded and patterns compiled, or the first error
-    (returned, not raised, so that ``lru_cache`` keeps it)."""
+    (returned, not raised, so that ``lru_cache`` keeps it). A built-in rule's pattern is
+    compiled when first matched (:attr:`Rule.pattern`)."""
     compiled = []
     for name, pattern, suggestion in rules:
         expanded = pattern.replace("{human}", HUMAN).replace("{name}", NAME)
         expanded = expanded.replace("{person}", f"(?:{PERSON_MARK}[{PERSON_MARK} ]*)")
-        try:
-            regex = re.compile(expanded, re.IGNORECASE)
-        except re.error as exc:
-            return PostmortemError(f"blameless rule {name!r}: invalid pattern: {exc}")
         trigger, required = _TRIGGER_FOR_PATTERN.get(pattern), _REQUIRED_FOR_PATTERN.get(pattern)
-        compiled.append(Rule(name, regex, suggestion, trigger=trigger, required=required))
+        if trigger is None:  # a configured rule: checked now, so a bad pattern is reported
+            try:
+                _regex(expanded)
+            except re.error as exc:
+                return PostmortemError(f"blameless rule {name!r}: invalid pattern: {exc}")
+        compiled.append(Rule(name, expanded, suggestion, trigger=trigger, required=required))
     return tuple(compiled)
 
 

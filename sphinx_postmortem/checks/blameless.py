@@ -48,7 +48,11 @@ def _rules(app: Sphinx, authors: Iterable[str] = ()) -> list[Rule]:
 
 
 def check_blameless_rules(app: Sphinx) -> None:
-    """``builder-inited``: compile the blameless rules once; report a bad rule at conf.py."""
+    """``builder-inited``: check the configured rules once; report a bad rule at conf.py.
+
+    The built-in rules' large patterns are compiled only when a page's text
+    holds one of their trigger words.
+    """
     if not settings(app).blameless_check:
         return
     try:
