@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support.builds import HAS_LATEXMK, build_pdf, build_root
+from support.builds import HAS_LATEXMK, build_pdf, build_root, latex_table_specs
 from support.warnings import pm_warnings
 
 from sphinx_postmortem.fill.stylesheet import LATEX_PACKAGE, STATIC_DIR
@@ -73,6 +73,6 @@ def test_the_panel_is_a_two_column_table_after_the_key_facts(built):
     assert "\\DUrole{pm-fact-name}{Impact} \N{ALMOST EQUAL TO}1d00h11m" in text[facts:panel]
     body = text[panel : text.index("\\end{sphinxuseclass}", panel)]
     assert "\\begin{description}" not in body
-    spec = re.search(r"\\begin\{tabular\}\[t\]\{(.*)\}\n", body)
-    assert spec is not None and spec.group(1).count("p{") == 2  # field name | value
+    (spec,) = latex_table_specs(body)
+    assert spec.count("p{") == 2  # field name | value
     assert "\N{ALMOST EQUAL TO}1d00h11m after impact start" in body  # time to resolve

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support.builds import HAS_LATEXMK, build_pdf, build_root, read
+from support.builds import HAS_LATEXMK, build_pdf, build_root, latex_table_specs, read
 from support.warnings import pm_warnings
 
 
@@ -24,11 +24,6 @@ def built(tmp_path_factory):
 
 def tex(app) -> str:
     return read(app, "actions.tex")
-
-
-def tabular_specs(text: str) -> list[str]:
-    """The column specs of the tables (Sphinx 7 writes ``tabulary``, 8 ``tabular``)."""
-    return re.findall(r"\\begin\{(?:tabular|tabulary\}\{\\linewidth)\}\[t\]\{(.*)\}\n", text)
 
 
 def small_type_groups(text: str) -> list[str]:
@@ -69,8 +64,8 @@ def test_each_row_keeps_its_anchor_for_references(built):
 
 def test_short_columns_are_as_wide_as_their_words_and_the_title_takes_the_rest(built):
     text = tex(built)
-    (timeline,) = tabular_specs(section(text, "Timeline"))
-    (actions,) = tabular_specs(section(text, "Action items"))
+    (timeline,) = latex_table_specs(section(text, "Timeline"))
+    (actions,) = latex_table_specs(section(text, "Action items"))
     widths = re.findall(r"p\{([^{}]*(?:\{[^{}]*\})?[^{}]*)\}", timeline)
     assert widths[1].endswith("em")  # the offset column: never shares the line by text length
     assert widths[3].startswith("\\dimexpr\\linewidth")  # the event column

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support.builds import HAS_LATEXMK, build_pdf, build_root, read
+from support.builds import HAS_LATEXMK, build_pdf, build_root, latex_table_specs, read
 from support.warnings import pm_warnings
 
 
@@ -31,24 +31,20 @@ def section(text: str, title: str) -> str:
     return text[start : end.start() if end else len(text)]
 
 
-def specs(text: str) -> list[str]:
-    """The column specs of the tables in ``text``."""
-    return re.findall(r"\\begin\{tabular\}\[t\]\{(.*)\}\n", text)
-
-
 def test_every_table_of_the_extension_is_in_small_type_with_a_column_spec(built):
     text = read(built, "rollups.tex")
-    assert "tabulary" not in text
-    assert text.count("\\begin{tabular}") == len(specs(text))
+    # every table has its own spec (no automatic tabulary widths)
+    assert text.count("\\begin{tabular") == len(latex_table_specs(text))
+    assert all("p{" in spec for spec in latex_table_specs(text))
     timelines = 2  # in the body's type
     small = re.findall(r"\\begingroup\\(?:footnotesize|scriptsize)", text)
-    assert len(small) == len(specs(text)) - timelines
+    assert len(small) == len(latex_table_specs(text)) - timelines
     assert [w for w in pm_warnings(built)] == []
 
 
 def test_titles_take_the_rest_of_the_line_and_ids_keep_theirs(built):
     text = read(built, "rollups.tex")
-    (actions,) = specs(section(text, "Open action items"))
+    (actions,) = latex_table_specs(section(text, "Open action items"))
     widths = re.findall(r"p\{(\\dimexpr.*?\\relax|[\d.]+em)\}", actions)
     assert [w.startswith("\\dimexpr") for w in widths].count(True) == 1  # the action's title
     assert widths[0].endswith("em") and float(widths[0][:-2]) < 10  # an id, not a web address
@@ -56,7 +52,7 @@ def test_titles_take_the_rest_of_the_line_and_ids_keep_theirs(built):
 
 def test_without_a_title_the_columns_of_text_share_the_rest_of_the_line(built):
     text = read(built, "rollups.tex")
-    (incidents,) = specs(section(text, "Every column"))
+    (incidents,) = latex_table_specs(section(text, "Every column"))
     rest = r"p\{\\dimexpr\(\\linewidth-[\d.]+em-18\\tabcolsep\)"
     shared = re.findall(rest + r"\*(\d+)/(\d+)", incidents)
     assert len(shared) == 2  # authors and tags

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -116,3 +117,11 @@ def build_pdf(outdir: Path, tex_name: str) -> subprocess.CompletedProcess:
     )
     assert run.returncode == 0, run.stdout[-3000:]
     return run
+
+
+def latex_table_specs(text: str) -> list[str]:
+    """The column specs of the tables in LaTeX ``text``.
+
+    Sphinx 7 writes a table with a column spec as ``tabulary``, Sphinx 8 as ``tabular``.
+    """
+    return re.findall(r"\\begin\{(?:tabular|tabulary\}\{\\linewidth)\}\[t\]\{(.*)\}\n", text)
