@@ -88,6 +88,7 @@ def test_a_title_that_differs_from_the_section_title_is_shown(built):
 
 
 def test_a_title_equal_to_the_section_title_is_not_repeated_in_myst(tmp_path):
+    pytest.importorskip("myst_parser")
     (tmp_path / "conf.py").write_text(
         'extensions = ["myst_parser", "sphinx_postmortem"]\npostmortem_today = "2024-06-01"\n'
     )
