@@ -55,9 +55,7 @@ class FieldError(PostmortemError):
 
 def _string(value: Any, limit: int, what: str) -> str:
     if isinstance(value, str) and len(value) <= limit:
-        # inline what xml_safe does first: most strings are printable, and this check
-        # runs for every string of thousands of records
-        return value if value.isprintable() else xml_safe(value)
+        return xml_safe(value)  # returns a printable string at once
     if not isinstance(value, str):
         raise ValueError(f"must be {what}")
     raise ValueError(f"must be {what} of at most {limit} characters (has {len(value)})")
@@ -69,10 +67,7 @@ def line(required: bool = False) -> Check:
     def check(value: Any) -> str | None:
         if value is None and not required:
             return None
-        if isinstance(value, str) and len(value) <= LINE_MAX and value.isprintable():
-            text = " ".join(value.split())  # what _string keeps, without its call
-        else:
-            text = " ".join(_string(value, LINE_MAX, "a string").split())
+        text = " ".join(_string(value, LINE_MAX, "a string").split())
         if required and not text:
             raise ValueError("must be a non-empty string")
         return text

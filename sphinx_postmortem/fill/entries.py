@@ -157,6 +157,10 @@ def _incident_value(view: IncidentView, column: str) -> Any:
 #: the title; the ``due`` cell the overdue flag under the date.
 ACTION_COLUMNS = ("id", "title", "status", "due", "priority", "owner")
 
+#: The roll-up columns whose text wraps and takes the rest of the line (titles); the
+#: others are as wide as their longest word, in HTML and in LaTeX alike.
+WRAPPING_COLUMNS = frozenset({"title", "incident"})
+
 
 @dataclass(frozen=True)
 class ActionRow:

@@ -27,6 +27,7 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..directives.action_item import tabulate_action_items
+from .entries import WRAPPING_COLUMNS
 
 #: The width of one character, in em, and the room around a column's text: wide
 #: enough for digits, dashes and the letters of offsets and ids in Sphinx's fonts.
@@ -184,8 +185,6 @@ def _has_spec(table: nodes.table) -> bool:
     return index > 0 and isinstance(parent[index - 1], addnodes.tabular_col_spec)
 
 
-#: The columns that take the rest of the line, by their ``pm-col-`` key.
-FLEXIBLE_KEYS = ("title", "incident")
 #: The columns of names that may break at hyphens (owners, tracker keys and URLs).
 BREAKING_KEYS = frozenset({"owner", "tracker"})
 #: At most this many characters wide: a column of names that may break at hyphens.
@@ -207,7 +206,7 @@ def fit_table(table: nodes.table) -> None:
     text = {index for index in range(len(keys)) if _has_spaces(table, index)}
     wrap_at = {index: TEXT_CHARS for index in text}
     wrap_at.update({n: BREAKING_CHARS for n, key in enumerate(keys) if key in BREAKING_KEYS})
-    flexible = [index for index, key in enumerate(keys) if key in FLEXIBLE_KEYS]
+    flexible = [index for index, key in enumerate(keys) if key in WRAPPING_COLUMNS]
     if not flexible and not _fits(table, flexible, wrap_at):
         flexible = sorted(text)
     spec = column_spec(table, flexible, wrap_at, character_em=0.55)

@@ -57,9 +57,8 @@ def build_panel(
     incident = domain.incident(docname)
     if incident is None:
         return [nodes.container()]
-    facts = key_facts(domain, builder, fromdocname, incident)
     if part == "facts":
-        return [facts]
+        return [key_facts(domain, builder, fromdocname, incident)]
     groups = [
         _fields(_header_fields(incident)),
         _fields(_response_fields(incident)),
@@ -82,7 +81,9 @@ def build_panel(
     factors = domain.factors(docname)
     if factors:
         panel += factors_summary(builder, fromdocname, factors)
-    return [panel] if part == "details" else [facts, panel]
+    if part == "details":
+        return [panel]
+    return [key_facts(domain, builder, fromdocname, incident), panel]
 
 
 def key_facts(

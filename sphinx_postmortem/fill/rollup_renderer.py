@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 from .entries import (
     ACTION_COLUMNS,
+    WRAPPING_COLUMNS,
     ActionRow,
     FactorEntry,
     IncidentRow,
@@ -368,10 +369,6 @@ class RollupRenderer:
             )
             rows.append(self._entry(memo_row, row, partial(action_row, row, self.page, classes)))
         return self._table([names[c] for c in columns], rows, "pm-action-table", columns)
-
-
-#: The columns whose text wraps (titles); the others are as wide as their longest word.
-WRAPPING_COLUMNS = frozenset({"title", "incident"})
 
 
 def _grouped(
