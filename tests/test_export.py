@@ -522,3 +522,31 @@ def test_source_date_epoch_in_milliseconds_is_ignored_everywhere(build, built, m
     assert data["incidents"] == exported(built("html"))["incidents"]
     assert (Path(app.outdir) / "postmortems.atom").is_file()
     assert build_date(app.config) == dt.date.today().isoformat()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain words",
+        "red \x1b[31malert\x1b[0m",  # an ANSI colour code: escaped by JSON as \u001b
+        "bell\x07",
+        "backspace\x08",  # written by JSON as \b
+        "form feed\x0c",  # written by JSON as \f
+        "delete\x7f",  # C1 and DEL: written as they are
+        "next line\x85",
+        "surrogate \ud800",
+        "non-character \uffff",
+        "tab\tnew line\ncarriage return\r",  # allowed in XML
+        "a backslash then b: \\b and \\u001b",  # looks like an escape, is text
+    ],
+)
+def test_export_text_drops_what_xml_cannot_carry(text):
+    """The text of the export equals the records cleaned string by string, for every
+    kind of character XML 1.0 forbids and for text that only looks like one."""
+    from sphinx_postmortem.exchange.export import dumps, export_text, xml_safe_data
+
+    payload = {"lessons": [{"title": text, "tags": [text]}], text: text}
+    written = export_text(payload)
+    assert written == dumps(xml_safe_data(payload))
+    for character in "\x1b\x07\x08\x0c\x7f\x85\ud800\uffff":
+        assert character not in json.loads(written)["lessons"][0]["title"]

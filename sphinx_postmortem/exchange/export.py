@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -142,7 +143,8 @@ def _records(
 
 
 def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
-    """The export document for the records in ``domain``, with URLs for ``builder``."""
+    """The export document for the records in ``domain``, with URLs for ``builder``,
+    its text as written (:func:`export_text` drops what XML cannot carry)."""
     incidents = [
         _incident(domain, builder, view) for view in incident_views(domain, [LOCAL_PROJECT])
     ]
@@ -162,7 +164,24 @@ def build_payload(domain: PostmortemDomain, builder: Builder) -> dict[str, Any]:
     moment = source_date_epoch()
     if moment is not None:
         payload["generated"] = moment.isoformat().replace("+00:00", "Z")
-    return cast(dict[str, Any], xml_safe_data(payload))
+    return payload
+
+
+#: A control character as the JSON encoder writes it: ``\u001b``, ``\b``, ``\f``
+#: (also found after a backslash of the text itself, which only costs a second look).
+_ESCAPED_CONTROL = re.compile(r"\\(?:u00[01][0-9a-fA-F]|[bf])")
+
+
+def export_text(payload: dict[str, Any]) -> str:
+    """The export as text, with :func:`~.xmltext.xml_safe` applied to every string.
+
+    The records are walked string by string only when the text shows a character
+    that may have to go: nearly always, the text as first written is the export.
+    """
+    text = dumps(payload)
+    if _ESCAPED_CONTROL.search(text) or xml_safe(text) is not text:
+        text = dumps(cast(dict[str, Any], xml_safe_data(payload)))
+    return text
 
 
 def xml_safe_data(value: Any) -> Any:
@@ -217,8 +236,7 @@ def write_export(app: Sphinx, exception: BaseException | None) -> None:
     if builder.name not in configured.export_builders:
         return
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
-    payload = build_payload(domain, builder)
-    text = dumps(payload)
+    text = export_text(build_payload(domain, builder))
     target = Path(builder.outdir) / EXPORT_FILENAME
     if target.exists() and target.read_text(encoding="utf-8") == text:
         return
