@@ -45,7 +45,6 @@ from .domain import PostmortemDomain, PostmortemXRefRole, warn_missing_reference
 from .exchange import export, feed, imports
 from .fill import stylesheet
 from .fill.latex_tables import TablesForLatex
-from .fill.lesson_groups import GroupSections
 from .fill.transform import FillPlaceholders
 from .incremental import entry_cache, freshness, lesson_bodies
 from .settle import settle_page
@@ -80,7 +79,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for reftype in ("incident", "action-item"):
         app.add_role(reftype, PostmortemXRefRole(reftype))
     app.add_post_transform(FillPlaceholders)
-    app.add_post_transform(GroupSections)  # group headings: unique ids, in the contents
     app.add_post_transform(TablesForLatex)  # LaTeX: action items as tables; tables that fit
     app.add_latex_package(stylesheet.LATEX_PACKAGE)  # characters pdflatex lacks
     app.add_message_catalog("sphinx_postmortem", str(Path(__file__).parent / "locale"))

@@ -95,7 +95,8 @@ CONFIG_VALUES: dict[str, tuple[Any, Any, tuple[type, ...]]] = {
     ),
     "postmortem_roles": (["commander", "communications", "scribe"], "env", (list, tuple)),
     "postmortem_required_fields": ([], "env", (list, tuple)),
-    "postmortem_action_items_compact": (False, "env", (bool,)),
+    # applied when pages are written: a change rewrites them, nothing is read again
+    "postmortem_action_items_compact": (False, "html", (bool,)),
 }
 
 #: Options of the ``incident`` directive besides the roles; a role may not take their names.

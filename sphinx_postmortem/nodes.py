@@ -39,6 +39,11 @@ class overdue_marker(PostmortemPlaceholder):
     """An "overdue" label shown when the item with ``due``/``status`` is overdue."""
 
 
+class action_head(PostmortemPlaceholder):
+    """The heading (id and title) and fields of the action item at ``anchor`` on
+    ``docname``, built from its record when the page is written."""
+
+
 class rollup(PostmortemPlaceholder):
     """A roll-up of ``kind`` (incident-list, lesson-list, action-item-list, postmortem-stats).
 
@@ -47,7 +52,7 @@ class rollup(PostmortemPlaceholder):
     """
 
 
-PLACEHOLDERS = (incident_panel, timeline_block, overdue_marker, rollup)
+PLACEHOLDERS = (incident_panel, timeline_block, overdue_marker, action_head, rollup)
 
 
 def _skip(translator: Any, node: nodes.Element) -> None:

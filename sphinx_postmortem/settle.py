@@ -4,9 +4,8 @@ One ``doctree-read`` handler runs every step, in the order written here,
 because each step reads what the ones before it settled:
 
 1. an incident without a title takes its section's title;
-2. action items written before the page's incident get their default ids;
-   then, with ``postmortem_action_items_compact``, each run of adjacent
-   action items becomes one table (ids final, anchors kept);
+2. action items written before the page's incident get their default ids
+   (their headings, built when the page is written, show them);
 3. lesson bodies are stored, and their digests set on the lesson records;
 4. each roll-up's options become its typed spec (warning at its line);
 5. the checks read the settled records and the page (structure, blameless
@@ -27,7 +26,7 @@ from .checks.blameless import check_blame
 from .checks.completeness import check_page
 from .checks.control_characters import check_control_characters
 from .checks.placeholders import check_placeholders
-from .directives.action_item import compact_action_items, settle_default_ids
+from .directives.action_item import settle_default_ids
 from .directives.incident import settle_title
 from .incremental.freshness import note_page_digest, note_project_filters
 from .incremental.lesson_bodies import save_lesson_bodies
@@ -37,7 +36,6 @@ from .selection.specs import parse_rollups
 STEPS = (
     settle_title,
     settle_default_ids,
-    compact_action_items,
     save_lesson_bodies,
     parse_rollups,
     check_page,

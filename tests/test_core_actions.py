@@ -10,10 +10,10 @@ import datetime as dt
 import re
 
 import pytest
-from support.builds import domain_of, read
+from support.builds import build, domain_of, read
 from support.fixtures import built_root, root_app_fixture
 from support.html import field_html, panel_fields
-from support.projects import load_inventory
+from support.projects import copy_root, load_inventory
 from support.warnings import assert_warned, pm_warnings
 
 ALL_IDS = [
@@ -449,3 +449,14 @@ def test_compact_setting_of_a_wrong_type_warns_and_keeps_the_blocks(tmp_path_fac
         assert len(warnings) == 1 and "must be True or False" in warnings[0], warnings
         assert "[postmortem.config]" in warnings[0]
         assert action_tables(read(app, "actions.html")) == []
+
+
+def test_turning_compact_on_rewrites_the_pages_without_reading_them_again(tmp_path):
+    """Compact tables are made when pages are written: the setting is not part of what
+    was read, so changing it rewrites the pages and reads none of them again."""
+    srcdir = copy_root("core-actions", tmp_path / "core-actions")
+    assert action_tables((build(srcdir).outdir / "actions.html").read_text()) == []
+    rebuilt = build(srcdir, freshenv=False, postmortem_action_items_compact=True)
+    assert not re.search(r"reading sources\.\.\. \[", rebuilt.status)  # no page read
+    (table,) = action_tables((rebuilt.outdir / "actions.html").read_text())
+    assert 'id="action-INC-ACT-A1"' in table

@@ -252,14 +252,13 @@ def test_text_blocks_found_in_one_walk_skip_code_and_record_built_nodes():
     quoted = nodes.literal("", "TODO: quoted")
     written = nodes.paragraph("", "Fine ", quoted, nodes.Text(" TODO: write"))
     written.source, written.line = "page.rst", 3
-    owner = nodes.paragraph("", "TODO: from :owner:")
-    fields = nodes.container("", owner, classes=["pm-action-fields"])
+    title = nodes.paragraph("", "TODO: from the incident's title", classes=["pm-incident-title"])
     nested = nodes.paragraph("", "TODO: deep in a table")
     cell = nodes.entry("", nodes.bullet_list("", nodes.list_item("", nested)))
     table = nodes.table("", nodes.tgroup("", nodes.tbody("", nodes.row("", cell))))
     table.source, table.line = "page.rst", 9
     entries = timeline_block("", nodes.paragraph("", "TODO: a timeline entry"), docname="page")
-    document += nodes.section("", written, fields, table, entries)
+    document += nodes.section("", written, title, table, entries)
     found = list(_text_placeholders(document))
     assert [(block, excerpt) for block, excerpt in found] == [
         (written, "TODO: write"),

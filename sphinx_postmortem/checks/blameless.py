@@ -18,7 +18,7 @@ from ..errors import PostmortemError, warn
 from ..model import IncidentRecord
 from ..nodes import located, text_blocks
 from ..settings import settings
-from .blame_language import Rule, compile_rules, find_blame
+from .blame_language import Finding, Rule, compile_rules, find_blame
 from .blame_vocabulary import DEFAULT_ALLOW, DEFAULT_RULES
 
 #: Where prose is not checked for blame: code, literals, quotations, raw output.
@@ -98,13 +98,25 @@ def check_blame(app: Sphinx, doctree: nodes.document) -> None:
     except PostmortemError:
         return  # reported once, at conf.py, by check_blameless_rules
     allow = [*DEFAULT_ALLOW, *settings(app).blameless_allow]
+    findings: list[tuple[int, str, str]] = []  # (line, where, message)
     for paragraph, text in _prose(doctree):
+        where = located(paragraph)  # a paragraph built from options has no line
+        source = where.source or app.env.doc2path(incident["docname"])
         for finding in find_blame(text, rules, allow):
-            where = located(paragraph)  # a paragraph built from options has no line
             line = (where.line or incident["lineno"]) + text[: finding.offset].count("\n")
-            source = where.source or app.env.doc2path(incident["docname"])
-            warn(
-                f"blameful phrasing {finding.phrase!r}: {finding.suggestion}",
-                "blameless",
-                f"{source}:{line}",
+            findings.append((line, f"{source}:{line}", _message(finding)))
+    # An action item's title and owner are shown when the page is written (in its
+    # heading and fields), so they are checked here, at the line of its directive.
+    for action in domain.actions(app.env.docname):
+        where_written = f"{app.env.doc2path(action['docname'])}:{action['lineno']}"
+        for text in (action["title"], action["owner"] or ""):
+            findings.extend(
+                (action["lineno"], where_written, _message(finding))
+                for finding in find_blame(text, rules, allow)
             )
+    for _line, where_written, message in sorted(findings, key=lambda item: item[0]):
+        warn(message, "blameless", where_written)
+
+
+def _message(finding: Finding) -> str:
+    return f"blameful phrasing {finding.phrase!r}: {finding.suggestion}"

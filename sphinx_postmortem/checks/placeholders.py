@@ -49,9 +49,10 @@ _NOT_TEXT = (
 
 #: Nodes the directives build from option values, which are checked on the
 #: records instead (with the directive's line): timelines, panels, the titles
-#: and fields of incidents, action items and lessons.
+#: and fields of incidents, action items and lessons. (An action item's heading
+#: and fields are built when the page is written.)
 _FROM_RECORDS = (timeline_block, incident_panel)
-_FROM_RECORDS_CLASSES = frozenset({"pm-incident-title", "pm-action-title", "pm-action-fields"})
+_FROM_RECORDS_CLASSES = frozenset({"pm-incident-title"})
 _SKIPPED = (*_NOT_TEXT, *_FROM_RECORDS)
 
 #: How warnings name the text blocks they point at.

@@ -15,8 +15,8 @@ from ..elements import field_list, label
 from ..errors import PostmortemError
 from ..links import external_link
 from ..model import ACTION_STATUSES, ActionRecord
-from ..nodes import overdue_marker
-from ..settings import Settings, settings
+from ..nodes import action_head, overdue_marker
+from ..settings import Settings
 from .base import PostmortemDirective, value_line
 from .incident import default_incident_id
 
@@ -122,15 +122,30 @@ class ActionItemDirective(PostmortemDirective):
 
 
 def render_action(record: ActionRecord, body: list[nodes.Node]) -> nodes.container:
-    """The block of one action item: id and title, its fields, its body, tags and services."""
+    """The block of one action item as read: a placeholder for its heading and fields
+    (see :func:`render_action_head`), its body, tags and services.
+
+    The heading and fields are built when the page is written, so the doctree kept
+    between reading and writing holds one node for them instead of about forty.
+    """
     container = nodes.container(classes=["pm-action", f"pm-action-{record['status']}"])
+    container += action_head(docname=record["docname"], anchor=record["anchor"])
+    container.extend(body)
+    if record.get("tags"):
+        container += value_line(_("Tags:"), record["tags"], "tag")
+    if record.get("services"):
+        container += value_line(_("Services:"), record["services"], "service")
+    return container
+
+
+def render_action_head(record: ActionRecord) -> list[nodes.Node]:
+    """The heading (id and title) and the fields of one action item."""
     heading = nodes.paragraph(classes=["pm-action-title"])
     heading += nodes.literal(
         record["id"], record["id"], classes=["pm-action-id"], action_anchor=record["anchor"]
     )
     heading += nodes.Text(" ")
     heading += nodes.strong(record["title"], record["title"])
-    container += heading
     due: list[nodes.Node] = []
     if record["due"]:
         due = [
@@ -159,17 +174,15 @@ def render_action(record: ActionRecord, body: list[nodes.Node]) -> nodes.contain
     keys = [key for key, _name, value in fields if value not in ("", None, [])]
     for field, key in zip(shown.children, keys, strict=True):
         cast(nodes.Element, field)["classes"].append(f"pm-field-{key}")
-    container += shown
-    container.extend(body)
-    if record.get("tags"):
-        container += value_line(_("Tags:"), record["tags"], "tag")
-    if record.get("services"):
-        container += value_line(_("Services:"), record["services"], "service")
-    return container
+    return [heading, shown]
 
 
 def settle_default_ids(app: Sphinx, doctree: nodes.document) -> None:
-    """Give ``<incident id>-A<n>`` ids to items written before the page's incident."""
+    """Give ``<incident id>-A<n>`` ids to items written before the page's incident.
+
+    Their headings are built from the records when the page is written, so they
+    show the settled ids.
+    """
     provisional: set[str] = set(app.env.temp_data.pop(PROVISIONAL_KEY, None) or ())
     domain = cast("PostmortemDomain", app.env.get_domain("postmortem"))
     docname = app.env.docname
@@ -182,11 +195,6 @@ def settle_default_ids(app: Sphinx, doctree: nodes.document) -> None:
         if action["anchor"] in provisional
     }
     domain.set_action_ids(docname, new_ids)
-    for literal in doctree.findall(nodes.literal):
-        new_id = new_ids.get(literal.get("action_anchor"))
-        if new_id is not None:
-            literal.children = []
-            literal += nodes.Text(new_id)
 
 
 #: The columns of a compact action table: (key, header). ``id`` and ``title`` come from
@@ -326,9 +334,3 @@ def _cells_of(block: nodes.container, target: nodes.target | None) -> dict[str, 
 def _field_key(field: nodes.Element) -> str:
     keys = [c.removeprefix("pm-field-") for c in field["classes"] if c.startswith("pm-field-")]
     return keys[0] if keys else ""
-
-
-def compact_action_items(app: Sphinx, doctree: nodes.document) -> None:
-    """With ``postmortem_action_items_compact``, show adjacent action items as one table."""
-    if settings(app).action_items_compact:
-        tabulate_action_items(doctree)

@@ -165,7 +165,7 @@ class TablesForLatex(SphinxPostTransform):
     items are moved into a table).
     """
 
-    default_priority = 7  # after FillPlaceholders (5) and GroupSections (6)
+    default_priority = 7  # after FillPlaceholders (5), which also settles group sections
     formats = ("latex",)
 
     def run(self, **kwargs: Any) -> None:

@@ -3,8 +3,8 @@
 A grouped ``lesson-list`` or ``factor-list`` writes each group as a section
 titled with its name and count ("deploy (7)"), its id made from the name
 ("lessons-deploy"). Roll-ups are filled after the page's table of contents
-was collected, so :class:`GroupSections` (a post-transform that runs right
-after filling) makes each id unique on the page, turns a group that cannot
+was collected, so :func:`settle_group_sections` (called right after the
+roll-ups are filled) makes each id unique on the page, turns a group that cannot
 be a section (inside a list, an admonition or a table) back into a rubric,
 and adds the sections to the page's entry in ``env.tocs``, so the theme's
 "on this page" lists them. ``env.tocs`` was saved before writing, so the
@@ -14,11 +14,9 @@ is written.
 
 from __future__ import annotations
 
-from typing import Any
-
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.environment import BuildEnvironment
 
 #: The class of a group's section, and of the rubric it falls back to.
 GROUP_CLASS = "pm-group"
@@ -45,32 +43,31 @@ def group_id(prefix: str, name: str) -> str:
     return nodes.make_id(f"{prefix}-{name}") or prefix
 
 
-class GroupSections(SphinxPostTransform):
-    """Give group sections unique ids and list them in the page's contents, or make rubrics."""
+def settle_group_sections(document: nodes.document, env: BuildEnvironment) -> None:
+    """Give the page's group sections unique ids and list them in its contents, or make
+    rubrics of those that cannot be sections.
 
-    default_priority = 6  # right after FillPlaceholders (5), before ReferencesResolver (10)
+    Called once the page's roll-ups are filled (pages without roll-ups have no groups).
+    """
+    groups = [section for section in document.findall(nodes.section) if "pm_group_id" in section]
+    for section in groups:
+        if not _may_be_section(section):
+            section.replace_self(_as_rubric(section))
+            continue
+        section["ids"] = [_unique(document, section.attributes.pop("pm_group_id"))]
+        document.ids[section["ids"][0]] = section
+    listed = [section for section in groups if section.parent is not None and section["ids"]]
+    for section in listed:
+        add_to_contents(env.tocs, _docname_of(section, env.docname), section)
 
-    def run(self, **kwargs: Any) -> None:
-        groups = [
-            section for section in self.document.findall(nodes.section) if "pm_group_id" in section
-        ]
-        for section in groups:
-            if not _may_be_section(section):
-                section.replace_self(_as_rubric(section))
-                continue
-            section["ids"] = [self._unique(section.attributes.pop("pm_group_id"))]
-            self.document.ids[section["ids"][0]] = section
-        listed = [section for section in groups if section.parent is not None and section["ids"]]
-        for section in listed:
-            add_to_contents(self.env.tocs, _docname_of(section, self.env.docname), section)
 
-    def _unique(self, base: str) -> str:
-        """``base``, or ``base-2``, ``base-3``... if the page already has that id."""
-        candidate, number = base, 1
-        while candidate in self.document.ids:
-            number += 1
-            candidate = f"{base}-{number}"
-        return candidate
+def _unique(document: nodes.document, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``... if the page already has that id."""
+    candidate, number = base, 1
+    while candidate in document.ids:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
 
 
 def _may_be_section(section: nodes.section) -> bool:

@@ -10,13 +10,23 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from ..directives.action_item import render_action_head, tabulate_action_items
 from ..domain import PostmortemDomain
-from ..nodes import PostmortemPlaceholder, incident_panel, overdue_marker, rollup, timeline_block
+from ..nodes import (
+    PostmortemPlaceholder,
+    action_head,
+    incident_panel,
+    overdue_marker,
+    rollup,
+    timeline_block,
+)
 from ..settings import settings
+from .lesson_groups import settle_group_sections
 from .overdue import build_overdue
 from .panel import build_panel
 from .rollup_renderer import RollupRenderer
@@ -30,7 +40,9 @@ def current_builder(env: BuildEnvironment) -> Builder:
 
 
 class FillPlaceholders(SphinxPostTransform):
-    """Replace panels, timelines, overdue markers and roll-ups with real content."""
+    """Replace panels, timelines, action item headings, overdue markers and roll-ups with
+    real content; then, with ``postmortem_action_items_compact``, make each run of adjacent
+    action items one table, and settle the roll-ups' group sections (ids, contents)."""
 
     default_priority = 5  # before ReferencesResolver (10)
 
@@ -52,6 +64,14 @@ class FillPlaceholders(SphinxPostTransform):
             for new in replacement:
                 for copied in new.findall(PostmortemPlaceholder):
                     found.setdefault(type(copied), []).append(copied)
+        for node in found.get(action_head, []):
+            head = _action_head(domain, node)
+            if not head:
+                node.parent.remove(node)
+            else:
+                node.replace_self(head)
+            for part in head:
+                found.setdefault(overdue_marker, []).extend(part.findall(overdue_marker))
         for node in found.get(timeline_block, []):
             node.replace_self(build_timeline(domain, node, html=builder.format == "html"))
         for node in found.get(incident_panel, []):
@@ -63,3 +83,15 @@ class FillPlaceholders(SphinxPostTransform):
                 node.replace_self(replacement)
             else:
                 node.parent.remove(node)
+        if action_head in found and settings(self.env).action_items_compact:
+            tabulate_action_items(self.document)
+        if rollup in found:  # their group sections, now that the page is filled
+            settle_group_sections(self.document, self.env)
+
+
+def _action_head(domain: PostmortemDomain, node: action_head) -> list[nodes.Node]:
+    """The heading and fields of the action item ``node`` stands for (nothing if it is gone)."""
+    for record in domain.actions(node["docname"]):
+        if record["anchor"] == node["anchor"]:
+            return render_action_head(record)
+    return []
