@@ -5,9 +5,10 @@ each writer, so the node count of a page is a proxy for its build cost that does
 not depend on how busy the machine is. This script writes both corpora of
 ``generate.py`` (``--kind plain`` and ``--kind ext``, same seed, same text),
 builds each with the HTML builder in this process, counts the nodes of every
-resolved doctree (after the roll-ups are filled) and prints, per kind of page
-(post-mortem, each roll-up page), the nodes per page and the node classes that
-add the most.
+doctree as read (what Sphinx keeps in memory, and pickles, between reading and
+writing) and as resolved (after the roll-ups are filled: what is written), and
+prints, per kind of page (post-mortem, each roll-up page), the nodes per page
+and the node classes that add the most to the resolved pages.
 
     python benchmarks/node_counts.py                  # N=10, the top 12 classes
     python benchmarks/node_counts.py --n 50 --top 20 --workdir /tmp/pm-nodes
@@ -48,15 +49,26 @@ def node_classes(doctree: nodes.Node) -> Counter[str]:
     return counts
 
 
-def count_build(srcdir: Path, outdir: Path) -> dict[str, tuple[int, Counter[str]]]:
-    """Build ``srcdir`` (html); page kind -> (pages, node classes summed over them)."""
+Counts = dict[str, tuple[int, Counter[str]]]
+
+
+def count_build(srcdir: Path, outdir: Path) -> tuple[Counts, Counts]:
+    """Build ``srcdir`` (html); as read and as resolved, page kind -> (pages, node classes
+    summed over them)."""
     from sphinx.application import Sphinx
 
-    per_kind: dict[str, tuple[int, Counter[str]]] = {}
+    as_read: Counts = {}
+    per_kind: Counts = {}
+
+    def add(counted: Counts, docname: str, doctree: nodes.document) -> None:
+        pages, counts = counted.get(page_kind(docname), (0, Counter()))
+        counted[page_kind(docname)] = (pages + 1, counts + node_classes(doctree))
+
+    def read(app: Sphinx, doctree: nodes.document) -> None:
+        add(as_read, app.env.docname, doctree)
 
     def resolved(_app: Sphinx, doctree: nodes.document, docname: str) -> None:
-        pages, counts = per_kind.get(page_kind(docname), (0, Counter()))
-        per_kind[page_kind(docname)] = (pages + 1, counts + node_classes(doctree))
+        add(per_kind, docname, doctree)
 
     warnings = io.StringIO()
     app = Sphinx(
@@ -69,16 +81,17 @@ def count_build(srcdir: Path, outdir: Path) -> dict[str, tuple[int, Counter[str]
         warning=warnings,
         freshenv=True,
     )
+    app.connect("doctree-read", read, priority=900)  # after the extension settled the page
     app.connect("doctree-resolved", resolved, priority=900)
     app.build()
     for line in warnings.getvalue().splitlines():
         if "is already registered" not in line:  # the second app in one process
             print(line, file=sys.stderr)
-    return per_kind
+    return as_read, per_kind
 
 
-def print_tables(plain: dict, ext: dict, top: int) -> None:
-    """Nodes per page, then per kind of page the classes that add the most."""
+def print_per_page(plain: Counts, ext: Counts) -> None:
+    """Nodes per page of each kind, plain and with the extension."""
     print(f"{'page':<14} {'pages':>5} {'plain/page':>10} {'ext/page':>9} {'ratio':>6}")
     for kind in sorted(ext, key=lambda k: (k == "other", k)):
         pages, counts = ext[kind]
@@ -87,6 +100,11 @@ def print_tables(plain: dict, ext: dict, top: int) -> None:
         plain_each = sum(plain_counts.values()) / max(plain_pages, 1)
         ratio = f"{ext_each / plain_each:5.2f}x" if plain_each else "-"
         print(f"{kind:<14} {pages:>5} {plain_each:>10.0f} {ext_each:>9.0f} {ratio:>6}")
+
+
+def print_tables(plain: Counts, ext: Counts, top: int) -> None:
+    """Nodes per page, then per kind of page the classes that add the most."""
+    print_per_page(plain, ext)
     for kind in sorted(ext, key=lambda k: (k == "other", k)):
         pages, counts = ext[kind]
         plain_pages, plain_counts = plain.get(kind, (pages, Counter()))
@@ -118,12 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = args.workdir or Path(tmp)
         incidents = generate.build_corpus(args.n, args.seed)
-        counts = {}
+        read, resolved = {}, {}
         for kind in ("plain", "ext"):
             generate.write_project(work / kind, incidents, kind)
-            counts[kind] = count_build(work / kind, work / kind / "_build")
-    print(f"resolved doctrees, N={args.n} post-mortems (generate.py, seed {args.seed})")
-    print_tables(counts["plain"], counts["ext"], args.top)
+            read[kind], resolved[kind] = count_build(work / kind, work / kind / "_build")
+    print(f"doctrees as read, N={args.n} post-mortems (generate.py, seed {args.seed})")
+    print_per_page(read["plain"], read["ext"])
+    print(f"\nresolved doctrees, N={args.n} post-mortems (generate.py, seed {args.seed})")
+    print_tables(resolved["plain"], resolved["ext"], args.top)
     return 0
 
 

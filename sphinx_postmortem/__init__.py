@@ -27,7 +27,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import config, nodes, settings
-from .checks.blameless import check_blameless_rules
+from .checks.blameless import check_blameless_rules, forget_removed_pages, merge_blame_memo
 from .directives.action_item import ActionItemDirective
 from .directives.factor import FactorDirective
 from .directives.impact import ImpactDirective
@@ -91,6 +91,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", entry_cache.forget_page)
     app.connect("env-get-outdated", freshness.pages_to_reread)
     app.connect("env-get-updated", freshness.outdated_pages)
+    app.connect("env-merge-info", merge_blame_memo)
+    app.connect("env-updated", forget_removed_pages)
     app.connect("env-updated", stylesheet.copy_stylesheet)
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("html-page-context", stylesheet.add_stylesheet)

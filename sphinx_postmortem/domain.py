@@ -206,6 +206,10 @@ class PostmortemDomain(Domain):
     def note_page_digest(self, docname: str, digest: str) -> None:
         self.data["digests"][docname] = digest
 
+    def page_digests(self) -> list[tuple[str, str]]:
+        """Each page's hash of what roll-ups and the export show of it, by page name."""
+        return sorted(self.data["digests"].items())
+
     def note_project_filters(self, docname: str, named: list[str], configured: list[str]) -> None:
         """The projects the ``:projects:`` filters of a page name, and those configured then."""
         self.data["project_filters"][docname] = {"named": named, "configured": configured}

@@ -1,5 +1,8 @@
 """The blameless rules are prepared once per build and matched only where they can match.
 
+* a page read again is checked only where its text changed; what was found
+  before is reported again, at the lines where it is now;
+
 * the rules configured in ``conf.py`` are compiled once for the build, and a
   change to them between builds takes effect on the next (incremental) build;
 * a parallel build (``-j 2``) reports what a serial build reports;
@@ -103,6 +106,79 @@ def test_parallel_build_reports_what_a_serial_build_reports(tmp_path):
     parallel = sorted(blameless_findings(build(tmp_path / "parallel", parallel=2).app))
     assert len(serial) == 8
     assert parallel == serial
+
+
+def counted_matching(monkeypatch) -> list[str]:
+    """The texts matched against the rules from now on (not taken from the memo)."""
+    from sphinx_postmortem.checks import blameless
+
+    matched: list[str] = []
+
+    def counting(text, rules, allow=()):
+        matched.append(text)
+        return find_blame(text, rules, allow)
+
+    monkeypatch.setattr(blameless, "find_blame", counting)
+    return matched
+
+
+def test_a_page_read_again_is_matched_only_where_its_text_changed(tmp_path, monkeypatch):
+    incident_pages(tmp_path, 2)
+    first = blameless_findings(build(tmp_path, freshenv=False).app)
+    assert len(first) == 2
+    page = tmp_path / "inc0.rst"
+    write_source(
+        page,
+        page.read_text(encoding="utf-8").replace(
+            ".. incident::", "A new paragraph about the cache.\n\n.. incident::"
+        ),
+    )
+    matched = counted_matching(monkeypatch)
+    again = build(tmp_path, freshenv=False).app
+    assert matched == ["A new paragraph about the cache."]
+    # the finding remembered is reported again, two lines further down, as a fresh
+    # build reports it (the page left alone is not read, so not reported, again)
+    lines = [(w.file, w.line) for w in parse_warnings(again) if w.type == "postmortem.blameless"]
+    fresh = [
+        (w.file, w.line)
+        for w in parse_warnings(build(tmp_path).app)
+        if w.type == "postmortem.blameless" and w.file == "inc0.rst"
+    ]
+    assert lines == fresh == [("inc0.rst", 11)]
+
+
+def test_what_was_found_is_forgotten_when_the_rules_or_people_change(tmp_path, monkeypatch):
+    incident_pages(tmp_path, 1)
+    build(tmp_path, freshenv=False)
+    conf = tmp_path / "conf.py"
+    write_source(conf, conf.read_text(encoding="utf-8") + 'postmortem_people = ["Ada Park"]\n')
+    matched = counted_matching(monkeypatch)
+    found = blameless_findings(build(tmp_path, freshenv=False).app)
+    assert "Heroics by the on-call kept page 0 up." in matched and len(found) == 1
+
+
+def test_a_parallel_build_remembers_every_page_it_read(tmp_path, monkeypatch):
+    incident_pages(tmp_path, 8)
+    first = build(tmp_path, parallel=2).app
+    assert sorted(first.env.postmortem_blame_memo) == [f"inc{n}" for n in range(8)]
+    page = tmp_path / "inc3.rst"
+    write_source(page, page.read_text(encoding="utf-8") + "\nAnother line.\n")
+    matched = counted_matching(monkeypatch)
+    found = blameless_findings(build(tmp_path, freshenv=False).app)
+    assert matched == ["Another line."]
+    assert [file for file, _message in found] == ["inc3.rst"]
+
+
+def test_what_was_found_on_a_removed_page_is_forgotten(tmp_path):
+    incident_pages(tmp_path, 2)
+    assert sorted(build(tmp_path, freshenv=False).app.env.postmortem_blame_memo) == [
+        "inc0",
+        "inc1",
+    ]
+    (tmp_path / "inc1.rst").unlink()
+    index = tmp_path / "index.rst"
+    write_source(index, index.read_text(encoding="utf-8").replace("   inc1\n", ""))
+    assert list(build(tmp_path, freshenv=False).app.env.postmortem_blame_memo) == ["inc0"]
 
 
 def eval_paragraphs() -> list[str]:

@@ -550,3 +550,51 @@ def test_export_text_drops_what_xml_cannot_carry(text):
     assert written == dumps(xml_safe_data(payload))
     for character in "\x1b\x07\x08\x0c\x7f\x85\ud800\uffff":
         assert character not in json.loads(written)["lessons"][0]["title"]
+
+
+def _count_builds(monkeypatch) -> list[int]:
+    """Count the exports built (not merely written) from now on."""
+    from sphinx_postmortem.exchange import export
+
+    calls: list[int] = []
+    original = export.build_payload
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(export, "build_payload", counted)
+    return calls
+
+
+def test_an_export_made_from_the_same_records_and_settings_is_not_built_again(
+    build, monkeypatch
+):
+    first = build("html", name="same")
+    target = Path(first.outdir) / EXPORT
+    before = target.read_bytes()
+    calls = _count_builds(monkeypatch)
+    page = Path(first.srcdir) / "incidents" / "checkout.rst"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more paragraph.\n", "utf-8")
+    build("html", name="same")  # the page is read again; its records are the same
+    assert calls == [] and target.read_bytes() == before
+
+
+def test_the_export_is_built_again_when_anything_it_shows_may_differ(build, monkeypatch):
+    first = build("html", name="again")
+    target = Path(first.outdir) / EXPORT
+    key = Path(first.doctreedir) / "postmortem-export-html.key"
+    assert key.is_file()
+    calls = _count_builds(monkeypatch)
+    target.unlink()  # the export is gone
+    build("html", name="again")
+    assert len(calls) == 1 and target.is_file()
+    key.write_bytes(b"\xff damaged")  # the key cannot be read
+    build("html", name="again")
+    assert len(calls) == 2
+    moved = build("html", name="again", html_baseurl="https://docs.example.com/moved/")
+    assert len(calls) == 3
+    assert exported(moved)["base_url"] == "https://docs.example.com/moved/"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717243200")
+    dated = build("html", name="again", html_baseurl="https://docs.example.com/moved/")
+    assert len(calls) == 4 and exported(dated)["generated"] == "2024-06-01T12:00:00Z"

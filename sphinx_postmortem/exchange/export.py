@@ -11,6 +11,7 @@ written and a file left by an earlier build is removed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -24,10 +25,11 @@ from sphinx.builders import Builder
 from ..config import source_date_epoch
 from ..domain import PostmortemDomain
 from ..errors import logger
-from ..incremental.files import atomic_write
+from ..incremental.files import atomic_write, value_digest
 from ..model import LOCAL_PROJECT, MILESTONES, ActionRecord, FactorRecord, LessonRecord
 from ..selection.views import IncidentView, incident_views
 from ..settings import settings
+from ..version import __version__
 from ..xmltext import xml_safe
 
 SCHEMA_VERSION = 2
@@ -224,8 +226,42 @@ def dumps(payload: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
+def _inputs_digest(domain: PostmortemDomain, builder: Builder) -> str | None:
+    """A digest of everything the export shows (see the module's docstring), or None
+    for a builder without a configuration hash."""
+    config_hash = getattr(getattr(builder, "build_info", None), "config_hash", "")
+    if not config_hash:
+        return None
+    moment = source_date_epoch()
+    return value_digest(
+        (
+            SCHEMA_VERSION,
+            __version__,
+            builder.name,
+            config_hash,
+            settings(builder).project_title,
+            builder.config.html_baseurl,
+            moment.isoformat() if moment is not None else None,
+            domain.page_digests(),
+        )
+    )
+
+
+def _key_path(builder: Builder) -> Path:
+    return Path(builder.env.doctreedir) / f"postmortem-export-{builder.name}.key"
+
+
+def _unchanged(key: Path, inputs: str | None, target: Path) -> bool:
+    """Whether ``target`` is the export of ``inputs``, as remembered in ``key``."""
+    try:
+        return inputs is not None and target.is_file() and key.read_text() == inputs
+    except (OSError, ValueError):  # missing or damaged: build the export
+        return False
+
+
 def write_export(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``: write ``postmortems.json`` next to the HTML."""
+    """``build-finished``: write ``postmortems.json`` next to the HTML, unless the one
+    there was made from the same records and settings."""
     if exception is not None:
         return
     builder = app.builder
@@ -236,9 +272,17 @@ def write_export(app: Sphinx, exception: BaseException | None) -> None:
     if builder.name not in configured.export_builders:
         return
     domain = cast(PostmortemDomain, app.env.get_domain("postmortem"))
-    text = export_text(build_payload(domain, builder))
     target = Path(builder.outdir) / EXPORT_FILENAME
-    if target.exists() and target.read_text(encoding="utf-8") == text:
+    key, inputs = _key_path(builder), _inputs_digest(domain, builder)
+    if _unchanged(key, inputs, target):
         return
-    atomic_write(target, text.encode("utf-8"))
-    logger.info("post-mortem export written to %s", target)
+    text = export_text(build_payload(domain, builder))
+    if not (target.exists() and target.read_text(encoding="utf-8") == text):
+        atomic_write(target, text.encode("utf-8"))
+        logger.info("post-mortem export written to %s", target)
+    if inputs is not None:
+        try:
+            atomic_write(key, inputs.encode("utf-8"))
+        except OSError:  # the next build makes the export again
+            with contextlib.suppress(OSError):
+                key.unlink(missing_ok=True)

@@ -138,7 +138,7 @@ def _digest(domain: PostmortemDomain, overdue: list[list[str]], projects: list[s
     """A hash of everything a roll-up can show: every page's hash, overdue flags, imports."""
     return _hash(
         {
-            "pages": sorted(domain.data["digests"].items()),
+            "pages": domain.page_digests(),
             "overdue": overdue,
             "configured": projects,
             # what an imported file holds is summed up by its hash (taken when it was read)
