@@ -7,9 +7,10 @@ that memo (``env.postmortem_blame_memo``, saved with the environment):
 
 - per page, the key of the rules it was checked with (a digest of every
   rule's name, pattern and suggestion, the names known as people, the
-  allowed phrases and this package's version) and, for each text checked, a digest of the text and
-  what was found in it (phrase, suggestion, offset: never a line, which is
-  worked out where the text is now);
+  allowed phrases and this package's version) and, for each text checked,
+  a 12-byte digest of the text and what was found in it (phrase,
+  suggestion, offset: never a line, which is worked out where the text is
+  now);
 - it is replaced whenever the page is read: texts no longer on the page are
   forgotten, and a different rules key forgets them all;
 - a parallel build merges the pages its workers read; pages that left the
@@ -144,7 +145,7 @@ def _message(finding: Finding) -> str:
 
 #: ``env`` attribute: page -> (rules key, {text digest: findings}).
 MEMO_ATTRIBUTE = "postmortem_blame_memo"
-PageMemo = tuple[str, dict[str, tuple[Finding, ...]]]
+PageMemo = tuple[bytes, dict[bytes, tuple[Finding, ...]]]
 
 
 def _memo(env: BuildEnvironment) -> dict[str, PageMemo]:
@@ -155,12 +156,13 @@ def _memo(env: BuildEnvironment) -> dict[str, PageMemo]:
     return memo
 
 
-def _digest(*parts: str) -> str:
-    hashed = hashlib.blake2b(digest_size=16)
+def _digest(*parts: str) -> bytes:
+    """12 bytes (the memo of a large project is kept small) of ``parts``, each ended."""
+    hashed = hashlib.blake2b(digest_size=12)
     for part in parts:
         hashed.update(part.encode("utf-8", "surrogatepass"))
         hashed.update(b"\0")
-    return hashed.hexdigest()
+    return hashed.digest()
 
 
 class _FindingsMemo:
@@ -177,9 +179,9 @@ class _FindingsMemo:
             *sorted(people),
             *allow,
         )
-        key, known = memo.get(docname, ("", {}))
+        key, known = memo.get(docname, (b"", {}))
         self.known = known if key == self.key else {}
-        self.seen: dict[str, tuple[Finding, ...]] = {}
+        self.seen: dict[bytes, tuple[Finding, ...]] = {}
 
     def __call__(self, text: str) -> tuple[Finding, ...]:
         key = _digest(text)
