@@ -119,9 +119,9 @@ def check_blame(app: Sphinx, doctree: nodes.document) -> None:
     found_in = _FindingsMemo(_memo(app.env), docname, rules, allow)
     findings: list[tuple[int, str, str]] = []  # (line, where, message)
     for paragraph, text in _prose(doctree):
-        where = located(paragraph)  # a paragraph built from options has no line
-        source = where.source or app.env.doc2path(incident["docname"])
         for finding in found_in(text):
+            where = located(paragraph)  # a paragraph built from options has no line
+            source = where.source or app.env.doc2path(incident["docname"])
             line = (where.line or incident["lineno"]) + text[: finding.offset].count("\n")
             findings.append((line, f"{source}:{line}", _message(finding)))
     # An action item's title and owner are shown when the page is written (in its
