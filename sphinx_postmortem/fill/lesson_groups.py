@@ -57,8 +57,20 @@ def settle_group_sections(document: nodes.document, env: BuildEnvironment) -> No
         section["ids"] = [_unique(document, section.attributes.pop("pm_group_id"))]
         document.ids[section["ids"][0]] = section
     listed = [section for section in groups if section.parent is not None and section["ids"]]
+    if not listed:
+        return
+    order = section_order(document)
     for section in listed:
-        add_to_contents(env.tocs, _docname_of(section, env.docname), section)
+        add_to_contents(env.tocs, _docname_of(section, env.docname), section, order)
+
+
+def section_order(document: nodes.document) -> dict[str, int]:
+    """Each section's place on the page, by its first id (one walk of the page)."""
+    return {
+        node["ids"][0]: index
+        for index, node in enumerate(document.findall(nodes.section))
+        if node["ids"]
+    }
 
 
 def _unique(document: nodes.document, base: str) -> str:
@@ -97,9 +109,15 @@ def _docname_of(section: nodes.section, default: str) -> str:
 
 
 def add_to_contents(
-    tocs: dict[str, nodes.bullet_list], docname: str, section: nodes.section
+    tocs: dict[str, nodes.bullet_list],
+    docname: str,
+    section: nodes.section,
+    order: dict[str, int],
 ) -> None:
-    """List ``section`` in ``docname``'s contents, under its section, after its earlier siblings."""
+    """List ``section`` in ``docname``'s contents, under its section, after its earlier siblings.
+
+    ``order`` is :func:`section_order` of the page.
+    """
     toc = tocs.get(docname)
     if toc is None:
         return
@@ -112,7 +130,7 @@ def add_to_contents(
         "", title, internal=True, refuri=docname, anchorname="#" + section["ids"][0]
     )
     entry = nodes.list_item("", addnodes.compact_paragraph("", "", reference))
-    items.insert(_position(items, section), entry)
+    items.insert(_position(items, section, order), entry)
 
 
 def _section_above(section: nodes.section) -> nodes.section | None:
@@ -148,16 +166,8 @@ def _sub_list(item: nodes.list_item) -> nodes.bullet_list:
     return sub
 
 
-def _position(items: nodes.Element, section: nodes.section) -> int:
+def _position(items: nodes.Element, section: nodes.section, order: dict[str, int]) -> int:
     """Where ``section`` goes among ``items``: before the first listed section that follows it."""
-    document = section.document
-    if document is None:
-        return len(items)
-    order = {
-        node["ids"][0]: index
-        for index, node in enumerate(document.findall(nodes.section))
-        if node["ids"]
-    }
     mine = order.get(section["ids"][0], len(order))
     for index, item in enumerate(items.children):
         anchor = next(iter(item.findall(nodes.reference)), None)
