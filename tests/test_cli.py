@@ -1,12 +1,17 @@
-"""``sphinx-postmortem new``: the real console script, run in a temporary project.
+"""``sphinx-postmortem new``, run in a temporary project.
 
-Both entry points are exercised: the ``sphinx-postmortem`` script installed
-next to ``sys.executable`` and ``python -m sphinx_postmortem``. Every page the
-command writes is then built with ``python -m sphinx -W -b html``.
+Both entry points are exercised as separate processes: the
+``sphinx-postmortem`` script installed next to ``sys.executable`` and
+``python -m sphinx_postmortem``. The other tests call the command's ``main``
+in this process (the code both entry points run, a second faster), from the
+project's folder. Every page the command writes is then built with Sphinx's
+``sphinx-build -W -b html``, also in this process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import subprocess
@@ -14,6 +19,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from sphinx.cmd.build import build_main
+
+from sphinx_postmortem.cli import main as cli_main
 
 SCRIPT = Path(sys.executable).parent / ("sphinx-postmortem" + (".exe" if os.name == "nt" else ""))
 ENTRY_POINTS = {
@@ -61,13 +69,32 @@ ALL_OPTIONS = [
 # -- helpers ------------------------------------------------------------------------
 
 
-def run(args, cwd, via="script"):
+def run(args, cwd, via="main"):
+    """The command's result: through an entry point (``via``) or its ``main`` here."""
+    if via == "main":
+        return in_process(cli_main, [str(arg) for arg in args], cwd)
     return subprocess.run(
         [*ENTRY_POINTS[via], *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
     )
 
 
-def new(cwd, *args, via="script", expect=0):
+def in_process(function, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """Call ``function(args)`` from ``cwd`` as a command would run: exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = function(args)
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else 1
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+def new(cwd, *args, via="main", expect=0):
     result = run(["new", *args], cwd, via)
     assert result.returncode == expect, (
         f"exit {result.returncode}\nstdout: {result.stdout}\nstderr: {result.stderr}"
@@ -107,12 +134,7 @@ def make_project(root: Path, md: bool = False, conf: str = "") -> Path:
 
 def sphinx_build(project: Path) -> subprocess.CompletedProcess:
     out = project / "_build" / "html"
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-b", "html", str(project), str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = in_process(build_main, ["-W", "-b", "html", str(project), str(out)], project)
     assert result.returncode == 0, f"sphinx-build -W failed\n{result.stdout}\n{result.stderr}"
     assert "WARNING" not in result.stderr, result.stderr
     return result
@@ -319,12 +341,8 @@ def test_unfilled_impact_and_factor_stubs_hold_a_report_back(tmp_path, fmt):
     project = make_project(tmp_path / "docs", md=md, conf="show_warning_types = True\n")
     args = ("--dir", "postmortems", "--format", fmt, "--status", "in-review")
     page = written(new(project, TITLE, *args), project)
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "--no-color", "-b", "html", str(project)]
-        + [str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = in_process(
+        build_main, ["-q", "--no-color", "-b", "html", str(project), str(tmp_path / "out")], project
     )
     assert result.returncode == 0, result.stderr
     warned = {
@@ -769,11 +787,8 @@ def test_unusable_id_format_is_a_cli_error_and_a_build_warning(tmp_path, setting
     assert "postmortem_id_format" in error and expected in error, error
     assert not (project / "postmortems").exists()
     # the build says the same, located at the setting in conf.py
-    build = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(project), str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    build = in_process(
+        build_main, ["-b", "html", "-q", str(project), str(tmp_path / "out")], project
     )
     assert build.returncode == 0, build.stderr
     conf_line = f"{project / 'conf.py'}:5: WARNING: postmortem_id_format"
