@@ -6,7 +6,7 @@ The package follows the build, one folder per stage; a module imports only
 from its own stage and the ones before it:
 
 - the foundation (this folder's modules): settings, records, warnings, node
-  and link building blocks, times;
+  and link building blocks, times, atomic writes and digests;
 - ``directives/``: reading, the directives and their parsers;
 - ``domain.py``: the store of every record;
 - ``checks/``: what is checked once a page is read;

@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).parent.parent / "sphinx_postmortem"
 
 FOUNDATION = {
     "errors", "model", "urls", "xmltext", "names", "elements", "links", "times", "nodes", "version",
-    "quantities",
+    "quantities", "files",
     "config", "settings",
 }
 STAGES = ["foundation", "directives", "domain", "checks", "selection", "incremental", "fill",

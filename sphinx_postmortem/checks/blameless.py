@@ -19,7 +19,6 @@ that memo (``env.postmortem_blame_memo``, saved with the environment):
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 from typing import cast
 
@@ -31,6 +30,7 @@ from sphinx.environment import BuildEnvironment
 from ..config import conf_location
 from ..domain import PostmortemDomain
 from ..errors import PostmortemError, warn
+from ..files import short_digest
 from ..model import IncidentRecord
 from ..nodes import located, text_blocks
 from ..settings import settings
@@ -156,15 +156,6 @@ def _memo(env: BuildEnvironment) -> dict[str, PageMemo]:
     return memo
 
 
-def _digest(*parts: str) -> bytes:
-    """12 bytes (the memo of a large project is kept small) of ``parts``, each ended."""
-    hashed = hashlib.blake2b(digest_size=12)
-    for part in parts:
-        hashed.update(part.encode("utf-8", "surrogatepass"))
-        hashed.update(b"\0")
-    return hashed.digest()
-
-
 class _FindingsMemo:
     """The findings in each text of one page: remembered from its last reading, or found."""
 
@@ -173,7 +164,7 @@ class _FindingsMemo:
     ) -> None:
         self.memo, self.docname, self.rules, self.allow = memo, docname, rules, allow
         people = {rule.people.pattern for rule in rules if rule.people is not None}
-        self.key = _digest(
+        self.key = short_digest(
             __version__,
             *(part for rule in rules for part in (rule.name, rule.source, rule.suggestion)),
             *sorted(people),
@@ -184,7 +175,7 @@ class _FindingsMemo:
         self.seen: dict[bytes, tuple[Finding, ...]] = {}
 
     def __call__(self, text: str) -> tuple[Finding, ...]:
-        key = _digest(text)
+        key = short_digest(text)
         if key not in self.seen:
             known = self.known.get(key)
             self.seen[key] = (

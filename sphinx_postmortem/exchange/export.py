@@ -11,7 +11,6 @@ written and a file left by an earlier build is removed.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import re
@@ -25,7 +24,7 @@ from sphinx.builders import Builder
 from ..config import source_date_epoch
 from ..domain import PostmortemDomain
 from ..errors import logger
-from ..incremental.files import atomic_write, value_digest
+from ..files import atomic_write, value_digest, write_or_forget
 from ..model import LOCAL_PROJECT, MILESTONES, ActionRecord, FactorRecord, LessonRecord
 from ..selection.views import IncidentView, incident_views
 from ..settings import settings
@@ -281,8 +280,4 @@ def write_export(app: Sphinx, exception: BaseException | None) -> None:
         atomic_write(target, text.encode("utf-8"))
         logger.info("post-mortem export written to %s", target)
     if inputs is not None:
-        try:
-            atomic_write(key, inputs.encode("utf-8"))
-        except OSError:  # the next build makes the export again
-            with contextlib.suppress(OSError):
-                key.unlink(missing_ok=True)
+        write_or_forget(key, inputs.encode("utf-8"))  # or the next build makes it again

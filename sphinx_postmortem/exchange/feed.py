@@ -33,6 +33,7 @@ from .. import urls
 from ..config import conf_location, source_date_epoch
 from ..domain import PostmortemDomain
 from ..errors import warn
+from ..files import atomic_write, value_digest
 from ..incremental.feed_memory import (
     TIME_FORMAT,
     Seen,
@@ -41,7 +42,6 @@ from ..incremental.feed_memory import (
     save_memory,
     updated_times,
 )
-from ..incremental.files import atomic_write, value_digest
 from ..model import ImpactFigure, IncidentRecord, newest_first
 from ..quantities import format_figure
 from ..settings import FEED_FILENAME, Settings, feed_published, settings

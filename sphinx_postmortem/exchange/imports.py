@@ -29,7 +29,7 @@ from sphinx.application import Sphinx
 from ..config import conf_location
 from ..domain import PostmortemDomain
 from ..errors import PostmortemError, warn
-from ..incremental.files import atomic_write, digest
+from ..files import atomic_write, digest
 from ..model import DATE_YEARS
 from ..settings import settings
 from . import fetch

@@ -19,7 +19,6 @@ store is used only with Sphinx 8.2 or later, which honours that class.
 
 from __future__ import annotations
 
-import contextlib
 import pickle
 import re
 from collections.abc import Callable
@@ -35,9 +34,9 @@ from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.writers.html5 import HTML5Translator
 
+from ..files import digest, value_digest, write_or_forget
 from ..settings import settings
 from ..version import __version__
-from .files import atomic_write, digest, value_digest
 
 MEMO_VERSION = 1
 FOLDER = "postmortem-html"
@@ -184,11 +183,7 @@ def _load(path: Path, stamp: str) -> dict[str, str]:
 
 def _save(path: Path, stamp: str, fragments: dict[str, str]) -> None:
     content = pickle.dumps({"stamp": stamp, "fragments": fragments}, pickle.HIGHEST_PROTOCOL)
-    try:
-        atomic_write(path, content)
-    except OSError:  # the next build renders every entry again
-        with contextlib.suppress(OSError):
-            path.unlink(missing_ok=True)
+    write_or_forget(path, content)  # when it cannot: the next build renders every entry
 
 
 def forget_page(app: Sphinx, env: BuildEnvironment, docname: str) -> None:

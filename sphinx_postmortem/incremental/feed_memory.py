@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from .files import atomic_write
+from ..files import atomic_write
 
 MEMORY_VERSION = 1
 

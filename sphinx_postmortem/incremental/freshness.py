@@ -26,10 +26,10 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..domain import PostmortemDomain
+from ..files import atomic_write, digest
 from ..model import is_overdue
 from ..nodes import rollup
 from ..settings import settings
-from .files import atomic_write, digest
 from .related_cache import related_incidents
 
 STATE_VERSION = 2

@@ -19,8 +19,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..domain import PostmortemDomain
+from ..files import atomic_write
 from .entry_cache import body_digest, self_contained
-from .files import atomic_write
 
 FOLDER = "postmortem-lessons"
 

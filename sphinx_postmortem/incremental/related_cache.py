@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..domain import PostmortemDomain
+from ..files import value_digest
 from ..selection.related import Categories, identity, rank_related_positions
 from ..settings import settings
-from .files import value_digest
 
 
 def related_incidents(domain: PostmortemDomain, docname: str) -> list[dict[str, Any]]:

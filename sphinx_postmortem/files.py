@@ -7,11 +7,13 @@ interrupted, or that runs beside another process, never leaves half a file.
 
 Digests are SHA-256, of bytes or of the ``repr`` of plain data (strings,
 numbers, lists, dicts and tuples of them, frozen dataclasses of them), whose
-text is the same in every run.
+text is the same in every run; memos kept for every text of every page use
+:func:`short_digest`, 12 bytes, so that a large project's stay small.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -29,6 +31,16 @@ def atomic_write(path: Path, content: bytes) -> None:
         raise
 
 
+def write_or_forget(path: Path, content: bytes) -> None:
+    """:func:`atomic_write`, or, when it cannot, remove the old ``path`` so that the
+    next build makes it again (nothing stale is kept)."""
+    try:
+        atomic_write(path, content)
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
+
 def digest(content: bytes | str) -> str:
     """The SHA-256 of ``content`` (text is taken as UTF-8), in hexadecimal."""
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -38,3 +50,12 @@ def digest(content: bytes | str) -> str:
 def value_digest(value: object) -> str:
     """The SHA-256 of plain data, through its ``repr``."""
     return digest(repr(value))
+
+
+def short_digest(*parts: str) -> bytes:
+    """12 bytes of BLAKE2b of ``parts``, each ended (so ``("ab", "c")`` is not ``("a", "bc")``)."""
+    hashed = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        hashed.update(part.encode("utf-8", "surrogatepass"))
+        hashed.update(b"\0")
+    return hashed.digest()
