@@ -11,6 +11,7 @@
 # The HTML validation test needs the Nu Html Checker: the npm package
 # vnu-jar, installed under ~/.cache (never in the repository) and run with
 # Java (Debian's headless JRE when java is missing); $PM_VNU_JAR points to it.
+# The tests run in two pytest-xdist workers (-n 2).
 # Exits non-zero on any failure.
 set -euo pipefail
 
@@ -45,4 +46,7 @@ python -m pip install --quiet -e ".[test,browser]"
 
 echo "== browser tests"
 export PM_REQUIRE_BROWSER=1
-python -m pytest -q -p no:cacheprovider -m browser tests/browser
+# Two pytest-xdist workers, each with its own Chromium: the tests mostly wait on the
+# browser, so two keep both cores busy. The workers share one build of the sites
+# (tests/browser/conftest.py, the first to need them builds them).
+python -m pytest -n 2 -q -p no:cacheprovider -m browser tests/browser

@@ -42,6 +42,7 @@ from support.builds import build
 from support.html import El, parse_html
 from support.projects import edit_source
 from support.rollups import resolve_href
+from support.snapshots import BuiltProject
 
 from sphinx_postmortem.incremental.feed_memory import Seen, updated_times
 
@@ -94,6 +95,25 @@ def parse_feed(outdir: Path):
 @pytest.fixture(scope="module")
 def html(tmp_path_factory):
     return build(copy_root(tmp_path_factory.mktemp("feed") / "src"))
+
+
+@pytest.fixture(scope="module")
+def built_feed(tmp_path_factory) -> BuiltProject:
+    """A copy of the root built once (incrementally, ``freshenv=False``), to start from."""
+    return BuiltProject(
+        tmp_path_factory.mktemp("feed-first"), copy_root, lambda d: build(d, freshenv=False)
+    )
+
+
+@pytest.fixture
+def first(built_feed):
+    """A copy of the root of this test's own, after its first build (that build's result).
+
+    The build is made once per module and its tree put back for each test (see
+    ``support.snapshots``): as if the test had copied the root and built it.
+    """
+    built_feed.restore()
+    return built_feed.first
 
 
 @pytest.fixture(scope="module")
@@ -263,9 +283,8 @@ def test_feed_is_deterministic(tmp_path, html):
     assert (again.outdir / FEED).read_bytes() == (html.outdir / FEED).read_bytes()
 
 
-def test_incremental_build_updates_the_feed(tmp_path):
-    srcdir = copy_root(tmp_path / "src")
-    first = build(srcdir, freshenv=True)
+def test_incremental_build_updates_the_feed(first):
+    srcdir = first.srcdir
     before = (first.outdir / FEED).read_bytes()
     again = build(srcdir, freshenv=False)
     assert (again.outdir / FEED).read_bytes() == before  # nothing changed: same bytes
@@ -316,9 +335,8 @@ def test_what_each_setting_publishes(tmp_path, conf, expected):
     assert result.warnings == []
 
 
-def test_turning_the_export_off_removes_files_of_an_earlier_build(tmp_path):
-    srcdir = copy_root(tmp_path / "src")
-    first = build(srcdir, freshenv=False)
+def test_turning_the_export_off_removes_files_of_an_earlier_build(first):
+    srcdir = first.srcdir
     assert published(first.outdir) == {FEED, EXPORT}
     private = build(srcdir, freshenv=False, confoverrides={"postmortem_export": False})
     assert private.outdir == first.outdir
@@ -459,10 +477,8 @@ def test_a_first_build_dates_each_entry_by_its_incident(html):
         "trigger",
     ],
 )
-def test_changing_what_an_entry_shows_updates_it_at_the_build_date(tmp_path, old, new):
-    srcdir = copy_root(tmp_path / "src")
-    build(srcdir, freshenv=False)
-    revised = revise(srcdir, "two.rst", old, new)
+def test_changing_what_an_entry_shows_updates_it_at_the_build_date(first, old, new):
+    revised = revise(first.srcdir, "two.rst", old, new)
     assert revised.warnings == []
     expected = {**own_dates(), "F-2": f"{LATER}T00:00:00Z", "feed": f"{LATER}T00:00:00Z"}
     assert updated_of(revised.outdir) == expected
@@ -470,9 +486,8 @@ def test_changing_what_an_entry_shows_updates_it_at_the_build_date(tmp_path, old
     assert published == ((2024, 5, 2) if "date" in old else (2024, 5, 1))
 
 
-def test_an_unchanged_entry_keeps_its_updated_time_in_later_builds(tmp_path):
-    srcdir = copy_root(tmp_path / "src")
-    build(srcdir, freshenv=False)
+def test_an_unchanged_entry_keeps_its_updated_time_in_later_builds(first):
+    srcdir = first.srcdir
     revised = revise(srcdir, "two.rst", "what happened", "what really happened")
     feed_bytes = (revised.outdir / FEED).read_bytes()
     again = build(srcdir, freshenv=False, postmortem_today="2024-08-01")
@@ -481,9 +496,8 @@ def test_an_unchanged_entry_keeps_its_updated_time_in_later_builds(tmp_path):
     assert (fresh.outdir / FEED).read_bytes() == feed_bytes
 
 
-def test_each_revision_moves_updated_forward(tmp_path):
-    srcdir = copy_root(tmp_path / "src")
-    build(srcdir, freshenv=False)
+def test_each_revision_moves_updated_forward(first):
+    srcdir = first.srcdir
     revise(srcdir, "one.rst", "what happened", "what happened first")
     same_day = revise(srcdir, "one.rst", "happened first", "happened next")
     assert updated_of(same_day.outdir)["F-1"] == f"{LATER}T00:00:01Z"  # one second later
@@ -502,9 +516,8 @@ def test_source_date_epoch_gives_the_exact_moment_of_a_revision(tmp_path, monkey
     assert updated_of(revised.outdir)["F-2"] == "2024-07-02T13:30:00Z"
 
 
-def test_a_lost_or_damaged_memory_dates_entries_by_their_incidents_again(tmp_path):
-    srcdir = copy_root(tmp_path / "src")
-    first = build(srcdir, freshenv=False)
+def test_a_lost_or_damaged_memory_dates_entries_by_their_incidents_again(first):
+    srcdir = first.srcdir
     memory = Path(first.app.doctreedir) / "postmortem-feed-html.json"
     remembered = json.loads(memory.read_text(encoding="utf-8"))["entries"][url("F-2")]
     assert remembered["updated"] == "2024-05-01T00:00:00Z" and len(remembered["digest"]) == 64
@@ -584,9 +597,8 @@ def test_no_subscribe_link_without_a_feed(tmp_path, buildername, conf, page):
     assert "F-2" in text  # the roll-up itself is there
 
 
-def test_turning_the_feed_off_removes_the_links_of_an_earlier_build(tmp_path):
-    srcdir = copy_root(tmp_path / "src")
-    first = build(srcdir, freshenv=False)
+def test_turning_the_feed_off_removes_the_links_of_an_earlier_build(first):
+    srcdir = first.srcdir
     assert subscribe_links(first.outdir, "rollups.html")
     off = build(srcdir, freshenv=False, postmortem_feed=False)
     assert subscribe_links(off.outdir, "rollups.html") == []

@@ -15,15 +15,19 @@ kinds are simulated:
   reading stays on disk while some pages were never written -- the
   half-written state a killed CI job leaves behind.
 
-Each scenario copies ``test-rollups`` and builds it with new applications on
-the same source and output directories (``freshenv=False``), as running
-``sphinx-build`` again does.
+Each scenario starts from its own copy of ``test-rollups`` and builds it with new
+applications on the same source and output directories (``freshenv=False``), as
+running ``sphinx-build`` again does. The first build of the root, which scenarios
+that edit it start from, is made once per module and put back before each test
+(``support.snapshots``); the clean build compared with is made once per set of
+sources a scenario ends with.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -31,6 +35,7 @@ import pytest
 from support.html import body_html, parse_html
 from support.projects import copy_root, edit_source
 from support.rollups import ROLLUP_PAGES, column, incident_ids, lesson_titles, rollup_in, section
+from support.snapshots import BuiltProject, making_apps, sources_digest
 
 
 class Interrupted(Exception):
@@ -102,19 +107,56 @@ class Project:
         return (self.outdir / f"{docname}.html").read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def module_apps() -> Iterator:
+    """``make_app`` for the module's fixtures (apps cleaned up when the module ends)."""
+    with making_apps() as make:
+        yield make
+
+
+@pytest.fixture(scope="module")
+def built_rollups(module_apps, tmp_path_factory) -> BuiltProject[Project]:
+    """``test-rollups`` built once, at the path every test's project is put back at."""
+
+    def first_build(srcdir: Path) -> Project:
+        proj = Project(module_apps, srcdir)
+        proj.build()
+        return proj
+
+    return BuiltProject(
+        tmp_path_factory.mktemp("interrupted"), lambda d: copy_root("rollups", d), first_build
+    )
+
+
 @pytest.fixture
-def project(make_app, tmp_path) -> Project:
-    proj = Project(make_app, copy_root("rollups", tmp_path / "src"))
-    proj.build()
+def project(make_app, built_rollups) -> Project:
+    """A copy of ``test-rollups`` of this test's own, built once (as after ``sphinx-build``)."""
+    proj = Project(make_app, built_rollups.restore())
+    proj.outdir = built_rollups.first.outdir
     return proj
 
 
-def clean_build(make_app, project: Project, tmp_path: Path) -> Project:
-    """A fresh build of a copy of the project's current sources (the reference)."""
-    reference = Project(make_app, tmp_path / "reference" / "src")
-    shutil.copytree(project.srcdir, reference.srcdir, ignore=shutil.ignore_patterns("_build"))
-    reference.build()
-    return reference
+@pytest.fixture(scope="module")
+def clean_build(module_apps, tmp_path_factory) -> Callable[[Project], Project]:
+    """A fresh build of a copy of a project's current sources (the reference).
+
+    Clean builds are kept by their sources: a scenario that ends with the same
+    sources as an earlier one is compared with the same clean build.
+    """
+    builds: dict[str, Project] = {}
+
+    def clean(project: Project) -> Project:
+        key = sources_digest(project.srcdir)
+        if key not in builds:
+            reference = Project(module_apps, tmp_path_factory.mktemp("reference") / "src")
+            shutil.copytree(
+                project.srcdir, reference.srcdir, ignore=shutil.ignore_patterns("_build")
+            )
+            reference.build()
+            builds[key] = reference
+        return builds[key]
+
+    return clean
 
 
 def assert_same_output(project: Project, reference: Project) -> None:
@@ -148,9 +190,7 @@ def assert_edits_shown(project: Project) -> None:
 
 @pytest.mark.parametrize("point", sorted(POINTS))
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_rerun_after_interruption_shows_the_edits_made_before_it(
-    make_app, tmp_path, project, kind, point
-):
+def test_rerun_after_interruption_shows_the_edits_made_before_it(project, clean_build, kind, point):
     edit_before_interruption(project)
     event, docname = POINTS[point]
     project.build(interrupt=(event, docname, KINDS[kind]))
@@ -158,14 +198,12 @@ def test_rerun_after_interruption_shows_the_edits_made_before_it(
     project.build()
 
     assert_edits_shown(project)
-    assert_same_output(project, clean_build(make_app, project, tmp_path))
+    assert_same_output(project, clean_build(project))
     assert project.build() == [], "a further build without changes still rewrote pages"
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_rerun_after_interruption_shows_edits_from_before_and_after_it(
-    make_app, tmp_path, project, kind
-):
+def test_rerun_after_interruption_shows_edits_from_before_and_after_it(project, clean_build, kind):
     edit_before_interruption(project)
     project.build(interrupt=("doctree-resolved", "lessons", KINDS[kind]))
     project.edit(
@@ -179,21 +217,21 @@ def test_rerun_after_interruption_shows_edits_from_before_and_after_it(
     assert_edits_shown(project)
     lessons = lesson_titles(rollup_in(section(parse_html(project.page("lessons")), "ungrouped")))
     assert "Dashboards showed the latency spike" in lessons
-    assert_same_output(project, clean_build(make_app, project, tmp_path))
+    assert_same_output(project, clean_build(project))
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_interrupted_first_build_then_rerun(make_app, tmp_path, kind):
+def test_interrupted_first_build_then_rerun(make_app, tmp_path, clean_build, kind):
     project = Project(make_app, copy_root("rollups", tmp_path / "src"))
     project.build(interrupt=("doctree-resolved", "lessons", KINDS[kind]))
 
     project.build()
 
-    assert_same_output(project, clean_build(make_app, project, tmp_path))
+    assert_same_output(project, clean_build(project))
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_two_interruptions_in_a_row(make_app, tmp_path, project, kind):
+def test_two_interruptions_in_a_row(project, clean_build, kind):
     edit_before_interruption(project)
     project.build(interrupt=("doctree-resolved", "incidents", KINDS[kind]))
     project.build(interrupt=("doctree-resolved", "lessons", KINDS[kind]), must_stop=False)
@@ -201,4 +239,4 @@ def test_two_interruptions_in_a_row(make_app, tmp_path, project, kind):
     project.build()
 
     assert_edits_shown(project)
-    assert_same_output(project, clean_build(make_app, project, tmp_path))
+    assert_same_output(project, clean_build(project))

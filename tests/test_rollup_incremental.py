@@ -1,9 +1,11 @@
 """Incremental builds: roll-ups follow edits, additions and deletions of post-mortems,
 and unrelated pages are not rewritten.
 
-Each test copies ``test-rollups`` to its own directory and builds it several
-times with new applications on the same source and output directories
-(``freshenv=False``), as ``sphinx-build`` does when run again.
+Each test has its own copy of ``test-rollups`` and builds it several times with
+new applications on the same source and output directories (``freshenv=False``),
+as ``sphinx-build`` does when run again. The first build of a root, which every
+such test starts from, is made once per module and put back before each test
+(``support.snapshots``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from support.rollups import (
     rollups_in,
     section,
 )
+from support.snapshots import BuiltProject, making_apps
 from support.warnings import warning_lines
 
 #: Pages that neither hold a roll-up nor are edited in these tests.
@@ -117,10 +120,42 @@ class Project:
         return self.app.env.get_domain("postmortem")
 
 
+@pytest.fixture(scope="module")
+def module_apps() -> Iterator:
+    """``make_app`` for the module's fixtures (apps cleaned up when the module ends)."""
+    with making_apps() as make:
+        yield make
+
+
+def built_once(make_app, tmp_path_factory, root: str) -> BuiltProject[tuple[Project, list[str]]]:
+    """``tests/roots/test-<root>`` built once: the project and the documents written."""
+
+    def first_build(srcdir: Path) -> tuple[Project, list[str]]:
+        proj = Project(make_app, srcdir)
+        return proj, proj.build()
+
+    return BuiltProject(
+        tmp_path_factory.mktemp(root.replace("-", "_")), lambda d: copy_root(root, d), first_build
+    )
+
+
+def restored(make_app, built: BuiltProject[tuple[Project, list[str]]]) -> tuple[Project, list[str]]:
+    """A test's own copy of a built root, as its first build left it, and what that build wrote."""
+    first, written = built.first
+    proj = Project(make_app, built.restore())
+    proj.app, proj.outdir, proj.read = first.app, first.outdir, list(first.read)
+    proj.warnings = list(first.warnings)
+    return proj, written
+
+
+@pytest.fixture(scope="module")
+def built_rollups(module_apps, tmp_path_factory):
+    return built_once(module_apps, tmp_path_factory, "rollups")
+
+
 @pytest.fixture
-def project(make_app, tmp_path):
-    proj = Project(make_app, copy_root("rollups", tmp_path / "src"))
-    first = proj.build()
+def project(make_app, built_rollups):
+    proj, first = restored(make_app, built_rollups)
     assert proj.warnings == []
     assert set(ROLLUP_PAGES) | set(UNRELATED) <= set(first)
     return proj
@@ -507,10 +542,14 @@ def incident_ids(project: Project, docname: str) -> list[str]:
 # -- contributing factors and impact (root test-factor-list) -----------------------------------
 
 
+@pytest.fixture(scope="module")
+def built_factors(module_apps, tmp_path_factory):
+    return built_once(module_apps, tmp_path_factory, "factor-list")
+
+
 @pytest.fixture
-def factor_project(make_app, tmp_path):
-    proj = Project(make_app, copy_root("factor-list", tmp_path / "src"))
-    proj.build()
+def factor_project(make_app, built_factors):
+    proj, _written = restored(make_app, built_factors)
     assert len(proj.warnings) == 2  # an unknown category filter, a factor without incident
     return proj
 

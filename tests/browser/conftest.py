@@ -46,15 +46,24 @@ def _themes_needed(session: pytest.Session) -> list[str]:
 def sites(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo documentation built once per theme the selected tests use.
 
-    Two builds run at a time (each is a separate ``python -m sphinx``).
+    Two builds run at a time (each is a separate ``python -m sphinx``). Under
+    pytest-xdist (``-n 2``) the workers share one set of sites: the first worker to
+    need a theme builds it, holding a lock the others wait on (see ``site.shared``).
     Returns the root holding ``<theme>/html``.
     """
     require(missing_browser())
-    root = tmp_path_factory.mktemp("pm-sites")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # The temporary folder of the whole run: every worker's is below it.
+        root = tmp_path_factory.getbasetemp().parent / "pm-sites"
+    else:
+        root = tmp_path_factory.mktemp("pm-sites")
     themes = _themes_needed(request.session)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for future in [pool.submit(site.build_site, t, root / t) for t in themes]:
-            future.result()
+    with site.shared(root) as missing:
+        todo = missing(themes)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for theme, future in [(t, pool.submit(site.build_site, t, root / t)) for t in todo]:
+                future.result()
+                site.mark_built(root, theme)
     return root
 
 

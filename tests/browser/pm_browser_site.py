@@ -7,6 +7,8 @@ directory the caller chooses; the repository's own tree is never touched.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import http.server
 import os
@@ -14,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -139,6 +142,35 @@ def build_site(theme: str, workdir: Path, *, quiet: bool = True) -> Path:
                 f"{result.stdout}\n{result.stderr}"
             )
     return out
+
+
+@contextlib.contextmanager
+def locked(lock_file: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_file`` (created if missing) against other processes."""
+    with open(lock_file, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def shared(root: Path) -> Iterator[Callable[[list[str]], list[str]]]:
+    """Hold the lock of a folder of sites that several processes build into.
+
+    Yields a function giving the themes, of those asked for, not yet built there
+    (:func:`mark_built` records one). A process that builds in ``root`` while
+    holding the lock leaves every other one waiting until the sites are ready.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    with locked(root / ".lock"):
+        yield lambda themes: [t for t in themes if not (root / f".{t}.built").exists()]
+
+
+def mark_built(root: Path, theme: str) -> None:
+    """Record that ``root / theme`` holds a complete build (see :func:`shared`)."""
+    (root / f".{theme}.built").touch()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

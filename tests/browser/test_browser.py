@@ -18,8 +18,8 @@ and driven with Playwright through Debian's /usr/bin/chromium:
   markup in dark;
 - print styles apply.
 
-Screenshots for a person to look at go to $PM_SCREENSHOT_DIR (default
-build/screenshots).
+Screenshots for a person to look at (the README's theme) go to
+$PM_SCREENSHOT_DIR (default build/screenshots).
 """
 
 from __future__ import annotations
@@ -467,12 +467,14 @@ def _record_contrast(directory: Path, theme: str, mode: str, results: list[dict]
 def _record(directory: Path, name: str, key: str, value: object) -> None:
     """Add ``key: value`` to a JSON report next to the screenshots."""
     path = directory / name
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        data = {}
-    data[key] = value
-    path.write_text(json.dumps(data, indent=1, sort_keys=True))
+    # Locked: the tests may run in several processes (pytest-xdist) adding to one report.
+    with site.locked(directory / f".{name}.lock"):
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            data = {}
+        data[key] = value
+        path.write_text(json.dumps(data, indent=1, sort_keys=True))
 
 
 #: axe-core runs on the whole page, less the parts of a theme's own chrome
@@ -601,27 +603,46 @@ def test_print_styles(open_page, theme):
     assert styles["listBreak"] == "auto"
 
 
+#: Smallest PNG of a page that shows something (a blank page's is a few KB).
+RENDERED_BYTES = 10_000
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_screenshots(open_page, browser, server, screenshot_dir, theme):
-    """Screenshots for a person to look at (not committed), and the README's.
+    """Every theme draws the incident and lessons pages in each of its modes and on a
+    phone; screenshots of the README's theme for a person to look at (not committed).
 
-    The README's four images (furo, light and dark) go to the screenshot
+    In the README's theme the screenshots are written (full pages where a person
+    scrolls), with the README's four images (light and dark) in the screenshot
     directory's readme/ folder; make_readme_screenshots.py copies them into
-    docs/images.
+    docs/images. In the other themes the same pages are drawn in memory (the screen a
+    visitor sees first) and only checked.
     """
-    if theme == README_THEME:
+    keep = theme == README_THEME
+    shots: list[tuple[str, bytes]] = []
+
+    def shoot(page, name: str, full_page: bool = False) -> None:
+        if keep:
+            path = screenshot_dir / f"{theme}-{name}.png"
+            page.screenshot(path=path, full_page=full_page)
+            shots.append((name, path.read_bytes()))
+        else:
+            shots.append((name, page.screenshot()))
+
+    if keep:
         made = readme.take(browser, f"{server.url}/{theme}/html", screenshot_dir / "readme", theme)
         assert sorted(p.name for p in made) == sorted(readme.NAMES)
         assert readme.too_large(made) == []
-    shots = [("light", None, "light")]
+    modes = [("light", None, "light")]
     if theme in MODE_STORAGE:
-        shots.append(("dark", MODE_STORAGE[theme]("dark"), "dark"))
-    for name, storage, scheme in shots:
+        modes.append(("dark", MODE_STORAGE[theme]("dark"), "dark"))
+    for name, storage, scheme in modes:
         page = open_page(theme, site.INCIDENT_PAGE, scheme=scheme, storage=storage)
-        page.screenshot(path=screenshot_dir / f"{theme}-incident-{name}.png", full_page=True)
+        shoot(page, f"incident-{name}", full_page=True)
         goto(page, theme, site.LESSONS_PAGE, server)
-        page.screenshot(path=screenshot_dir / f"{theme}-lessons-{name}.png")
+        shoot(page, f"lessons-{name}")
     page = open_page(theme, site.INCIDENT_PAGE, viewport=PHONE)
-    page.screenshot(path=screenshot_dir / f"{theme}-incident-phone.png", full_page=True)
-    for path in screenshot_dir.glob(f"{theme}-*.png"):
-        assert path.stat().st_size > 10_000
+    shoot(page, "incident-phone", full_page=True)
+    assert len(shots) == 2 * len(modes) + 1
+    for name, png in shots:
+        assert len(png) > RENDERED_BYTES, f"{theme}-{name}: {len(png)} bytes"
