@@ -43,7 +43,7 @@ from .directives.rollups import (
 from .directives.timeline import TimelineDirective
 from .domain import PostmortemDomain, PostmortemXRefRole, warn_missing_reference
 from .exchange import export, feed, imports
-from .fill import stylesheet
+from .fill import early_html, stylesheet
 from .fill.latex_tables import TablesForLatex
 from .fill.transform import FillPlaceholders
 from .incremental import entry_cache, freshness, lesson_bodies
@@ -73,6 +73,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
     nodes.register(app)
     entry_cache.register(app)
+    early_html.register(app)
     app.add_domain(PostmortemDomain)
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)

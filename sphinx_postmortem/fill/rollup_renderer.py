@@ -37,6 +37,7 @@ from ..settings import FEED_FILENAME, Settings, feed_published, settings
 if TYPE_CHECKING:
     from ..domain import PostmortemDomain
 
+from .early_html import EarlyHTML
 from .entries import (
     ACTION_COLUMNS,
     WRAPPING_COLUMNS,
@@ -96,7 +97,12 @@ class RollupRenderer:
     """Renders the roll-ups of one output document."""
 
     def __init__(
-        self, domain: PostmortemDomain, builder: Builder, fromdocname: str, today: str
+        self,
+        domain: PostmortemDomain,
+        builder: Builder,
+        fromdocname: str,
+        today: str,
+        early: EarlyHTML | None = None,
     ) -> None:
         self.domain = domain
         self.builder = builder
@@ -108,13 +114,17 @@ class RollupRenderer:
         self.stats = StatsTables(builder, fromdocname, self.settings, today)
         self.memo: RollupMemo | None = None
         self.page = Page(builder, fromdocname)
+        self.early = early  # writes the entries missing from the HTML store at once
         self._offers_feed = feed_published(builder)  # once per page, see _subscribe
 
     def render(self, node: rollup, index: int) -> list[nodes.Node]:
         """The content of ``node``, roll-up number ``index`` on its page."""
         spec = node["spec"]
         env = self.domain.env
-        self.memo = RollupMemo.for_rollup(env, self.builder, self.fromdocname, index, spec)
+        write_now = self.early.entry_html if self.early else None
+        self.memo = RollupMemo.for_rollup(
+            env, self.builder, self.fromdocname, index, spec, write_now
+        )
         if node["kind"] == "incident-list":
             result = self.incident_list(spec)
         elif node["kind"] == "lesson-list":

@@ -17,6 +17,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..directives.action_item import render_action_head, tabulate_action_items
 from ..domain import PostmortemDomain
+from ..incremental.entry_cache import self_contained
 from ..nodes import (
     PostmortemPlaceholder,
     action_head,
@@ -26,6 +27,7 @@ from ..nodes import (
     timeline_block,
 )
 from ..settings import settings
+from .early_html import EarlyHTML
 from .lesson_groups import settle_group_sections
 from .overdue import build_overdue
 from .panel import build_panel
@@ -42,7 +44,10 @@ def current_builder(env: BuildEnvironment) -> Builder:
 class FillPlaceholders(SphinxPostTransform):
     """Replace panels, timelines, action item headings, overdue markers and roll-ups with
     real content; then, with ``postmortem_action_items_compact``, make each run of adjacent
-    action items one table, and settle the roll-ups' group sections (ids, contents)."""
+    action items one table, and settle the roll-ups' group sections (ids, contents).
+
+    HTML builders get the parts made from records alone as HTML at once (see
+    ``early_html.py``)."""
 
     default_priority = 5  # before ReferencesResolver (10)
 
@@ -56,7 +61,8 @@ class FillPlaceholders(SphinxPostTransform):
         builder = current_builder(self.env)
         fromdocname = self.env.docname
         today = settings(self.env).build_date
-        renderer = RollupRenderer(domain, builder, fromdocname, today)
+        early = EarlyHTML.for_builder(builder, self.document["source"])
+        renderer = RollupRenderer(domain, builder, fromdocname, today, early)
         # Roll-ups first: the lesson bodies they copy may hold other placeholders.
         for index, node in enumerate(found.get(rollup, [])):
             replacement = renderer.render(node, index)
@@ -64,6 +70,7 @@ class FillPlaceholders(SphinxPostTransform):
             for new in replacement:
                 for copied in new.findall(PostmortemPlaceholder):
                     found.setdefault(type(copied), []).append(copied)
+        own: list[nodes.Element] = []  # made from records alone: written early in HTML
         for node in found.get(action_head, []):
             head = _action_head(domain, node)
             if not head:
@@ -72,11 +79,18 @@ class FillPlaceholders(SphinxPostTransform):
                 node.replace_self(head)
             for part in head:
                 found.setdefault(overdue_marker, []).extend(part.findall(overdue_marker))
+            own.extend(cast(list[nodes.Element], head))
         for node in found.get(timeline_block, []):
-            node.replace_self(build_timeline(domain, node, html=builder.format == "html"))
+            timeline = build_timeline(domain, node, html=builder.format == "html")
+            node.replace_self(timeline)
+            # its entries' text is the author's: early only without references, images, ...
+            if early and isinstance(timeline, nodes.Element) and self_contained(timeline):
+                own.append(timeline)
         for node in found.get(incident_panel, []):
             part = node.get("part", "all")
-            node.replace_self(build_panel(domain, builder, fromdocname, node["docname"], part))
+            panel = build_panel(domain, builder, fromdocname, node["docname"], part)
+            node.replace_self(panel)
+            own.extend(cast(list[nodes.Element], panel))
         for node in found.get(overdue_marker, []):
             replacement = build_overdue(node, today)
             if replacement:
@@ -87,6 +101,8 @@ class FillPlaceholders(SphinxPostTransform):
             tabulate_action_items(self.document)
         if rollup in found:  # their group sections, now that the page is filled
             settle_group_sections(self.document, self.env)
+        if early is not None:
+            early.replace(own, self.document)
 
 
 def _action_head(domain: PostmortemDomain, node: action_head) -> list[nodes.Node]:

@@ -91,6 +91,9 @@ class memo_block(nodes.container):
 
 MEMO_ENTRIES = (memo_row, memo_block)
 
+#: Writes an entry (``memo_row``, ``memo_block``) to HTML and returns the HTML it stores.
+EntryWriter = Callable[[nodes.Element], str]
+
 
 def enabled(builder: Builder) -> bool:
     """Whether roll-ups written by ``builder`` use the store."""
@@ -108,18 +111,29 @@ def _qualified_name(cls: type) -> str:
 class RollupMemo:
     """The stored entries of one roll-up, and what it shows now."""
 
-    def __init__(self, path: Path, stamp: str) -> None:
+    def __init__(self, path: Path, stamp: str, write_now: EntryWriter | None = None) -> None:
         self.path = path
         self.stamp = stamp
         self.stored = _load(path, stamp)
         self.used: set[str] = set()
         self.missed = 0
+        self.write_now = write_now
 
     @classmethod
     def for_rollup(
-        cls, env: BuildEnvironment, builder: Builder, docname: str, index: int, spec: Any
+        cls,
+        env: BuildEnvironment,
+        builder: Builder,
+        docname: str,
+        index: int,
+        spec: Any,
+        write_now: EntryWriter | None = None,
     ) -> RollupMemo | None:
-        """The store of roll-up number ``index`` on ``docname``, or None where unused."""
+        """The store of roll-up number ``index`` on ``docname``, or None where unused.
+
+        With ``write_now``, an entry missing from the store is written to HTML
+        as soon as it is built, and the page holds its HTML only.
+        """
         if not enabled(builder):
             return None
         build_info = getattr(builder, "build_info", None)
@@ -139,7 +153,7 @@ class RollupMemo:
             )
         )
         path = Path(env.doctreedir) / FOLDER / builder.name / f"{docname}.{index}.pickle"
-        return cls(path, digest(stamp))
+        return cls(path, digest(stamp), write_now)
 
     def entry(
         self, node_class: type[nodes.Element], view: Any, build: Callable[[], nodes.Element]
@@ -159,7 +173,9 @@ class RollupMemo:
         built = build()
         entry = node_class(memo_key=key, classes=built["classes"])
         entry.extend(built.children)
-        return entry
+        if self.write_now is None:
+            return entry
+        return node_class(memo_key=key, memo_html=self.write_now(entry), classes=built["classes"])
 
     def output(self, classes: list[str]) -> memo_rollup:
         """The container of the roll-up, which stores the entries when it is written."""
