@@ -2,16 +2,20 @@
 
 The key facts, the panel, the heading and fields of each action item and
 the entries of roll-ups are made from records alone: nothing in them waits
-for a later transform (their links are resolved when they are built). An
-HTML builder's translator can therefore write them while the page is
-filled. The page then keeps one :class:`written_part` (or one stored entry) where it
-had dozens of nodes, which every later transform, the writer and Python's
-garbage collector would otherwise walk; at N=1000 pages that is about half
-of the nodes of a written post-mortem and most of a roll-up page.
+for a later transform (their links are resolved when they are built). A
+timeline is too when its entries hold only docutils' and Sphinx's own
+self-contained nodes (no cross-reference, image or footnote). An HTML
+builder's translator writes these parts while the page is filled, and the
+page keeps one :class:`written_part` (or one stored roll-up entry) where it
+had their nodes: about half of the nodes of a written post-mortem, and most
+of a roll-up page, that every later transform, the writer and Python's
+garbage collector would otherwise walk.
 
 The HTML is the builder's own translator's (a theme's translator included),
-so pages are the same byte for byte. Other builders (LaTeX, text, man, …)
-get the nodes, as do builders whose translator is not an HTML5 translator.
+so pages and the search index are the same byte for byte. Other builders
+(LaTeX, text, man, ...) get the nodes, as do builders whose translator is
+not an HTML5 translator. A ``doctree-resolved`` handler of another
+extension sees each written part as one node, its text as one Text node.
 """
 
 from __future__ import annotations
