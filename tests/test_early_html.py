@@ -21,8 +21,9 @@ from support.projects import copy_root
 from sphinx_postmortem.fill.early_html import EarlyHTML, written_part
 from sphinx_postmortem.incremental.entry_cache import memo_block, memo_row
 
-#: Roots with key facts, panels (impact, factors, related), action items and roll-ups.
-ROOTS = ("core-actions", "impact-factor", "rollups", "related")
+#: Roots with key facts, panels (impact, factors, related), action items, roll-ups and
+#: timelines (one with a cross-reference).
+ROOTS = ("core-actions", "impact-factor", "rollups", "related", "core-timeline")
 
 STORE_USED = sphinx.version_info[:2] >= (8, 2)
 
@@ -62,6 +63,21 @@ def test_the_panel_and_action_items_are_written_before_the_page(tmp_path: Path) 
         assert 'class="pm-action-title"' in html
     page = result.html("actions.html")
     assert page.count('class="pm-action-fields field-list') >= len(written)
+
+
+def test_a_timeline_with_a_cross_reference_is_written_with_the_page(tmp_path: Path) -> None:
+    doctrees: dict[str, nodes.document] = {}
+    result = build(
+        copy_root("core-timeline", tmp_path / "src"), before_build=lambda app: _keep(app, doctrees)
+    )
+    kept = [
+        n for n in doctrees["spread"].findall(nodes.enumerated_list) if _has_class(n, "pm-entry")
+    ]
+    written = [part["html"] for part in doctrees["spread"].findall(written_part)]
+    assert len(kept) == 1 and "Alert fires" in kept[0].astext()  # the cross-reference waits
+    assert any("On-call <em>acknowledges</em>" in html for html in written)  # the other does not
+    page = result.html("spread.html")
+    assert 'href="#incident-INC-SPREAD"' in page
 
 
 def test_other_builders_get_the_parts_as_nodes(tmp_path: Path) -> None:
