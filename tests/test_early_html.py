@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sphinx
 from docutils import nodes
 from sphinx.writers.html5 import HTML5Translator
 from support.builds import build
 from support.projects import copy_root
+from support.rollups import needs_store
 
 from sphinx_postmortem.fill.early_html import EarlyHTML, written_part
 from sphinx_postmortem.incremental.entry_cache import memo_block, memo_row
@@ -24,8 +24,6 @@ from sphinx_postmortem.incremental.entry_cache import memo_block, memo_row
 #: Roots with key facts, panels (impact, factors, related), action items, roll-ups and
 #: timelines (one with a cross-reference).
 ROOTS = ("core-actions", "impact-factor", "rollups", "related", "core-timeline")
-
-STORE_USED = sphinx.version_info[:2] >= (8, 2)
 
 
 def outputs(outdir: Path) -> dict[str, bytes]:
@@ -110,7 +108,7 @@ def test_a_translator_set_by_a_theme_writes_the_parts(tmp_path: Path) -> None:
     assert fields and page.count("<!-- theme translator -->") >= fields
 
 
-@pytest.mark.skipif(not STORE_USED, reason="roll-up entries are stored with Sphinx 8.2+")
+@needs_store
 def test_rollup_entries_of_a_clean_build_are_written_while_their_page_is_filled(
     tmp_path: Path,
 ) -> None:

@@ -17,15 +17,13 @@ import time
 from pathlib import Path
 
 import pytest
-import sphinx
 from support.builds import build
 from support.projects import edit_source
+from support.rollups import needs_store
 
 from sphinx_postmortem.incremental.entry_cache import FOLDER
 
-pytestmark = pytest.mark.skipif(
-    sphinx.version_info[:2] < (8, 2), reason="the store is used with Sphinx 8.2+"
-)
+pytestmark = needs_store
 
 CONF = """\
 extensions = ["sphinx_postmortem"]

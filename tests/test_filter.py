@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-import sphinx
 from support.builds import Build, build
 from support.projects import copy_root, edit_source
+from support.rollups import needs_store
 
 from sphinx_postmortem.fill.facets import facet_class
 from sphinx_postmortem.fill.stylesheet import SCRIPT
@@ -130,7 +130,7 @@ def test_text_and_latex_builds_are_the_same_with_or_without_filter(
     assert written(with_filter) == written(plain)
 
 
-@pytest.mark.skipif(sphinx.version_info[:2] < (8, 2), reason="the store is used with Sphinx 8.2+")
+@needs_store
 def test_a_changed_facet_field_refreshes_the_stored_lesson_entry(tmp_path: Path) -> None:
     """The severity is the incident's, shown only under a filtered lesson: it is in the key."""
     root = copy_root("filter", tmp_path / "src")

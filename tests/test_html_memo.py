@@ -14,15 +14,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-import sphinx
 from support.builds import build
 from support.projects import copy_root
-from support.rollups import ROLLUP_PAGES
+from support.rollups import ROLLUP_PAGES, STORE_USED, needs_store
 
 from sphinx_postmortem.incremental import entry_cache as html_memo
-
-STORE_USED = sphinx.version_info[:2] >= (8, 2)
-needs_store = pytest.mark.skipif(not STORE_USED, reason="the store is used with Sphinx 8.2+")
 
 MARK = "<!-- from the store -->"
 

@@ -7,7 +7,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+import sphinx
+
 from support.html import El
+
+#: Whether html and dirhtml builds keep roll-up entries in the HTML entry store
+#: (``incremental/entry_cache.py``: only with Sphinx 8.2+, which honours ``no-search``).
+STORE_USED = sphinx.version_info[:2] >= (8, 2)
+needs_store = pytest.mark.skipif(not STORE_USED, reason="the store is used with Sphinx 8.2+")
 
 #: Roll-up pages of the ``test-rollups`` root.
 ROLLUP_PAGES = ("incidents", "lessons", "actions", "reports/all")
