@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
 
 from support import ROOTS  # noqa: E402
+from support.snapshots import making_apps  # noqa: E402
 
 if sphinx.version_info < (8,):
     # Sphinx 8 ends every warning with its "[type.subtype]" by default; the tests
@@ -31,3 +33,10 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
+
+
+@pytest.fixture(scope="module")
+def module_apps() -> Iterator[Callable]:
+    """``make_app`` for a module's fixtures (apps cleaned up when the module ends)."""
+    with making_apps() as make:
+        yield make

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 
@@ -35,7 +35,7 @@ import pytest
 from support.html import body_html, parse_html
 from support.projects import copy_root, edit_source
 from support.rollups import ROLLUP_PAGES, column, incident_ids, lesson_titles, rollup_in, section
-from support.snapshots import BuiltProject, making_apps, sources_digest
+from support.snapshots import BuiltProject, sources_digest
 
 
 class Interrupted(Exception):
@@ -105,13 +105,6 @@ class Project:
     def page(self, docname: str) -> str:
         assert self.outdir is not None
         return (self.outdir / f"{docname}.html").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def module_apps() -> Iterator:
-    """``make_app`` for the module's fixtures (apps cleaned up when the module ends)."""
-    with making_apps() as make:
-        yield make
 
 
 @pytest.fixture(scope="module")

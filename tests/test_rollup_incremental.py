@@ -35,7 +35,7 @@ from support.rollups import (
     rollups_in,
     section,
 )
-from support.snapshots import BuiltProject, making_apps
+from support.snapshots import BuiltProject
 from support.warnings import warning_lines
 
 #: Pages that neither hold a roll-up nor are edited in these tests.
@@ -118,13 +118,6 @@ class Project:
     @property
     def domain(self):
         return self.app.env.get_domain("postmortem")
-
-
-@pytest.fixture(scope="module")
-def module_apps() -> Iterator:
-    """``make_app`` for the module's fixtures (apps cleaned up when the module ends)."""
-    with making_apps() as make:
-        yield make
 
 
 def built_once(make_app, tmp_path_factory, root: str) -> BuiltProject[tuple[Project, list[str]]]:
